@@ -1,0 +1,126 @@
+//! Command-line arguments, as clap sees them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Check, schedule and track the Markdown plans your team already writes.
+#[derive(Debug, Parser)]
+#[command(name = "planmark", version, about, long_about = None)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Show each plan's progress, phases, open action items, risks and findings.
+    Status(ReadArgs),
+    /// List tasks, optionally filtered.
+    Tasks(TasksArgs),
+    /// Show one task with everything known about it.
+    Show(ShowArgs),
+    /// Export the parsed plans.
+    Export(ExportArgs),
+    /// Print the JSON Schema of the exported model.
+    Schema,
+    /// Create a plan from a template (`session`, `guide`, or one in templates/).
+    New(NewArgs),
+    /// Write a commented planmark.toml and create docs/plans/.
+    Init,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ReadArgs {
+    /// Plan files or folders; none means the workspace around the current folder.
+    pub(crate) paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub(crate) format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// For people.
+    Table,
+    /// For programs.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct TasksArgs {
+    #[command(flatten)]
+    pub(crate) read: ReadArgs,
+    /// Only tasks with this status (`open` means todo, in progress or blocked).
+    #[arg(long, value_enum)]
+    pub(crate) status: Option<StatusFilter>,
+    /// Only tasks of this phase (name, part of the name, or number).
+    #[arg(long)]
+    pub(crate) phase: Option<String>,
+    /// Only tasks of this owner or resource.
+    #[arg(long)]
+    pub(crate) owner: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum StatusFilter {
+    Todo,
+    #[value(alias = "in-progress", alias = "wip")]
+    InProgress,
+    Done,
+    Blocked,
+    #[value(alias = "canceled")]
+    Cancelled,
+    /// Todo, in progress or blocked.
+    Open,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ShowArgs {
+    /// Task id, or `doc#id` when several plans share the id.
+    pub(crate) id: String,
+    #[command(flatten)]
+    pub(crate) read: ReadArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExportArgs {
+    /// Plan files or folders; none means the workspace.
+    pub(crate) paths: Vec<PathBuf>,
+    /// Export format.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+    pub(crate) format: ExportFormat,
+    /// Write to this file instead of standard output.
+    #[arg(short, long)]
+    pub(crate) output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ExportFormat {
+    /// The whole model; read back by the library (`Workspace::from_json`).
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct NewArgs {
+    /// Template: `session`, `guide`, or the name of a file in the workspace's templates/ folder.
+    #[arg(required_unless_present = "list")]
+    pub(crate) template: Option<String>,
+    /// Topic (session) or title (guide).
+    pub(crate) topic: Option<String>,
+    /// Scope: Project, Feature, Sprint or Architecture.
+    #[arg(long)]
+    pub(crate) scope: Option<String>,
+    /// Timeframe, e.g. "by 2026-12-15" or "2 weeks".
+    #[arg(long)]
+    pub(crate) timeframe: Option<String>,
+    /// Date and time to fill in instead of now: "2026-11-23 14:00".
+    #[arg(long)]
+    pub(crate) now: Option<String>,
+    /// Where to write; default docs/plans/YYYY-MM-DD-slug.md in the workspace.
+    #[arg(short, long)]
+    pub(crate) output: Option<PathBuf>,
+    /// List the available templates.
+    #[arg(long)]
+    pub(crate) list: bool,
+}

@@ -1,0 +1,432 @@
+//! One function per command: load, call the library, format.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context as _, bail};
+use comfy_table::{ContentArrangement, Table, presets};
+use planmark::config::Config;
+use planmark::diag::Severity;
+use planmark::model::{Document, Status, Task, WorkTime, Workspace};
+use planmark::summary::Summary;
+use planmark::templates::{self, Builtin, Vars};
+use serde_json::json;
+
+use crate::args::{Cli, Command, ExportArgs, Format, NewArgs, ReadArgs, ShowArgs, StatusFilter, TasksArgs};
+use crate::output::{self, BOLD, DIM, ERR, WARN, paint};
+
+/// The workspace around the current folder and its configuration.
+struct Context {
+    root: PathBuf,
+    config: Config,
+    work: WorkTime,
+}
+
+impl Context {
+    fn new() -> anyhow::Result<Context> {
+        let cwd = std::env::current_dir().context("cannot read the current folder")?;
+        let root = planmark::workspace::find_root(&cwd);
+        let config = Config::load(&root)?;
+        let mut work = WorkTime::default();
+        if let Some(h) = config.calendar.hours_per_day {
+            if !(h > 0.0 && h <= 24.0) {
+                bail!("planmark.toml: calendar.hours_per_day must be between 0 and 24, not {h}");
+            }
+            work.hours_per_day = h;
+        }
+        if let Some(days) = &config.calendar.working_days {
+            work.days_per_week = days.len().max(1) as f64;
+        }
+        Ok(Context { root, config, work })
+    }
+
+    fn load(&self, paths: &[PathBuf]) -> anyhow::Result<Workspace> {
+        Ok(planmark::workspace::load(&self.root, paths, &self.config)?)
+    }
+}
+
+pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Status(a) => status(&Context::new()?, &a),
+        Command::Tasks(a) => tasks(&Context::new()?, &a),
+        Command::Show(a) => show(&Context::new()?, &a),
+        Command::Export(a) => export(&Context::new()?, &a),
+        Command::Schema => {
+            let schema = schemars::schema_for!(Workspace);
+            output::print(&format!("{}\n", serde_json::to_string_pretty(&schema)?))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::New(a) => new(&a),
+        Command::Init => init(),
+    }
+}
+
+/// Reports files that could not be read and returns the exit code: 1 when
+/// any plan could not be read, else 0.
+fn report_unreadable(ws: &Workspace) -> ExitCode {
+    for f in &ws.findings {
+        let style = if f.severity == Severity::Error { ERR } else { WARN };
+        anstream::eprintln!("{}: {}", paint(style, f.severity.as_str()), f);
+        if let Some(h) = &f.help {
+            anstream::eprintln!("  {} {h}", paint(BOLD, "help:"));
+        }
+    }
+    if ws.findings.iter().any(|f| f.severity == Severity::Error) { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+fn status(cx: &Context, a: &ReadArgs) -> anyhow::Result<ExitCode> {
+    let ws = cx.load(&a.paths)?;
+    let summaries: Vec<Summary> = ws.documents.iter().map(|d| Summary::of(d, cx.work)).collect();
+    if a.format == Format::Json {
+        output::print(&format!("{}\n", serde_json::to_string_pretty(&json!({ "documents": summaries }))?))?;
+        return Ok(report_unreadable(&ws));
+    }
+    let mut out = String::new();
+    if ws.documents.is_empty() {
+        anstream::eprintln!("no plans found under {}", cx.root.display());
+    }
+    for s in &summaries {
+        let kind = format!("{:?}", s.kind).to_lowercase();
+        let _ = writeln!(out, "{}  {}", paint(BOLD, &s.path), paint(DIM, format!("({kind})")));
+        if let Some(t) = &s.title {
+            let _ = writeln!(out, "  {t}");
+        }
+        let c = s.tasks;
+        let mut line = format!("{}/{} tasks done ({:.0}%)", c.done, c.planned(), c.ratio() * 100.0);
+        if c.in_progress > 0 {
+            let _ = write!(line, ", {} in progress", c.in_progress);
+        }
+        if c.blocked > 0 {
+            let _ = write!(line, ", {} blocked", c.blocked);
+        }
+        if c.cancelled > 0 {
+            let _ = write!(line, ", {} cancelled", c.cancelled);
+        }
+        let _ = writeln!(out, "  {:<11}{}  {line}", "Progress", output::bar(c.ratio(), 20));
+        if s.remaining_hours > 0.0 || s.unestimated > 0 {
+            let mut rem = format!("{} estimated", output::hours(s.remaining_hours, cx.work.hours_per_day));
+            if s.unestimated > 0 {
+                let _ = write!(rem, ", {} open tasks without estimate", s.unestimated);
+            }
+            let _ = writeln!(out, "  {:<11}{rem}", "Remaining");
+        }
+        let width = s.phases.iter().map(|p| p.name.chars().count()).max().unwrap_or(0).min(40);
+        for (i, p) in s.phases.iter().enumerate() {
+            let label = if i == 0 { "Phases" } else { "" };
+            let name: String = p.name.chars().take(40).collect();
+            if p.tasks.planned() == 0 {
+                let _ = writeln!(out, "  {label:<11}{name:<width$}  {}", paint(DIM, "no tasks yet"));
+            } else {
+                let _ = writeln!(out, "  {label:<11}{name:<width$}  {}  {}/{}", output::bar(p.tasks.ratio(), 10), p.tasks.done, p.tasks.planned());
+            }
+        }
+        if s.milestones.1 > 0 {
+            let _ = writeln!(out, "  {:<11}{}/{} reached", "Milestones", s.milestones.0, s.milestones.1);
+        }
+        let _ = writeln!(out, "  {:<11}{} open", "Actions", s.open_actions);
+        let _ = writeln!(out, "  {:<11}{} ({} high impact)", "Risks", s.risks, s.high_impact_risks);
+        let (e, w, n) = s.findings;
+        let findings = if e + w + n == 0 {
+            "none".to_owned()
+        } else {
+            format!("{e} errors, {w} warnings, {n} notes (planmark check shows them)")
+        };
+        let _ = writeln!(out, "  {:<11}{findings}", "Findings");
+        out.push('\n');
+    }
+    output::print(&out)?;
+    Ok(report_unreadable(&ws))
+}
+
+fn phase_matches(t: &Task, doc: &Document, want: &str) -> bool {
+    let Some(p) = &t.phase else { return false };
+    let w = want.to_lowercase();
+    if p.to_lowercase().contains(&w) {
+        return true;
+    }
+    let w = w.trim_start_matches("phase").trim();
+    doc.phases.iter().any(|ph| &ph.name == p && ph.number.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(w)))
+}
+
+fn task_json(t: &Task, d: &Document, work: WorkTime) -> serde_json::Value {
+    json!({
+        "id": t.id,
+        "title": t.title,
+        "status": t.status.as_str(),
+        "phase": t.phase,
+        "estimate": t.estimate.as_ref().map(|e| {
+            let mut v = json!({ "hours": e.likely_hours(work), "text": e.text() });
+            if let Some(m) = e.min_hours(work) { v["min"] = json!(m); }
+            if let Some(m) = e.max_hours(work) { v["max"] = json!(m); }
+            v
+        }),
+        "dependencies": t.dependencies.iter().map(|x| x.target.clone()).collect::<Vec<_>>(),
+        "owner": t.owner(),
+        "resources": t.resources,
+        "priority": t.priority.as_ref().map(|p| p.level.map_or(p.text.as_str(), |l| l.as_str())),
+        "parent": t.parent,
+        "tags": t.tags,
+        "start": t.start,
+        "due": t.due,
+        "document": d.path,
+        "line": t.origin.span.line,
+    })
+}
+
+fn tasks(cx: &Context, a: &TasksArgs) -> anyhow::Result<ExitCode> {
+    let ws = cx.load(&a.read.paths)?;
+    let owner = a.owner.as_deref().map(|o| o.trim_start_matches('@').to_lowercase());
+    let selected: Vec<(&Document, &Task)> = ws
+        .documents
+        .iter()
+        .flat_map(|d| d.tasks.iter().map(move |t| (d, t)))
+        .filter(|(_, t)| match a.status {
+            None => true,
+            Some(StatusFilter::Open) => !t.status.is_closed(),
+            Some(StatusFilter::Todo) => t.status == Status::Todo,
+            Some(StatusFilter::InProgress) => t.status == Status::InProgress,
+            Some(StatusFilter::Done) => t.status == Status::Done,
+            Some(StatusFilter::Blocked) => t.status == Status::Blocked,
+            Some(StatusFilter::Cancelled) => t.status == Status::Cancelled,
+        })
+        .filter(|(d, t)| a.phase.as_deref().is_none_or(|p| phase_matches(t, d, p)))
+        .filter(|(_, t)| owner.as_deref().is_none_or(|o| t.resources.iter().any(|r| r.name.to_lowercase() == o)))
+        .collect();
+    if a.read.format == Format::Json {
+        let list: Vec<_> = selected.iter().map(|(d, t)| task_json(t, d, cx.work)).collect();
+        output::print(&format!("{}\n", serde_json::to_string_pretty(&json!({ "tasks": list }))?))?;
+        return Ok(report_unreadable(&ws));
+    }
+    let several = ws.documents.len() > 1;
+    let mut table = Table::new();
+    table.load_preset(presets::UTF8_BORDERS_ONLY).set_content_arrangement(ContentArrangement::Dynamic);
+    let mut header = vec!["ID", "Status", "Task", "Phase", "Estimate", "Depends on", "Owner", "Priority"];
+    if several {
+        header.push("Document");
+    }
+    table.set_header(header);
+    for (d, t) in &selected {
+        let mut row = vec![
+            t.id.clone(),
+            status_label(t.status).to_owned(),
+            t.title.clone(),
+            t.phase.clone().unwrap_or_default(),
+            t.estimate.as_ref().map(|e| e.text().to_owned()).unwrap_or_default(),
+            t.dependencies.iter().map(|x| x.target.as_str()).collect::<Vec<_>>().join(", "),
+            t.resources.iter().map(|r| if r.units == 1.0 { r.name.clone() } else { format!("{} x{}", r.name, r.units) }).collect::<Vec<_>>().join(", "),
+            t.priority.as_ref().map(|p| p.level.map_or(p.text.clone(), |l| l.as_str().to_owned())).unwrap_or_default(),
+        ];
+        if several {
+            row.push(format!("{}:{}", d.path, t.origin.span.line));
+        }
+        table.add_row(row);
+    }
+    if selected.is_empty() {
+        anstream::eprintln!("no tasks match");
+    } else {
+        output::print(&format!("{table}\n"))?;
+    }
+    Ok(report_unreadable(&ws))
+}
+
+fn status_label(s: Status) -> &'static str {
+    match s {
+        Status::Todo => "todo",
+        Status::InProgress => "in progress",
+        Status::Done => "done",
+        Status::Blocked => "blocked",
+        Status::Cancelled => "cancelled",
+    }
+}
+
+fn show(cx: &Context, a: &ShowArgs) -> anyhow::Result<ExitCode> {
+    let ws = cx.load(&a.read.paths)?;
+    let hits = ws.find_task(&a.id);
+    let (di, ti) = match hits.as_slice() {
+        [one] => *one,
+        [] => {
+            let milestone = ws.documents.iter().find_map(|d| d.milestones.iter().find(|m| m.id.eq_ignore_ascii_case(&a.id)).map(|m| (d, m)));
+            let risk = ws.documents.iter().find_map(|d| d.risks.iter().find(|r| r.id.eq_ignore_ascii_case(&a.id)).map(|r| (d, r)));
+            if let Some((d, m)) = milestone {
+                output::print(&format!("{}\n", serde_json::to_string_pretty(&json!({ "milestone": m, "document": d.path }))?))?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            if let Some((d, r)) = risk {
+                output::print(&format!("{}\n", serde_json::to_string_pretty(&json!({ "risk": r, "document": d.path }))?))?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            bail!("no task, milestone or risk `{}` in {} plan(s); `planmark tasks` lists the ids", a.id, ws.documents.len());
+        }
+        many => {
+            let list: Vec<String> = many.iter().map(|&(d, t)| format!("{}#{}", ws.documents[d].path, ws.documents[d].tasks[t].id)).collect();
+            bail!("`{}` is ambiguous; name one of: {}", a.id, list.join(", "));
+        }
+    };
+    let d = &ws.documents[di];
+    let t = &d.tasks[ti];
+    let dependents: Vec<&str> = d.tasks.iter().filter(|o| o.dependencies.iter().any(|x| x.target == t.id)).map(|o| o.id.as_str()).collect();
+    let children: Vec<&str> = d.tasks.iter().filter(|o| o.parent.as_deref() == Some(&t.id)).map(|o| o.id.as_str()).collect();
+    if a.read.format == Format::Json {
+        let mut v = task_json(t, d, cx.work);
+        v["dependents"] = json!(dependents);
+        v["subtasks"] = json!(children);
+        v["origin"] = serde_json::to_value(&t.origin)?;
+        output::print(&format!("{}\n", serde_json::to_string_pretty(&json!({ "task": v }))?))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut out = String::new();
+    let _ = writeln!(out, "{} {}", paint(BOLD, &t.id), t.title);
+    let mut field = |k: &str, v: String| {
+        if !v.is_empty() {
+            let _ = writeln!(out, "  {:<12}{v}", paint(DIM, k));
+        }
+    };
+    field("status", status_label(t.status).to_owned());
+    field("document", format!("{}:{}", d.path, t.origin.span.line));
+    field("phase", t.phase.clone().unwrap_or_default());
+    if let Some(e) = &t.estimate {
+        let mut s = format!("{} ({})", e.text(), output::hours(e.likely_hours(cx.work), cx.work.hours_per_day));
+        if let (Some(lo), Some(hi)) = (e.min_hours(cx.work), e.max_hours(cx.work)) {
+            let _ = write!(s, ", from {} to {}", output::hours(lo, cx.work.hours_per_day), output::hours(hi, cx.work.hours_per_day));
+        }
+        field("estimate", s);
+    }
+    let deps: Vec<String> = t
+        .dependencies
+        .iter()
+        .map(|x| {
+            let mut s = x.target.clone();
+            if x.kind != planmark::model::LinkKind::FinishToStart {
+                let _ = write!(s, " {:?}", x.kind);
+            }
+            if let Some(l) = x.lag {
+                let _ = write!(s, " lag {}{:?}", l.amount, l.unit);
+            }
+            if !x.resolved {
+                s.push_str(" (not found)");
+            }
+            s
+        })
+        .collect();
+    field("depends on", deps.join(", "));
+    field("needed by", dependents.join(", "));
+    field("owner", t.resources.iter().map(|r| if r.units == 1.0 { r.name.clone() } else { format!("{} x{}", r.name, r.units) }).collect::<Vec<_>>().join(", "));
+    field("priority", t.priority.as_ref().map(|p| p.text.clone()).unwrap_or_default());
+    field("start", t.start.map(|d| d.to_string()).unwrap_or_default());
+    field("due", t.due.map(|d| d.to_string()).unwrap_or_default());
+    field("parent", t.parent.clone().unwrap_or_default());
+    field("subtasks", children.join(", "));
+    field("tags", t.tags.join(", "));
+    output::print(&out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export(cx: &Context, a: &ExportArgs) -> anyhow::Result<ExitCode> {
+    let ws = cx.load(&a.paths)?;
+    let text = format!("{}\n", serde_json::to_string_pretty(&ws)?);
+    match &a.output {
+        Some(p) => std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display()))?,
+        None => output::print(&text)?,
+    }
+    Ok(report_unreadable(&ws))
+}
+
+fn parse_now(s: &str) -> anyhow::Result<jiff::civil::DateTime> {
+    let t = s.trim().replace(' ', "T");
+    if let Ok(dt) = t.parse::<jiff::civil::DateTime>() {
+        return Ok(dt);
+    }
+    if let Ok(d) = t.parse::<jiff::civil::Date>() {
+        return Ok(d.to_datetime(jiff::civil::Time::midnight()));
+    }
+    bail!("--now `{s}` is not a date and time; write it as 2026-11-23 14:00")
+}
+
+/// User templates: `templates/*.md` in the workspace root.
+fn user_templates(root: &Path) -> Vec<(String, PathBuf)> {
+    let Ok(rd) = std::fs::read_dir(root.join("templates")) else { return Vec::new() };
+    let mut v: Vec<(String, PathBuf)> = rd
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .filter_map(|p| Some((p.file_stem()?.to_string_lossy().into_owned(), p)))
+        .collect();
+    v.sort();
+    v
+}
+
+fn new(a: &NewArgs) -> anyhow::Result<ExitCode> {
+    let cwd = std::env::current_dir()?;
+    let root = planmark::workspace::find_root(&cwd);
+    let user = user_templates(&root);
+    if a.list {
+        let mut out = String::new();
+        for b in Builtin::ALL {
+            let source = if user.iter().any(|(n, _)| n == b.name()) { "templates/ (overrides built-in)" } else { "built-in" };
+            let _ = writeln!(out, "{:<10} {}  {}", b.name(), b.description(), paint(DIM, format!("[{source}]")));
+        }
+        for (n, p) in user.iter().filter(|(n, _)| Builtin::from_name(n).is_none()) {
+            let _ = writeln!(out, "{n:<10} {}  {}", planmark::workspace::relative(&root, p), paint(DIM, "[templates/]"));
+        }
+        output::print(&out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let name = a.template.as_deref().unwrap_or_default();
+    let text = match user.iter().find(|(n, _)| n == name) {
+        Some((_, p)) => std::fs::read_to_string(p).with_context(|| format!("cannot read template {}", p.display()))?,
+        None => match Builtin::from_name(name) {
+            Some(b) => b.text().to_owned(),
+            None => {
+                let mut names: Vec<String> = Builtin::ALL.iter().map(|b| b.name().to_owned()).collect();
+                names.extend(user.iter().map(|(n, _)| n.clone()));
+                bail!("no template `{name}`; available: {} (planmark new --list)", names.join(", "));
+            }
+        },
+    };
+    let now = match &a.now {
+        Some(s) => parse_now(s)?,
+        None => jiff::Zoned::now().datetime(),
+    };
+    let vars = Vars { now, topic: a.topic.clone(), scope: a.scope.clone(), timeframe: a.timeframe.clone() };
+    let doc = templates::render(&text, &vars);
+    let path = match &a.output {
+        Some(p) => p.clone(),
+        None => root.join(vars.default_path(name)),
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let mut f = match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            bail!("{} already exists; not overwriting it (choose another --output or topic)", path.display())
+        }
+        Err(e) => return Err(e).with_context(|| format!("cannot create {}", path.display())),
+    };
+    std::io::Write::write_all(&mut f, doc.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+    let shown = pathdiff(&cwd, &path);
+    anstream::eprintln!("created {shown} from the {name} template");
+    output::print(&format!("{shown}\n"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn pathdiff(cwd: &Path, p: &Path) -> String {
+    let abs = if p.is_absolute() { p.to_path_buf() } else { cwd.join(p) };
+    let cwd = cwd.canonicalize().unwrap_or_else(|_| cwd.to_path_buf());
+    let abs = abs.parent().and_then(|d| d.canonicalize().ok()).map_or(abs.clone(), |d| d.join(abs.file_name().unwrap_or_default()));
+    abs.strip_prefix(&cwd).map_or_else(|_| abs.display().to_string(), |r| r.display().to_string())
+}
+
+fn init() -> anyhow::Result<ExitCode> {
+    let cwd = std::env::current_dir()?;
+    let path = cwd.join(planmark::config::FILE_NAME);
+    match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+        Ok(mut f) => std::io::Write::write_all(&mut f, planmark::config::INIT.as_bytes())?,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!("planmark.toml already exists; not overwriting it"),
+        Err(e) => return Err(e).context("cannot create planmark.toml"),
+    }
+    std::fs::create_dir_all(cwd.join("docs/plans")).context("cannot create docs/plans")?;
+    anstream::eprintln!("created planmark.toml and docs/plans/; next: planmark new session \"Your topic\"");
+    Ok(ExitCode::SUCCESS)
+}

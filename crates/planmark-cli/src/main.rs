@@ -1,0 +1,23 @@
+//! The `planmark` command-line tool.
+
+mod args;
+mod commands;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    match commands::run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            if output::is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            anstream::eprintln!("{}error:{} {err:#}", output::ERR.render(), output::ERR.render_reset());
+            ExitCode::from(2)
+        }
+    }
+}

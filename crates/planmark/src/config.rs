@@ -1,0 +1,156 @@
+//! `planmark.toml`: which files are plans, the calendar, resources and
+//! project dates. Every key is optional.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use jiff::civil::Date;
+use serde::Deserialize;
+
+/// The file name looked for in the workspace root.
+pub const FILE_NAME: &str = "planmark.toml";
+
+/// A commented starting point, written by `planmark init`.
+pub const INIT: &str = r#"# planmark configuration. Every key is optional.
+
+[workspace]
+# Which Markdown files are plans (globs relative to this file). By default
+# every Markdown file that contains planning structure is read.
+# plans = ["docs/plans/**/*.md"]
+# Files to leave out.
+# exclude = ["docs/archive/**"]
+
+[project]
+# Project start and deadline, unless a plan's front matter says otherwise.
+# start = 2026-12-01
+# deadline = 2027-03-31
+
+[calendar]
+# hours_per_day = 8
+# working_days = ["mon", "tue", "wed", "thu", "fri"]
+# holidays = [2026-12-25, 2027-01-01]
+
+[resources]
+# People have capacity 1 unless stated; pools have N interchangeable units.
+# alice = 1
+# qa = "50%"
+# backend = 3
+"#;
+
+/// The parsed configuration.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Config {
+    /// `[workspace]`.
+    pub workspace: WorkspaceConfig,
+    /// `[project]`.
+    pub project: ProjectConfig,
+    /// `[calendar]`.
+    pub calendar: CalendarConfig,
+    /// `[resources]`: name to capacity (a number or a percentage string).
+    pub resources: BTreeMap<String, toml::Value>,
+}
+
+/// `[workspace]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WorkspaceConfig {
+    /// Globs of plan files, relative to the workspace root.
+    pub plans: Vec<String>,
+    /// Globs of files to leave out.
+    pub exclude: Vec<String>,
+}
+
+/// `[project]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProjectConfig {
+    /// Project start.
+    pub start: Option<toml::value::Datetime>,
+    /// Deadline.
+    pub deadline: Option<toml::value::Datetime>,
+}
+
+/// `[calendar]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CalendarConfig {
+    /// Working hours per day.
+    pub hours_per_day: Option<f64>,
+    /// Working weekdays (`mon`..`sun`).
+    pub working_days: Option<Vec<String>>,
+    /// Holidays.
+    pub holidays: Vec<toml::value::Datetime>,
+}
+
+/// Why a configuration could not be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or has a key of the wrong type.
+    #[error("{path}: {message}")]
+    Invalid {
+        /// The file.
+        path: String,
+        /// What is wrong, with line and column.
+        message: String,
+    },
+}
+
+impl Config {
+    /// Reads `planmark.toml` from `root`; a missing file gives the defaults.
+    ///
+    /// # Errors
+    ///
+    /// Returns an error when the file exists but cannot be read or is invalid.
+    pub fn load(root: &Path) -> Result<Config, ConfigError> {
+        let path = root.join(FILE_NAME);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(source) => return Err(ConfigError::Io { path: path.display().to_string(), source }),
+        };
+        Config::parse(&text).map_err(|message| ConfigError::Invalid { path: path.display().to_string(), message })
+    }
+
+    /// Parses configuration text.
+    ///
+    /// # Errors
+    ///
+    /// Returns the parser's message (with line and column) when the text is invalid.
+    pub fn parse(text: &str) -> Result<Config, String> {
+        let c: Config = toml::from_str(text).map_err(|e| e.to_string().trim().to_owned())?;
+        for d in c.project.start.iter().chain(&c.project.deadline).chain(&c.calendar.holidays) {
+            if to_date(d).is_none() {
+                return Err(format!("`{d}` is not a date (write YYYY-MM-DD)"));
+            }
+        }
+        Ok(c)
+    }
+
+    /// Returns the configured project start.
+    #[must_use]
+    pub fn start(&self) -> Option<Date> {
+        self.project.start.as_ref().and_then(to_date)
+    }
+
+    /// Returns the configured deadline.
+    #[must_use]
+    pub fn deadline(&self) -> Option<Date> {
+        self.project.deadline.as_ref().and_then(to_date)
+    }
+}
+
+fn to_date(d: &toml::value::Datetime) -> Option<Date> {
+    let date = d.date?;
+    Date::new(i16::try_from(date.year).ok()?, date.month as i8, date.day as i8).ok()
+}

@@ -1,0 +1,29 @@
+//! planmark reads the Markdown planning documents teams already write and
+//! makes them something a program can check, schedule and track.
+//!
+//! ```
+//! let doc = planmark::syntax::parse_str(
+//!     "plan.md",
+//!     "# Plan\n\n## Tasks\n\n| Task | Estimate | Dependencies |\n|---|---|---|\n| 1.1 Design | 2d | - |\n| 1.2 Build | 3d | 1.1 |\n",
+//! );
+//! assert_eq!(doc.tasks.len(), 2);
+//! assert_eq!(doc.tasks[1].dependencies[0].target, "1.1");
+//! ```
+//!
+//! Modules, in pipeline order:
+//! - [`model`]: the typed model (pure data).
+//! - [`syntax`]: Markdown to model, with a span on every item.
+//! - [`diag`]: findings with stable codes.
+//! - [`workspace`]: finding and reading the plan files of a folder.
+//! - [`config`]: `planmark.toml`.
+//! - [`summary`]: progress figures per document.
+//! - [`templates`]: the built-in document templates.
+#![warn(missing_docs)]
+
+pub mod config;
+pub mod diag;
+pub mod model;
+pub mod syntax;
+pub mod summary;
+pub mod templates;
+pub mod workspace;

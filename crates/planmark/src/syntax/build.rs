@@ -1,0 +1,927 @@
+//! Second pass: blocks in their sections become model items.
+
+use std::collections::{HashMap, HashSet};
+
+use super::blocks::{Block, Blocks, Item, Lines, Link};
+use super::inline::{self, Attrs};
+use super::sections::{self, classify, holds_tasks, normalize, phase_number};
+use super::tables;
+use super::values;
+use crate::diag::{Code, Diagnostic, Severity};
+use crate::model::{
+    ActionItem, CheckItem, ChecklistItem, ChecklistTopic, Decision, Document, DocumentKind, Field,
+    Form, Goal, IdSource, Milestone, Origin, Phase, Reference, Requirement, RequirementKind, Risk,
+    Section, SectionKind, Span, Status, Task, TeamMember, TimelineEntry, Tool, UserStory,
+};
+
+/// One open heading while walking.
+#[derive(Clone)]
+struct Open {
+    level: u8,
+    /// What the section's items are read as.
+    effective: SectionKind,
+    /// Whether plain list items count as tasks here (a real task section).
+    strong: bool,
+    /// Innermost explicit phase (`Phase 2`) and implicit group heading.
+    phase: Option<usize>,
+    explicit_phase: bool,
+    /// A task written as a heading (`#### Task 1.1: Setup`).
+    task: Option<usize>,
+}
+
+pub(crate) struct Builder<'a> {
+    pub(crate) doc: &'a mut Document,
+    pub(crate) text: &'a str,
+    pub(crate) lines: &'a Lines,
+    /// Task index for each list item that became a task.
+    item_task: HashMap<usize, usize>,
+    /// Risk index for each list item that became a risk.
+    item_risk: HashMap<usize, usize>,
+    ids: HashSet<String>,
+}
+
+impl Builder<'_> {
+    pub(crate) fn finding(&mut self, code: Code, severity: Severity, span: Span, message: String, help: &str) {
+        let path = self.doc.path.clone();
+        self.doc.findings.push(Diagnostic::new(code, severity, &path, Some(span), message).with_help(help));
+    }
+
+    fn origin_item(item: &Item) -> Origin {
+        Origin {
+            span: item.span,
+            form: Form::ListItem,
+            marker: item.marker.map(|m| m.1),
+            text: item.text_span,
+            cells: Vec::new(),
+        }
+    }
+
+    fn status_of(&mut self, item: &Item, attrs: &Attrs) -> Status {
+        let marked = match item.marker {
+            Some((c, span)) => match values::checkbox(c) {
+                Some(st) => Some(st),
+                None => {
+                    self.finding(
+                        Code::UnknownStatus,
+                        Severity::Warning,
+                        span,
+                        format!("checkbox marker `[{c}]` is not a known status"),
+                        "use [ ] todo, [x] done, [~] or [/] in progress, [-] cancelled, [!] blocked",
+                    );
+                    None
+                }
+            },
+            None => None,
+        };
+        match (marked, attrs.status) {
+            (Some(Status::Todo) | None, Some(st)) => st,
+            (Some(st), _) => st,
+            (None, None) => Status::Todo,
+        }
+    }
+
+    /// Makes a task id unique: slugs get `-2`, `-3`; labelled ids are kept
+    /// (duplicates are reported by the checker).
+    pub(crate) fn unique_id(&mut self, id: String, source: IdSource) -> String {
+        let id = if source == IdSource::Slug && self.ids.contains(&id) {
+            (2..).map(|n| format!("{id}-{n}")).find(|c| !self.ids.contains(c)).expect("unbounded")
+        } else {
+            id
+        };
+        self.ids.insert(id.clone());
+        id
+    }
+
+    pub(crate) fn estimate_findings(&mut self, attrs: &Attrs, span: Span) {
+        for bad in &attrs.bad_estimates {
+            let msg = format!("estimate `{bad}` is not a duration");
+            self.finding(Code::UnreadableEstimate, Severity::Warning, span, msg, "write an estimate like 2h, 1.5d, 3 days, 1w, 2-4d or 1d/2d/5d");
+        }
+        if let Some(bad) = &attrs.bad_date {
+            let msg = format!("date `{bad}` is not a date");
+            self.finding(Code::UnreadableDate, Severity::Warning, span, msg, "write dates as YYYY-MM-DD");
+        }
+    }
+
+    pub(crate) fn new_task(&mut self, attrs: Attrs, origin: Origin, phase: Option<String>, parent: Option<String>) -> usize {
+        let (id, id_source) = match attrs.id.clone() {
+            Some((id, src)) => (id, src),
+            None => {
+                let s = inline::slug(&attrs.title);
+                (if s.is_empty() { format!("line-{}", origin.span.line) } else { s }, IdSource::Slug)
+            }
+        };
+        let id = self.unique_id(id, id_source);
+        self.estimate_findings(&attrs, origin.span);
+        let status = attrs.status.unwrap_or_default();
+        self.doc.tasks.push(Task {
+            id,
+            id_source,
+            title: attrs.title,
+            status,
+            estimate: attrs.estimate,
+            dependencies: attrs.deps,
+            resources: attrs.resources,
+            priority: attrs.priority,
+            phase,
+            parent,
+            start: attrs.start,
+            due: attrs.due,
+            tags: attrs.tags,
+            origin,
+        });
+        self.doc.tasks.len() - 1
+    }
+
+    fn phase_name(&self, open: Option<&Open>) -> Option<String> {
+        open.and_then(|o| o.phase).map(|i| self.doc.phases[i].name.clone())
+    }
+}
+
+/// Keys that describe a phase or a task rather than being a task themselves.
+const META_KEYS: &[&str] = &[
+    "goal", "goals", "purpose", "objective", "deliverable", "deliverables", "duration", "timeline",
+    "estimate", "estimated", "effort", "owner", "owners", "assignee", "status", "dependencies",
+    "depends on", "priority", "outcome", "output", "exit criteria", "success criteria", "note",
+    "notes", "description", "acceptance criteria", "checkpoint", "focus", "scope", "target",
+    "due", "start", "risk", "risks", "independent test", "test", "why", "team", "lead",
+];
+
+/// Splits `Key: value` (the key at most five words).
+fn key_value(text: &str) -> Option<(String, &str)> {
+    let (k, v) = text.split_once(':')?;
+    let k = k.trim();
+    if k.is_empty() || k.split_whitespace().count() > 5 || k.contains('(') && !k.contains(')') {
+        return None;
+    }
+    Some((k.to_lowercase(), v.trim()))
+}
+
+pub(crate) fn build(doc: &mut Document, text: &str, walked: &Blocks, lines: &Lines) {
+    let mut b = Builder { doc, text, lines, item_task: HashMap::new(), item_risk: HashMap::new(), ids: HashSet::new() };
+
+    // Pre-scan headings: does the document have a real task section?
+    let has_task_section = walked.blocks.iter().any(|bl| match bl {
+        Block::Heading { level, text, .. } => *level > 1 && holds_tasks(classify(text, *level)),
+        _ => false,
+    });
+
+    let mut stack: Vec<Open> = Vec::new();
+    let mut section_starts: Vec<usize> = Vec::new();
+    for block in &walked.blocks {
+        match block {
+            Block::Heading { level, text: htext, span, text_span } => {
+                while stack.last().is_some_and(|o| o.level >= *level) {
+                    stack.pop();
+                }
+                let parent = stack.last().cloned();
+                let kind = classify(htext, *level);
+                if *level == 1 && b.doc.title.is_none() {
+                    b.doc.title = Some(htext.clone());
+                }
+                b.doc.sections.push(Section { heading: htext.clone(), level: *level, kind, heading_span: *span, span: *span });
+                section_starts.push(b.doc.sections.len() - 1);
+                let open = heading_context(&mut b, parent.as_ref(), kind, *level, htext, *span, *text_span);
+                stack.push(open);
+            }
+            Block::Item(idx) => {
+                let item = &walked.items[*idx];
+                let open = stack.last().cloned();
+                item_block(&mut b, walked, *idx, item, open.as_ref(), has_task_section);
+            }
+            Block::Table(t) => {
+                let open = stack.last().cloned();
+                let phase = b.phase_name(open.as_ref());
+                let effective = open.as_ref().map_or(SectionKind::Other, |o| o.effective);
+                tables::table(&mut b, t, effective, phase, has_task_section);
+            }
+            Block::Lines { span, code, links } => {
+                let open = stack.last().cloned();
+                let effective = open.as_ref().map_or(SectionKind::Other, |o| o.effective);
+                lines_block(&mut b, *span, *code, links, effective);
+            }
+        }
+    }
+    // Section spans run to the next heading of the same or a higher level.
+    let n = b.doc.sections.len();
+    let end = text.len();
+    for i in 0..n {
+        let level = b.doc.sections[i].level;
+        let stop = b.doc.sections[i + 1..].iter().find(|s| s.level <= level).map_or(end, |s| s.heading_span.start);
+        let mut stop = stop;
+        while stop > b.doc.sections[i].span.start && text.as_bytes()[stop - 1].is_ascii_whitespace() {
+            stop -= 1;
+        }
+        b.doc.sections[i].span.end = stop.max(b.doc.sections[i].heading_span.end);
+    }
+    // Phases that hold no task and are not named by anything are headings, not phases.
+    let used: HashSet<String> = b.doc.tasks.iter().filter_map(|t| t.phase.clone()).collect();
+    let explicit: Vec<bool> = b.doc.phases.iter().map(|p| p.number.is_some()).collect();
+    let mut k = 0;
+    b.doc.phases.retain(|p| {
+        let keep = used.contains(&p.name) || explicit[k];
+        k += 1;
+        keep
+    });
+    kind_of(b.doc);
+    resolve(b.doc);
+}
+
+/// Works out what a heading opens.
+fn heading_context(
+    b: &mut Builder,
+    parent: Option<&Open>,
+    kind: SectionKind,
+    level: u8,
+    htext: &str,
+    span: Span,
+    text_span: Span,
+) -> Open {
+    let parent_tasks = parent.is_some_and(|p| holds_tasks(p.effective));
+    let parent_milestones = parent.is_some_and(|p| p.effective == SectionKind::Milestones);
+    let origin = Origin { span, form: Form::Heading, marker: None, text: Some(text_span), cells: Vec::new() };
+    let inherit = |effective| Open {
+        level,
+        effective,
+        strong: parent.is_some_and(|p| p.strong),
+        phase: parent.and_then(|p| p.phase),
+        explicit_phase: parent.is_some_and(|p| p.explicit_phase),
+        task: None,
+    };
+    match kind {
+        SectionKind::Phase => {
+            let n = normalize(htext);
+            let number = phase_number(&n);
+            let name = htext.trim().to_owned();
+            b.doc.phases.push(Phase { number, name: name.clone(), origin: origin.clone() });
+            if n.starts_with("milestone") || n.starts_with("meilenstein") {
+                add_milestone_for(b, &name, origin);
+            }
+            Open { level, effective: SectionKind::Phase, strong: true, phase: Some(b.doc.phases.len() - 1), explicit_phase: true, task: None }
+        }
+        SectionKind::Tasks if level > 1 => {
+            Open { level, effective: SectionKind::Tasks, strong: true, phase: None, explicit_phase: false, task: None }
+        }
+        SectionKind::Tasks | SectionKind::Title => {
+            // A document-level title: `# Tasks: Feature` makes checkboxes tasks.
+            let n = normalize(htext);
+            let tasky = ["task", "todo", "to do", "backlog", "roadmap", "plan"].iter().any(|w| n.contains(w));
+            Open { level, effective: if tasky { SectionKind::Tasks } else { SectionKind::Title }, strong: false, phase: None, explicit_phase: false, task: None }
+        }
+        SectionKind::Other | SectionKind::Notes | SectionKind::Overview if parent_tasks => {
+            let attrs = inline::extract(htext);
+            let is_task = attrs.id.as_ref().is_some_and(|(_, s)| *s != IdSource::Slug)
+                || attrs.estimate.is_some()
+                || attrs.status.is_some();
+            let parent = parent.expect("parent_tasks");
+            if is_task && kind == SectionKind::Other {
+                let phase = b.phase_name(Some(parent));
+                let t = b.new_task(attrs, origin, phase, None);
+                return Open { task: Some(t), ..parent.clone() }.with_level(level);
+            }
+            if parent.explicit_phase || kind != SectionKind::Other {
+                return inherit(parent.effective);
+            }
+            b.doc.phases.push(Phase { number: None, name: htext.trim().to_owned(), origin });
+            Open { level, effective: SectionKind::Phase, strong: parent.strong, phase: Some(b.doc.phases.len() - 1), explicit_phase: false, task: None }
+        }
+        SectionKind::Other if parent_milestones => {
+            let name = htext.trim().to_owned();
+            b.doc.phases.push(Phase { number: None, name: name.clone(), origin: origin.clone() });
+            add_milestone_for(b, &name, origin);
+            Open { level, effective: SectionKind::Phase, strong: true, phase: Some(b.doc.phases.len() - 1), explicit_phase: true, task: None }
+        }
+        SectionKind::Other => inherit(parent.map_or(SectionKind::Other, |p| if p.effective == SectionKind::Title { SectionKind::Other } else { p.effective })),
+        other => Open { level, effective: other, strong: false, phase: None, explicit_phase: false, task: None },
+    }
+}
+
+impl Open {
+    fn with_level(mut self, level: u8) -> Self {
+        self.level = level;
+        self
+    }
+}
+
+fn add_milestone_for(b: &mut Builder, name: &str, origin: Origin) {
+    let attrs = inline::extract(name);
+    let id = milestone_id(&attrs.title).unwrap_or_else(|| inline::slug(&attrs.title));
+    b.doc.milestones.push(Milestone {
+        id,
+        title: attrs.title,
+        status: attrs.status.unwrap_or_default(),
+        target: attrs.due,
+        after: vec![name.to_owned()],
+        origin,
+    });
+}
+
+/// `Milestone 1: Beta` gives `M1`.
+fn milestone_id(title: &str) -> Option<String> {
+    let lower = title.to_lowercase();
+    let rest = lower.strip_prefix("milestone ").or_else(|| lower.strip_prefix("meilenstein "))?;
+    let n: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '.').collect();
+    (!n.is_empty()).then(|| format!("M{}", n.to_uppercase()))
+}
+
+fn item_block(b: &mut Builder, walked: &Blocks, idx: usize, item: &Item, open: Option<&Open>, has_task_section: bool) {
+    let effective = open.map_or(SectionKind::Other, |o| o.effective);
+    let top = item.parent.is_none();
+    let origin = Builder::origin_item(item);
+    let text = item.text.trim();
+    match effective {
+        SectionKind::Tasks | SectionKind::Phase => task_item(b, walked, idx, item, open.expect("task section"), has_task_section),
+        SectionKind::Milestones if top => {
+            let attrs = inline::extract(text);
+            let status = b.status_of(item, &attrs);
+            let after = milestone_after(text);
+            let id = milestone_id(&attrs.title)
+                .or_else(|| attrs.id.as_ref().map(|i| i.0.clone()))
+                .unwrap_or_else(|| inline::slug(&attrs.title));
+            b.estimate_findings(&attrs, origin.span);
+            b.doc.milestones.push(Milestone { id, title: attrs.title, status, target: attrs.due, after, origin });
+        }
+        SectionKind::Goals if top => b.doc.goals.push(Goal { text: text.to_owned(), origin }),
+        SectionKind::PlanningFocus | SectionKind::Constraints => field_line(b, text, item.span, effective),
+        SectionKind::Requirements | SectionKind::FunctionalRequirements | SectionKind::NonFunctionalRequirements | SectionKind::UserStories => {
+            if starts_story(text) || effective == SectionKind::UserStories {
+                user_story(b, text, origin);
+            } else if top {
+                let status = b.status_of(item, &Attrs::default());
+                requirement(b, text, status, origin, effective);
+            }
+        }
+        SectionKind::Risks => {
+            if let Some(p) = item.parent.and_then(|p| b.item_risk.get(&p).copied()) {
+                risk_detail(&mut b.doc.risks[p], text);
+            } else if top {
+                let r = risk_item(b, text, origin);
+                b.item_risk.insert(idx, r);
+            }
+        }
+        SectionKind::Decisions if top => {
+            let (decision, rationale) = match key_value(text) {
+                Some((_, v)) if text.to_lowercase().starts_with("decision") => (v.to_owned(), None),
+                _ => split_dash(text),
+            };
+            b.doc.decisions.push(Decision { decision, rationale, made_by: None, date: None, origin });
+        }
+        SectionKind::ActionItems if top => {
+            let attrs = inline::extract(text);
+            let status = b.status_of(item, &attrs);
+            b.estimate_findings(&attrs, origin.span);
+            let owner = attrs.resources.first().map(|d| d.name.clone());
+            b.doc.actions.push(ActionItem { action: attrs.title, owner, due: attrs.due, due_text: attrs.bad_date, status, origin });
+        }
+        SectionKind::OpenQuestions | SectionKind::SuccessCriteria | SectionKind::NextSteps if top => {
+            let status = b.status_of(item, &Attrs::default());
+            let ci = CheckItem { text: text.to_owned(), status, origin };
+            match effective {
+                SectionKind::OpenQuestions => b.doc.questions.push(ci),
+                SectionKind::SuccessCriteria => b.doc.success_criteria.push(ci),
+                _ => b.doc.next_steps.push(ci),
+            }
+        }
+        SectionKind::Checklist if top => {
+            let status = b.status_of(item, &Attrs::default());
+            b.doc.checklist.push(ChecklistItem { text: text.to_owned(), topic: checklist_topic(text), status, origin });
+        }
+        SectionKind::Team | SectionKind::Resources if top => team_item(b, text, origin, effective == SectionKind::Team),
+        SectionKind::Tools if top => {
+            let (name, note) = match text.split_once(':') {
+                Some((n, v)) => (n.trim().to_owned(), Some(v.trim().to_owned()).filter(|v| !v.is_empty())),
+                None => (text.to_owned(), None),
+            };
+            b.doc.tools.push(Tool { name, note, origin });
+        }
+        SectionKind::Timeline => {
+            if let Some(e) = timeline_entry(text, origin) {
+                b.doc.timeline.push(e);
+            }
+        }
+        SectionKind::References => references(b, &item.links, text, origin),
+        _ => {
+            // Outside any task section: a document without task sections still
+            // has tasks in its checkboxes (a TODO list, a roadmap).
+            if !has_task_section && item.marker.is_some() && !matches!(effective, SectionKind::Checklist | SectionKind::SuccessCriteria | SectionKind::OpenQuestions | SectionKind::NextSteps | SectionKind::Requirements | SectionKind::FunctionalRequirements | SectionKind::NonFunctionalRequirements | SectionKind::Milestones | SectionKind::Testing | SectionKind::Security | SectionKind::Performance | SectionKind::ErrorHandling) {
+                let weak = Open { level: 0, effective: SectionKind::Tasks, strong: false, phase: None, explicit_phase: false, task: None };
+                task_item(b, walked, idx, item, &weak, has_task_section);
+            }
+        }
+    }
+}
+
+fn task_item(b: &mut Builder, walked: &Blocks, idx: usize, item: &Item, open: &Open, _has_task_section: bool) {
+    let text = item.text.trim();
+    let origin = Builder::origin_item(item);
+    let parent_task = item.parent.and_then(|p| b.item_task.get(&p).copied());
+    let heading_task = if item.parent.is_none() { open.task } else { None };
+    let owner_task = parent_task.or(heading_task);
+    let checkbox = item.marker.is_some();
+
+    // `Estimate: 3d` under a task sets that task's attribute.
+    if !checkbox && let Some(t) = owner_task
+        && let Some((key, value)) = key_value(text)
+    {
+        if apply_key(b, t, &key, value, origin.span) {
+            return;
+        }
+    }
+    if !checkbox {
+        // Nested plain items are details of their task; plain items that
+        // group checkboxes are headings; `**Goal**: ...` lines describe the phase.
+        if item.parent.is_some() && (parent_task.is_some() || !open.strong) {
+            return;
+        }
+        if heading_task.is_some() || !open.strong || item.has_checkbox_children || text.is_empty() {
+            return;
+        }
+        if let Some((key, _)) = key_value(text)
+            && META_KEYS.contains(&key.as_str())
+        {
+            return;
+        }
+        // A plain item in a parent that is not a task: a sub-point of prose.
+        if item.parent.is_some_and(|p| !walked.items[p].has_checkbox_children && walked.items[p].marker.is_none() && b.item_task.get(&p).is_none()) {
+            return;
+        }
+    }
+    let attrs = inline::extract(text);
+    let status = b.status_of(item, &attrs);
+    let parent_id = owner_task.map(|t| b.doc.tasks[t].id.clone());
+    let phase = b.phase_name(Some(open));
+    let t = b.new_task(attrs, origin, phase, parent_id);
+    b.doc.tasks[t].status = status;
+    b.item_task.insert(idx, t);
+}
+
+/// Applies `key: value` to task `t`. Returns whether the key was an attribute.
+pub(crate) fn apply_key(b: &mut Builder, t: usize, key: &str, value: &str, span: Span) -> bool {
+    let attrs = inline::extract(&format!("{key}: {value}"));
+    match key {
+        "estimate" | "estimated" | "effort" | "duration" | "est" | "time" | "size" => {
+            b.estimate_findings(&attrs, span);
+            if let Some(e) = attrs.estimate {
+                b.doc.tasks[t].estimate = Some(e);
+            } else if attrs.bad_estimates.is_empty() && !values::is_none_text(value) {
+                let msg = format!("estimate `{value}` is not a duration");
+                b.finding(Code::UnreadableEstimate, Severity::Warning, span, msg, "write an estimate like 2h, 1.5d, 3 days, 1w, 2-4d or 1d/2d/5d");
+            }
+            true
+        }
+        "depends on" | "dependencies" | "depends" | "deps" | "after" | "blocked by" | "requires" | "prerequisites" => {
+            let (deps, bad) = values::dependencies(value, false);
+            for x in bad {
+                let msg = format!("dependency `{x}` cannot be read");
+                b.finding(Code::UnreadableDependency, Severity::Warning, span, msg, "name tasks by id: 1.1, T003, Task 2");
+            }
+            b.doc.tasks[t].dependencies.extend(deps);
+            true
+        }
+        "owner" | "owners" | "assignee" | "assigned to" | "who" | "resources" | "lead" => {
+            b.doc.tasks[t].resources.extend(values::owners(value));
+            true
+        }
+        "priority" | "prio" => {
+            b.doc.tasks[t].priority = Some(values::priority(value));
+            true
+        }
+        "status" | "state" => {
+            if let Some(st) = values::status_word(value) {
+                b.doc.tasks[t].status = st;
+            }
+            true
+        }
+        "due" | "due date" | "deadline" | "target" => {
+            b.doc.tasks[t].due = values::date(value).or(b.doc.tasks[t].due);
+            true
+        }
+        "start" => {
+            b.doc.tasks[t].start = values::date(value).or(b.doc.tasks[t].start);
+            true
+        }
+        _ => false,
+    }
+}
+
+fn milestone_after(text: &str) -> Vec<String> {
+    let lower = text.to_lowercase();
+    let mut out = Vec::new();
+    for key in ["after ", "closes ", "includes ", "requires "] {
+        if let Some(i) = lower.find(key) {
+            let rest = &text[i + key.len()..];
+            let end = rest.find([')', ';', '.']).unwrap_or(rest.len());
+            out.extend(values::split_list(&rest[..end]).into_iter().filter(|s| values::is_id_like(s)).map(str::to_owned));
+        }
+    }
+    out
+}
+
+fn field_line(b: &mut Builder, text: &str, span: Span, kind: SectionKind) {
+    let Some((key, value)) = key_value(text) else { return };
+    let f = Some(Field { value: value.to_owned(), span });
+    let d = &mut *b.doc;
+    match (kind, key.as_str()) {
+        (SectionKind::PlanningFocus, "topic") => d.focus.topic = f,
+        (SectionKind::PlanningFocus, "scope") => d.focus.scope = f,
+        (SectionKind::PlanningFocus, "timeframe" | "time frame" | "deadline" | "timeline") => d.focus.timeframe = f,
+        (SectionKind::Constraints, "time") => d.constraints.time = f,
+        (SectionKind::Constraints, "resources" | "resource" | "budget") => d.constraints.resources = f,
+        (SectionKind::Constraints, "technical" | "tech") => d.constraints.technical = f,
+        (SectionKind::Constraints, "dependencies" | "dependency") => d.constraints.dependencies = f,
+        _ => {}
+    }
+}
+
+fn starts_story(text: &str) -> bool {
+    let l = text.trim_start_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+    l.starts_with("as a ") || l.starts_with("as an ")
+        || (l.starts_with("us") && l.contains(": as a"))
+}
+
+fn user_story(b: &mut Builder, text: &str, origin: Origin) {
+    let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if t.is_empty() {
+        return;
+    }
+    let lower = t.to_lowercase();
+    let (id, body_at) = match t.split_once(':') {
+        Some((k, _)) if values::code_len(k.trim()) == k.trim().len() && !k.trim().is_empty() => (Some(k.trim().to_owned()), k.len() + 1),
+        _ => (None, 0),
+    };
+    let find = |pats: &[&str], from: usize| pats.iter().filter_map(|p| lower[from..].find(p).map(|i| (from + i, p.len()))).min();
+    let role_at = find(&["as an ", "as a "], body_at);
+    let want_at = find(&["i want to ", "i want ", "i need to ", "i need ", "i'd like to ", "i would like to "], body_at);
+    let so_at = find(&["so that ", "so i can ", "in order to "], body_at);
+    let part = |a: Option<(usize, usize)>, ends: &[Option<(usize, usize)>]| -> Option<String> {
+        let (i, l) = a?;
+        let start = i + l;
+        let end = ends.iter().flatten().map(|e| e.0).filter(|&e| e >= start).min().unwrap_or(t.len());
+        let s = t[start..end].trim().trim_end_matches([',', '.', ';']).trim();
+        (!s.is_empty()).then(|| s.to_owned())
+    };
+    b.doc.user_stories.push(UserStory {
+        id,
+        role: part(role_at, &[want_at, so_at]),
+        want: part(want_at, &[so_at]),
+        benefit: part(so_at, &[]),
+        text: t.clone(),
+        origin,
+    });
+}
+
+fn requirement(b: &mut Builder, text: &str, status: Status, origin: Origin, kind: SectionKind) {
+    let mut id = None;
+    let mut category = None;
+    let mut body = text;
+    let c = values::code_len(text);
+    if c > 0 {
+        id = Some(text[..c].to_owned());
+        let mut rest = text[c..].trim_start();
+        if let Some(r) = rest.strip_prefix('(')
+            && let Some(j) = r.find(')')
+        {
+            category = Some(r[..j].trim().to_owned());
+            rest = r[j + 1..].trim_start();
+        }
+        body = rest.trim_start_matches([':', '-', '–', '—', '.']).trim();
+    }
+    let kind = if id.as_deref().is_some_and(|i| i.starts_with("NFR")) || kind == SectionKind::NonFunctionalRequirements {
+        RequirementKind::NonFunctional
+    } else {
+        RequirementKind::Functional
+    };
+    b.doc.requirements.push(Requirement { id, kind, category, text: body.to_owned(), status, origin });
+}
+
+fn risk_item(b: &mut Builder, text: &str, origin: Origin) -> usize {
+    let mut r = Risk { id: String::new(), title: String::new(), likelihood: None, impact: None, mitigation: None, owner: None, affects: Vec::new(), delay: None, origin };
+    // `Risk: title — Likelihood: High, Impact: Med, Mitigation: ...`
+    let mut title = text.to_owned();
+    let lower = text.to_lowercase();
+    let mut cut = text.len();
+    for key in ["likelihood", "probability", "impact", "severity", "mitigation", "owner", "delay", "affects"] {
+        if let Some(i) = lower.find(&format!("{key}:")).or_else(|| lower.find(&format!("{key} -"))) {
+            cut = cut.min(i);
+        }
+    }
+    if cut < text.len() {
+        risk_detail(&mut r, &text[cut..]);
+        title = text[..cut].to_owned();
+    }
+    let title = title.trim().trim_end_matches(|c: char| matches!(c, '-' | '—' | '–' | '|' | ',' | ';' | '(' | ' ')).trim();
+    let title = match key_value(title) {
+        Some((k, v)) if k == "risk" || values::code_len(&k.to_uppercase()) == k.len() => {
+            if k != "risk" {
+                r.id = k.to_uppercase();
+            }
+            v.to_owned()
+        }
+        _ => title.to_owned(),
+    };
+    let (title, mitigation) = if r.mitigation.is_none() {
+        match title.split_once(" → ").or_else(|| title.split_once(" -> ")) {
+            Some((t, m)) => (t.trim().to_owned(), Some(m.trim().to_owned())),
+            None => (title, None),
+        }
+    } else {
+        (title, None)
+    };
+    if mitigation.is_some() {
+        r.mitigation = mitigation;
+    }
+    if r.id.is_empty() {
+        r.id = inline::slug(&title);
+    }
+    r.title = title;
+    rating_findings(b, &r);
+    b.doc.risks.push(r);
+    b.doc.risks.len() - 1
+}
+
+pub(crate) fn rating_findings(b: &mut Builder, r: &Risk) {
+    for (what, rating) in [("likelihood", &r.likelihood), ("impact", &r.impact)] {
+        if let Some(rt) = rating
+            && rt.level.is_none()
+            && !values::is_none_text(&rt.text)
+        {
+            let msg = format!("{what} `{}` is not a known level", rt.text);
+            b.finding(Code::UnknownRating, Severity::Warning, r.origin.span, msg, "use Low, Medium or High (or Very Low..Very High, 1-5, or a percentage)");
+        }
+    }
+}
+
+/// Reads `Likelihood: High, Impact: Med, Mitigation: ...` into a risk.
+fn risk_detail(r: &mut Risk, text: &str) {
+    let lower = text.to_lowercase();
+    let keys = ["likelihood", "probability", "impact", "severity", "mitigation", "contingency", "owner", "delay", "affects"];
+    let mut found: Vec<(usize, &str)> = keys.iter().filter_map(|k| lower.find(&format!("{k}:")).map(|i| (i, *k))).collect();
+    found.sort_unstable();
+    for (n, &(i, key)) in found.iter().enumerate() {
+        let start = i + key.len() + 1;
+        let end = found.get(n + 1).map_or(text.len(), |x| x.0);
+        let v = text[start..end].trim().trim_end_matches([',', ';', '|', '.', ')']).trim();
+        let v = v.trim_matches(|c: char| c == '*' || c == '_').trim();
+        match key {
+            "likelihood" | "probability" => r.likelihood = Some(values::rating(v)),
+            "impact" | "severity" => r.impact = Some(values::rating(v)),
+            "mitigation" | "contingency" => r.mitigation = Some(v.to_owned()).filter(|m| !m.is_empty()),
+            "owner" => r.owner = Some(v.trim_start_matches('@').to_owned()),
+            "delay" => r.delay = values::quantity(v.trim_start_matches('+'), Some(crate::model::TimeUnit::Days)),
+            _ => r.affects = values::split_list(v).into_iter().map(str::to_owned).collect(),
+        }
+    }
+    if found.is_empty() && r.mitigation.is_none() {
+        // A plain nested point under a risk is its mitigation.
+        let v = text.trim();
+        if !v.is_empty() {
+            r.mitigation = Some(v.to_owned());
+        }
+    }
+}
+
+fn split_dash(text: &str) -> (String, Option<String>) {
+    for sep in [" — ", " – ", " - ", ": "] {
+        if let Some((a, b)) = text.split_once(sep) {
+            return (a.trim().to_owned(), Some(b.trim().to_owned()));
+        }
+    }
+    (text.to_owned(), None)
+}
+
+fn checklist_topic(text: &str) -> Option<ChecklistTopic> {
+    let l = text.to_lowercase();
+    Some(if l.contains("success") || l.contains("criteria") {
+        ChecklistTopic::SuccessCriteria
+    } else if l.contains("estimate") {
+        ChecklistTopic::Estimates
+    } else if l.contains("goal") || l.contains("objective") {
+        ChecklistTopic::Goals
+    } else if l.contains("requirement") {
+        ChecklistTopic::Requirements
+    } else if l.contains("architecture") || l.contains("design") {
+        ChecklistTopic::Architecture
+    } else if l.contains("task") || l.contains("broken down") {
+        ChecklistTopic::Tasks
+    } else if l.contains("risk") {
+        ChecklistTopic::Risks
+    } else if l.contains("timeline") || l.contains("schedule") {
+        ChecklistTopic::Timeline
+    } else {
+        return None;
+    })
+}
+
+fn team_item(b: &mut Builder, text: &str, origin: Origin, team_section: bool) {
+    let (name, role) = match text.split_once(':').or_else(|| text.split_once(" - ")).or_else(|| text.split_once(" — ")) {
+        Some((n, r)) => (n.trim().trim_start_matches('@').to_owned(), r.trim().to_owned()),
+        None if team_section => (text.trim().trim_start_matches('@').to_owned(), String::new()),
+        None => return,
+    };
+    if name.is_empty() || name.split_whitespace().count() > 4 {
+        return;
+    }
+    let lower_name = name.to_lowercase();
+    if !team_section && ["tool", "infrastructure", "budget", "service", "hardware", "software", "documentation"].iter().any(|k| lower_name.contains(k)) {
+        return;
+    }
+    // `Backend team: 3 developers` is a pool.
+    let lr = role.to_lowercase();
+    let count = lr.split_whitespace().next().and_then(|w| w.parse::<f64>().ok());
+    let people = ["developer", "engineer", "people", "person", "dev", "member", "tester", "designer", "qa", "analyst", "fte", "x"];
+    if let Some(n) = count
+        && (people.iter().any(|p| lr.contains(p)) || lower_name.contains("team") || lower_name.contains("pool"))
+    {
+        b.doc.pools.push(crate::model::ResourcePool { name, units: n, origin });
+        return;
+    }
+    // Capacity: `(80%)`, `50%`, `part-time`.
+    let mut capacity = 1.0;
+    if let Some(p) = lr.find('%') {
+        let digits: String = lr[..p].chars().rev().take_while(|c| c.is_ascii_digit() || *c == '.').collect::<Vec<_>>().into_iter().rev().collect();
+        if let Ok(v) = digits.parse::<f64>() {
+            capacity = v / 100.0;
+        }
+    } else if lr.contains("part-time") || lr.contains("part time") || lr.contains("half-time") {
+        capacity = 0.5;
+    }
+    let role = Some(role).filter(|r| !r.is_empty());
+    b.doc.team.push(TeamMember { name, role, capacity, origin });
+}
+
+/// Reads `Week 1: Phase 1 - Foundation`, `Weeks 2-3: ...`, `2026-12-01 – 2026-12-05: ...`.
+pub(crate) fn timeline_entry(text: &str, origin: Origin) -> Option<TimelineEntry> {
+    let t = text.trim().trim_start_matches(['-', '*']).trim();
+    let (period, rest) = t.split_once(':').or_else(|| t.split_once(" - ")).or_else(|| t.split_once(" — ")).or_else(|| t.split_once('|'))?;
+    let period = period.trim().trim_matches(|c: char| c == '*' || c == '_').trim();
+    let lower = period.to_lowercase();
+    let mut weeks = None;
+    let (mut start, mut end) = (None, None);
+    let word = lower.split_whitespace().next()?;
+    if matches!(word, "week" | "weeks" | "wk" | "w" | "woche" | "wochen" | "semaine" | "semana" | "sprint" | "sprints") {
+        let nums: Vec<u32> = lower[word.len()..].split(|c: char| !c.is_ascii_digit()).filter_map(|n| n.parse().ok()).collect();
+        match nums.as_slice() {
+            [a] => weeks = Some((*a, *a)),
+            [a, b, ..] => weeks = Some((*a, *b)),
+            [] => return None,
+        }
+    } else {
+        let parts: Vec<&str> = period.split(['–', '—']).flat_map(|p| p.split(" to ")).collect();
+        start = values::date(parts[0]);
+        end = parts.get(1).and_then(|p| values::date(p)).or(start);
+        if start.is_none() {
+            let (a, b2) = period.split_at(period.len() / 2);
+            let _ = (a, b2);
+            return None;
+        }
+    }
+    let rest = rest.trim();
+    let (phase, description) = match rest.split_once(" - ").or_else(|| rest.split_once(" — ")).or_else(|| rest.split_once(": ")) {
+        Some((p, d)) if sections::phase_number(&normalize(p)).is_some() => (Some(p.trim().to_owned()), d.trim().to_owned()),
+        _ if sections::phase_number(&normalize(rest)).is_some() => (Some(rest.to_owned()), String::new()),
+        _ => (None, rest.to_owned()),
+    };
+    Some(TimelineEntry { period: period.to_owned(), weeks, start, end, phase, description, origin })
+}
+
+fn references(b: &mut Builder, links: &[Link], text: &str, origin: Origin) {
+    if links.is_empty() {
+        let t = text.trim();
+        if t.starts_with("http") || t.ends_with(".md") {
+            b.doc.references.push(Reference { text: t.to_owned(), target: t.to_owned(), origin });
+        }
+        return;
+    }
+    for l in links {
+        b.doc.references.push(Reference { text: l.text.clone(), target: l.dest.clone(), origin: origin.clone() });
+    }
+}
+
+fn lines_block(b: &mut Builder, span: Span, code: bool, links: &[Link], effective: SectionKind) {
+    let src = &b.text[span.start..span.end];
+    match effective {
+        SectionKind::PlanningFocus | SectionKind::Constraints | SectionKind::Timeline | SectionKind::UserStories | SectionKind::Requirements => {}
+        SectionKind::References => {
+            let origin = Origin { span, form: Form::Line, marker: None, text: None, cells: Vec::new() };
+            references(b, links, "", origin);
+            return;
+        }
+        _ => return,
+    }
+    // One line at a time, with its own span.
+    let mut pos = span.start;
+    let mut story: Option<(String, Span)> = None;
+    for raw in src.split_inclusive('\n') {
+        let line_start = pos;
+        pos += raw.len();
+        let trimmed_line = raw.trim_end();
+        if code && (trimmed_line.trim_start().starts_with("```") || trimmed_line.trim_start().starts_with("~~~")) {
+            continue;
+        }
+        let lspan = b.lines.span(line_start, line_start + trimmed_line.len());
+        let clean: String = trimmed_line.chars().filter(|&c| c != '*' && c != '`').collect();
+        let clean = clean.trim();
+        let origin = Origin { span: lspan, form: Form::Line, marker: None, text: None, cells: Vec::new() };
+        match effective {
+            SectionKind::PlanningFocus | SectionKind::Constraints => field_line(b, clean, lspan, effective),
+            SectionKind::Timeline => {
+                if let Some(e) = timeline_entry(clean, origin) {
+                    b.doc.timeline.push(e);
+                }
+            }
+            _ => {
+                // User stories span lines: `As a ...` starts one, a blank line ends it.
+                if clean.is_empty() {
+                    if let Some((t, s)) = story.take() {
+                        user_story(b, &t, Origin { span: s, ..origin });
+                    }
+                    continue;
+                }
+                if starts_story(clean) {
+                    if let Some((t, s)) = story.take() {
+                        user_story(b, &t, Origin { span: s, ..origin.clone() });
+                    }
+                    story = Some((clean.to_owned(), lspan));
+                } else if let Some((t, s)) = story.as_mut() {
+                    t.push(' ');
+                    t.push_str(clean);
+                    s.end = lspan.end;
+                }
+            }
+        }
+    }
+    if let Some((t, s)) = story.take() {
+        user_story(b, &t, Origin { span: s, form: Form::Line, marker: None, text: None, cells: Vec::new() });
+    }
+}
+
+/// Kind from front matter, else from the title.
+fn kind_of(doc: &mut Document) {
+    let fm = doc.front_matter.as_ref();
+    let field = |k: &str| fm.and_then(|f| f.fields.get(k)).and_then(|v| v.as_str()).map(str::to_lowercase);
+    if doc.title.is_none() {
+        doc.title = field("title").map(|_| fm.and_then(|f| f.fields.get("title")).and_then(|v| v.as_str()).unwrap_or_default().to_owned());
+    }
+    doc.kind = match field("kind").as_deref() {
+        Some("session") => DocumentKind::Session,
+        Some("guide") => DocumentKind::Guide,
+        Some("generic") => DocumentKind::Generic,
+        _ if field("phase").as_deref() == Some("implementation") => DocumentKind::Guide,
+        _ => {
+            let t = doc.title.as_deref().map(str::to_lowercase).unwrap_or_default();
+            if t.starts_with("planning session") {
+                DocumentKind::Session
+            } else if t.contains("implementation guide") || t.starts_with("planning & implementation") || t.starts_with("planning and implementation") {
+                DocumentKind::Guide
+            } else {
+                DocumentKind::Generic
+            }
+        }
+    };
+}
+
+/// Resolves dependency targets to task ids of the document.
+pub(crate) fn resolve(doc: &mut Document) {
+    let mut by_key: HashMap<String, String> = HashMap::new();
+    for t in &doc.tasks {
+        by_key.entry(t.id.to_lowercase()).or_insert_with(|| t.id.clone());
+    }
+    for t in &doc.tasks {
+        by_key.entry(t.title.to_lowercase()).or_insert_with(|| t.id.clone());
+        by_key.entry(inline::slug(&t.title)).or_insert_with(|| t.id.clone());
+    }
+    let phases: HashMap<String, String> = doc
+        .phases
+        .iter()
+        .flat_map(|p| {
+            let mut keys = vec![(p.name.to_lowercase(), p.name.clone())];
+            if let Some(n) = &p.number {
+                keys.push((format!("phase {n}"), p.name.clone()));
+            }
+            keys
+        })
+        .collect();
+    let milestones: HashSet<String> = doc.milestones.iter().map(|m| m.id.to_lowercase()).collect();
+    for t in &mut doc.tasks {
+        for d in &mut t.dependencies {
+            if d.target.contains('#') {
+                continue;
+            }
+            let raw = d.target.trim().to_lowercase();
+            let stripped = ["task ", "step ", "story "].iter().find_map(|p| raw.strip_prefix(p)).map(str::trim);
+            let found = by_key
+                .get(&raw)
+                .or_else(|| stripped.and_then(|s| by_key.get(s)))
+                .or_else(|| by_key.get(&inline::slug(&raw)));
+            if let Some(id) = found {
+                d.target = id.clone();
+                d.resolved = true;
+            } else if let Some(p) = phases.get(&raw) {
+                d.target = p.clone();
+                d.resolved = true;
+            } else if milestones.contains(&raw) {
+                d.resolved = true;
+            }
+        }
+    }
+}

@@ -1,0 +1,614 @@
+//! Attributes written inline in an item's text: ids, estimates,
+//! dependencies, owners, priorities, statuses, dates and tags.
+
+use std::sync::LazyLock;
+
+use jiff::civil::Date;
+use regex::Regex;
+
+use super::values;
+use crate::model::{Demand, Dependency, Effort, IdSource, Priority, Status};
+
+/// What was read from one item's text.
+#[derive(Debug, Default)]
+pub(crate) struct Attrs {
+    pub(crate) id: Option<(String, IdSource)>,
+    pub(crate) title: String,
+    pub(crate) status: Option<Status>,
+    pub(crate) estimate: Option<Effort>,
+    /// Estimates that were marked as such (`est: lots`) but could not be read.
+    pub(crate) bad_estimates: Vec<String>,
+    pub(crate) deps: Vec<Dependency>,
+    pub(crate) resources: Vec<Demand>,
+    pub(crate) priority: Option<Priority>,
+    pub(crate) start: Option<Date>,
+    pub(crate) due: Option<Date>,
+    /// A due or target date that was marked but could not be read.
+    pub(crate) bad_date: Option<String>,
+    pub(crate) tags: Vec<String>,
+}
+
+struct Scan<'a> {
+    text: &'a str,
+    removed: Vec<(usize, usize)>,
+}
+
+impl Scan<'_> {
+    fn remove(&mut self, a: usize, b: usize) {
+        self.removed.push((a, b));
+    }
+
+    fn is_removed(&self, i: usize) -> bool {
+        self.removed.iter().any(|&(a, b)| a <= i && i < b)
+    }
+
+    fn rest(&self) -> String {
+        let mut r = self.removed.clone();
+        r.sort_unstable();
+        let mut out = String::with_capacity(self.text.len());
+        let mut pos = 0;
+        for (a, b) in r {
+            if a > pos {
+                out.push_str(&self.text[pos..a]);
+                out.push(' ');
+            }
+            pos = pos.max(b);
+        }
+        if pos < self.text.len() {
+            out.push_str(&self.text[pos..]);
+        }
+        out
+    }
+}
+
+/// Keys of `key: value` attributes, recognised anywhere in an item.
+static KEYED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:^|[\s,;(\[|—–-])(depends on|depends|dependencies|deps|blocked by|requires|after|est\.?|estimated|estimate|effort|duration|owner|owners|assignee|assigned to|assigned|who|due date|due|deadline|by|target|eta|priority|prio|start|starts|status)\b\s*:?",
+    )
+    .expect("valid regex")
+});
+
+/// Reads the attributes of an item's plain text.
+pub(crate) fn extract(text: &str) -> Attrs {
+    let mut a = Attrs::default();
+    let text = text.trim();
+    let mut s = Scan { text, removed: Vec::new() };
+    let bytes = text.as_bytes();
+
+    // Status emoji and words at either end: `✅ Ship it`, `Ship it ✅`, `DONE: Ship it`.
+    let lead = text.len() - text.trim_start_matches(|c: char| lead_symbol(c) && !c.is_ascii()).len();
+    if lead > 0 {
+        if let Some(st) = text[..lead].chars().find_map(values::status_emoji) {
+            a.status = Some(st);
+        }
+        s.remove(0, lead);
+    }
+    let trail_start = text.trim_end_matches(|c: char| lead_symbol(c) && !c.is_ascii()).len();
+    if trail_start < text.len() && trail_start > lead {
+        if let Some(st) = text[trail_start..].chars().find_map(values::status_emoji) {
+            a.status = a.status.or(Some(st));
+            s.remove(trail_start, text.len());
+        }
+    }
+    let body_start = lead;
+    for (word, st) in [("DONE", Status::Done), ("WIP", Status::InProgress), ("TODO", Status::Todo), ("BLOCKED", Status::Blocked)] {
+        if let Some(r) = text[body_start..].strip_prefix(word)
+            && r.starts_with([':', ' ', '-'])
+        {
+            a.status = Some(st);
+            let end = text.len() - r.trim_start_matches([':', ' ', '-']).len();
+            s.remove(body_start, end);
+        }
+    }
+
+    // Explicit id `{#api}`.
+    if let Some(i) = text.find("{#")
+        && let Some(j) = text[i..].find('}')
+    {
+        let id = text[i + 2..i + j].trim();
+        if !id.is_empty() {
+            a.id = Some((id.to_owned(), IdSource::Explicit));
+        }
+        s.remove(i, i + j + 1);
+    }
+
+    // Leading label or tracker code.
+    let start = s.removed.iter().filter(|r| r.0 == body_start || r.0 == 0).map(|r| r.1).max().unwrap_or(0).max(body_start);
+    if let Some((id, src, end)) = leading_id(text, start) {
+        if a.id.is_none() {
+            a.id = Some((id, src));
+        }
+        s.remove(start, end);
+    }
+
+    // Groups in parentheses and brackets.
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let open = bytes[i];
+        if (open == b'(' || open == b'[') && !s.is_removed(i) {
+            let close = if open == b'(' { b')' } else { b']' };
+            if let Some(len) = bytes[i + 1..].iter().position(|&b| b == close || b == open) {
+                let j = i + 1 + len;
+                if bytes[j] == close {
+                    groups.push((i, j + 1));
+                    if group(&mut a, &text[i + 1..j], open == b'[') {
+                        s.remove(i, j + 1);
+                    }
+                    i = j + 1;
+                    continue;
+                }
+            }
+        }
+        i += 1;
+    }
+
+    // `key: value` attributes outside groups.
+    let mut spans = Vec::new();
+    for m in KEYED.captures_iter(text) {
+        let whole = m.get(0).expect("match");
+        let key = m.get(1).expect("key");
+        if s.is_removed(key.start()) || groups.iter().any(|&(x, y)| x <= key.start() && key.start() < y) {
+            continue;
+        }
+        let value_start = whole.end();
+        let value_end = clause_end(text, value_start);
+        let value = text[value_start..value_end].trim();
+        let has_colon = whole.as_str().trim_end().ends_with(':');
+        if keyed(&mut a, &key.as_str().to_lowercase(), value, has_colon) {
+            spans.push((key.start(), value_end));
+        }
+    }
+    for (x, y) in spans {
+        s.remove(x, y);
+    }
+
+    // `~3d`.
+    for (i, _) in text.match_indices(['~', '≈']) {
+        if s.is_removed(i) {
+            continue;
+        }
+        let after = &text[i + text[i..].chars().next().map_or(1, char::len_utf8)..];
+        let end = after.find([' ', ',', ';', ')']).unwrap_or(after.len());
+        if let Some(e) = values::effort(&after[..end], None) {
+            a.estimate.get_or_insert(e);
+            s.remove(i, text.len() - after.len() + end);
+        }
+    }
+
+    // `@alice`, `@backend x2`.
+    for (i, _) in text.match_indices('@') {
+        if s.is_removed(i) || (i > 0 && bytes[i - 1].is_ascii_alphanumeric()) {
+            continue;
+        }
+        let name_len = text[i + 1..]
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '.'))
+            .unwrap_or(text.len() - i - 1);
+        let name = text[i + 1..i + 1 + name_len].trim_end_matches(['.', '-']);
+        if name.is_empty() {
+            continue;
+        }
+        let mut end = i + 1 + name.len();
+        let mut units = 1.0;
+        let tail = &text[end..];
+        if let Some(r) = tail.strip_prefix(" x").or_else(|| tail.strip_prefix(" ×")) {
+            let n = r.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(r.len());
+            if let Ok(v) = r[..n].parse::<f64>() {
+                units = v;
+                end += tail.len() - r.len() + n;
+            }
+        }
+        a.resources.push(Demand { name: name.to_owned(), units });
+        s.remove(i, end);
+    }
+
+    // `P0`..`P4` as a word.
+    for (i, _) in text.match_indices('P') {
+        if s.is_removed(i) || (i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'-')) {
+            continue;
+        }
+        if i + 1 < bytes.len()
+            && (b'0'..=b'4').contains(&bytes[i + 1])
+            && (i + 2 == bytes.len() || !(bytes[i + 2].is_ascii_alphanumeric() || bytes[i + 2] == b'.'))
+        {
+            a.priority.get_or_insert(values::priority(&text[i..i + 2]));
+            s.remove(i, i + 2);
+        }
+    }
+
+    // Obsidian-style dates: `📅 2026-12-01`, `🛫 2026-11-20`, `✅ 2026-11-30`.
+    for (emoji, which) in [("📅", 0), ("🗓", 0), ("⏰", 0), ("🛫", 1), ("⏳", 1), ("✅", 2)] {
+        for (i, _) in text.match_indices(emoji) {
+            let after = text[i + emoji.len()..].trim_start_matches('\u{fe0f}');
+            let trimmed = after.trim_start();
+            let n = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
+            if let Some(d) = values::date(&trimmed[..n]) {
+                match which {
+                    0 => a.due = Some(d),
+                    1 => a.start = Some(d),
+                    _ => a.status = Some(Status::Done),
+                }
+                s.remove(i, text.len() - trimmed.len() + n);
+            }
+        }
+    }
+
+    // A trailing estimate after a separator: `Set up CI — 2h`.
+    if a.estimate.is_none() {
+        let rest = s.rest();
+        let r = rest.trim_end();
+        if let Some(i) = r.rfind(['—', '–', '-', ':', '|']) {
+            let sep_len = r[i..].chars().next().map_or(1, char::len_utf8);
+            if i > 0 && r.as_bytes()[i - 1] == b' ' || matches!(r.as_bytes()[i], b':' | b'|') {
+                if let Some(e) = values::effort(&r[i + sep_len..], None) {
+                    a.estimate = Some(e);
+                    // Rebuild from the shortened text.
+                    let title_part = r[..i].to_owned();
+                    return finish(a, &title_part, text);
+                }
+            }
+        }
+    }
+
+    // `#tags` preceded by a space.
+    let rest = s.rest();
+    let mut title = String::with_capacity(rest.len());
+    for word in rest.split(' ') {
+        if let Some(tag) = word.strip_prefix('#')
+            && tag.starts_with(|c: char| c.is_alphabetic())
+            && tag.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == '/')
+        {
+            a.tags.push(tag.to_owned());
+            continue;
+        }
+        title.push_str(word);
+        title.push(' ');
+    }
+    finish(a, &title, text)
+}
+
+fn finish(mut a: Attrs, title: &str, _original: &str) -> Attrs {
+    let mut t = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Remove what the removals left behind: `()`, `[]`, dangling separators.
+    for empty in ["()", "[]", "( )", "[ ]"] {
+        t = t.replace(empty, "");
+    }
+    let t = t
+        .trim()
+        .trim_matches(|c: char| matches!(c, '-' | '–' | '—' | ':' | '|' | ',' | ';') || c.is_whitespace())
+        .trim();
+    a.title = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    a
+}
+
+fn lead_symbol(c: char) -> bool {
+    !(c.is_alphanumeric() || c == '(' || c == '[' || c == '{' || c == '@' || c == '#' || c == '`' || c == '~' || c == '"' || c == '\'')
+}
+
+/// The end of a keyed value: the next `,` `;` `|` `)` ` - ` or the end.
+fn clause_end(text: &str, from: usize) -> usize {
+    let rest = &text[from..];
+    let mut end = rest.len();
+    for pat in [";", "|", ")", " - ", " — ", " – ", ". "] {
+        if let Some(i) = rest.find(pat) {
+            end = end.min(i);
+        }
+    }
+    from + end
+}
+
+/// Reads a leading label (`Task 1.2:`, `T1.2:`, `API-3:`) or tracker code
+/// (`T012`, `1.2`) starting at byte `start`. Returns the id, how it was
+/// obtained and where the title starts.
+fn leading_id(text: &str, start: usize) -> Option<(String, IdSource, usize)> {
+    let t = &text[start..];
+    let lower = t.to_ascii_lowercase();
+    for prefix in ["task ", "step ", "item ", "story ", "ticket ", "subtask ", "todo "] {
+        if lower.starts_with(prefix) {
+            let rest = t[prefix.len()..].trim_start();
+            let n = id_token_len(rest);
+            if n > 0 {
+                let after = &rest[n..];
+                if let Some(end) = label_end(after, true) {
+                    let consumed = t.len() - after.len() + end;
+                    return Some((rest[..n].to_owned(), IdSource::Label, start + consumed));
+                }
+            }
+        }
+    }
+    let n = id_token_len(t);
+    if n > 0
+        && let Some(end) = label_end(&t[n..], false)
+    {
+        return Some((t[..n].trim_end_matches('.').to_owned(), IdSource::Label, start + n + end));
+    }
+    let c = values::code_len(t);
+    if c > 0 {
+        let after = &t[c..];
+        let trimmed = after.trim_start_matches(['.', ')']);
+        if trimmed.starts_with([' ', '\t']) {
+            let after_sep = trimmed.trim_start();
+            let after_sep = after_sep
+                .strip_prefix(['-', '–', '—', ':', '|'])
+                .map_or(after_sep, str::trim_start);
+            return Some((t[..c].to_owned(), IdSource::Code, start + t.len() - after_sep.len()));
+        }
+    }
+    None
+}
+
+/// Length of an id token at the start: letters, digits, `.`, `-`, `_`, with at least one digit.
+fn id_token_len(s: &str) -> usize {
+    let n = s
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_'))
+        .unwrap_or(s.len());
+    let tok = s[..n].trim_end_matches(['.', '-', '_']);
+    let has_digit = tok.bytes().any(|b| b.is_ascii_digit());
+    let letters_ok = tok.bytes().filter(u8::is_ascii_alphabetic).all(|b| b.is_ascii_uppercase())
+        || tok.bytes().take_while(u8::is_ascii_alphabetic).count() == 0;
+    if has_digit && letters_ok && tok.len() <= 24 { tok.len() } else { 0 }
+}
+
+/// Where the title starts after an id token: after `:` (and, for prefixed
+/// labels, a dash), or `None` when the token is not a label.
+fn label_end(after: &str, prefixed: bool) -> Option<usize> {
+    let t = after.trim_start_matches([' ', '*', '_']);
+    let skipped = after.len() - t.len();
+    let sep_ok = t.starts_with(':') || (prefixed && (t.starts_with(['-', '–', '—', '.', ')'])));
+    if !sep_ok {
+        return None;
+    }
+    let sep = t.chars().next().map_or(1, char::len_utf8);
+    let r = &t[sep..];
+    if !r.is_empty() && !r.starts_with([' ', '*', '_']) {
+        return None;
+    }
+    Some(skipped + sep + (r.len() - r.trim_start_matches([' ', '*', '_']).len()))
+}
+
+/// Reads a group in parentheses or brackets. Returns whether every part of it
+/// was an attribute, in which case it is removed from the title.
+fn group(a: &mut Attrs, content: &str, bracket: bool) -> bool {
+    let c = content.trim();
+    if c.is_empty() {
+        return false;
+    }
+    let lower = c.to_lowercase();
+    if matches!(lower.as_str(), "done" | "completed" | "complete" | "finished" | "wip" | "in progress" | "blocked" | "cancelled" | "canceled" | "dropped" | "deferred" | "optional" | "todo")
+    {
+        if lower != "optional" {
+            a.status = values::status_word(c);
+        }
+        return lower != "optional";
+    }
+    let mut applied = false;
+    let mut all = true;
+    let mut in_deps = false;
+    for part in c.split([',', ';', '|']) {
+        let p = part.trim();
+        if p.is_empty() {
+            continue;
+        }
+        // `depends on 1.1, 1.2`: the list continues after the comma.
+        if in_deps && values::is_id_like(p) {
+            a.deps.extend(values::dependencies(p, true).0);
+            continue;
+        }
+        let deps_before = a.deps.len();
+        let ok = piece(a, p);
+        in_deps = ok && a.deps.len() > deps_before;
+        if ok {
+            applied = true;
+        } else if bracket && p.len() <= 12 && p.chars().all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '-' || ch == '_' || ch == '.') {
+            // Spec-kit tags `[P]`, `[US1]`, `[Story]`.
+            a.tags.push(p.to_owned());
+            applied = true;
+        } else {
+            all = false;
+        }
+    }
+    applied && all
+}
+
+/// Reads one comma-separated part of a group.
+fn piece(a: &mut Attrs, p: &str) -> bool {
+    let lower = p.to_lowercase();
+    // `key: value` or `key value`.
+    if let Some(m) = KEYED.captures(p)
+        && let Some(k) = m.get(1)
+        && k.start() == 0
+    {
+        let value = &p[m.get(0).expect("match").end()..];
+        let has_colon = m.get(0).expect("match").as_str().trim_end().ends_with(':');
+        return keyed(a, &k.as_str().to_lowercase(), value.trim(), has_colon);
+    }
+    if p.starts_with('@') {
+        let d = values::owners(p);
+        if !d.is_empty() {
+            a.resources.extend(d);
+            return true;
+        }
+    }
+    if let Some(e) = values::effort(p, None) {
+        a.estimate.get_or_insert(e);
+        return true;
+    }
+    let pr = values::priority(&lower);
+    if pr.level.is_some() && (lower.contains("prio") || lower.len() <= 8) && !matches!(lower.as_str(), "m" | "l" | "h") {
+        a.priority.get_or_insert(pr);
+        return true;
+    }
+    if let Some(d) = values::date(p) {
+        a.due.get_or_insert(d);
+        return true;
+    }
+    false
+}
+
+/// Applies a keyed attribute. `colon` says whether the key had a colon,
+/// which makes prose-like keys (`after`, `by`) unambiguous.
+fn keyed(a: &mut Attrs, key: &str, value: &str, colon: bool) -> bool {
+    let value = value.trim().trim_matches(|c: char| c == '*' || c == '_');
+    match key.trim_end_matches('.') {
+        "depends on" | "depends" | "dependencies" | "deps" | "blocked by" | "requires" | "after" => {
+            let (deps, bad) = values::dependencies(value, true);
+            if deps.is_empty() || !bad.is_empty() {
+                if colon && values::is_none_text(value) {
+                    return true;
+                }
+                return false;
+            }
+            a.deps.extend(deps);
+            true
+        }
+        "est" | "estimated" | "estimate" | "effort" | "duration" => {
+            if !colon && key != "est" {
+                return values::effort(value, None).is_some_and(|e| {
+                    a.estimate = Some(e);
+                    true
+                });
+            }
+            match values::effort(value, None) {
+                Some(e) => a.estimate = Some(e),
+                None if values::is_none_text(value) => {}
+                None => a.bad_estimates.push(value.to_owned()),
+            }
+            true
+        }
+        "owner" | "owners" | "assignee" | "assigned to" | "assigned" | "who" => {
+            if !colon && !value.starts_with('@') {
+                return false;
+            }
+            a.resources.extend(values::owners(value));
+            true
+        }
+        "due date" | "due" | "deadline" | "by" | "target" | "eta" => match values::date(value) {
+            Some(d) => {
+                a.due = Some(d);
+                true
+            }
+            None if colon && key != "by" => {
+                a.bad_date = Some(value.to_owned());
+                true
+            }
+            None => false,
+        },
+        "start" | "starts" => match values::date(value) {
+            Some(d) => {
+                a.start = Some(d);
+                true
+            }
+            None => false,
+        },
+        "priority" | "prio" => {
+            if !colon && values::priority(value).level.is_none() {
+                return false;
+            }
+            a.priority = Some(values::priority(value));
+            true
+        }
+        "status" if colon => match values::status_word(value) {
+            Some(st) => {
+                a.status = Some(st);
+                true
+            }
+            None => false,
+        },
+        _ => false,
+    }
+}
+
+/// Makes an id from a title: lower case words joined by `-`.
+pub fn slug(title: &str) -> String {
+    let mut out = String::with_capacity(title.len().min(60));
+    let mut dash = false;
+    for c in title.chars() {
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+            if out.len() >= 60 {
+                break;
+            }
+        } else {
+            dash = true;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{PriorityLevel, WorkTime};
+
+    fn hours(a: &Attrs) -> Option<f64> {
+        a.estimate.as_ref().map(|e| e.likely_hours(WorkTime::default()))
+    }
+
+    #[test]
+    fn labels_and_codes() {
+        let a = extract("Task 1.2: Set up the repo");
+        assert_eq!(a.id, Some(("1.2".into(), IdSource::Label)));
+        assert_eq!(a.title, "Set up the repo");
+        for (text, id) in [("T1.2: x", "T1.2"), ("API-3: x", "API-3"), ("J7: x", "J7"), ("T012 x", "T012"), ("1.2 x", "1.2"), ("1.2. x", "1.2")] {
+            assert_eq!(extract(text).id.map(|i| i.0).as_deref(), Some(id), "{text}");
+        }
+        assert_eq!(extract("Set up {#setup} the repo").id, Some(("setup".into(), IdSource::Explicit)));
+        assert_eq!(extract("OAuth2 flow").id, None);
+        assert_eq!(extract("3 developers onboarded").id, None);
+        assert_eq!(extract("Task 1").id, None);
+    }
+
+    #[test]
+    fn estimates_inline() {
+        assert_eq!(hours(&extract("Write docs (2h)")), Some(2.0));
+        assert_eq!(hours(&extract("Write docs [3d]")), Some(24.0));
+        assert_eq!(hours(&extract("Write docs ~3d")), Some(24.0));
+        assert_eq!(hours(&extract("Write docs est: 3d")), Some(24.0));
+        assert_eq!(hours(&extract("Write docs (30 mins)")), Some(0.5));
+        assert_eq!(hours(&extract("Write docs (2-4d)")), Some(24.0));
+        assert_eq!(hours(&extract("Write docs (1d/2d/5d)")), Some(16.0));
+        assert_eq!(hours(&extract("Write docs — 2h")), Some(2.0));
+        assert_eq!(extract("Write docs (2h)").title, "Write docs");
+        let a = extract("Write docs (est: lots)");
+        assert_eq!(a.bad_estimates, ["lots"]);
+        assert_eq!(hours(&extract("Take 2 breaks")), None);
+    }
+
+    #[test]
+    fn dependencies_owners_priority_inline() {
+        let a = extract("Build API (depends on 1.1, 1.2) @alice P1");
+        assert_eq!(a.deps.iter().map(|d| d.target.as_str()).collect::<Vec<_>>(), ["1.1", "1.2"]);
+        assert_eq!(a.resources[0].name, "alice");
+        assert_eq!(a.priority.unwrap().level, Some(PriorityLevel::High));
+        assert_eq!(a.title, "Build API");
+        let a = extract("Deploy after 2.3");
+        assert_eq!(a.deps[0].target, "2.3");
+        let a = extract("Deploy after lunch");
+        assert!(a.deps.is_empty());
+        assert_eq!(a.title, "Deploy after lunch");
+        let a = extract("Load test @backend x2");
+        assert_eq!((a.resources[0].name.as_str(), a.resources[0].units), ("backend", 2.0));
+        let a = extract("Mail alice@example.com");
+        assert!(a.resources.is_empty());
+    }
+
+    #[test]
+    fn statuses_and_tags() {
+        assert_eq!(extract("✅ Ship it").status, Some(Status::Done));
+        assert_eq!(extract("Ship it 🚧").status, Some(Status::InProgress));
+        assert_eq!(extract("❌ Ship it").status, Some(Status::Cancelled));
+        assert_eq!(extract("Ship it (done)").status, Some(Status::Done));
+        let a = extract("T001 [P] [US1] Create project structure in src/");
+        assert_eq!(a.id.unwrap().0, "T001");
+        assert_eq!(a.tags, ["P", "US1"]);
+        assert_eq!(a.title, "Create project structure in src/");
+        let a = extract("Fix login #auth #bug");
+        assert_eq!(a.tags, ["auth", "bug"]);
+        assert_eq!(extract("Ship it 📅 2026-12-01").due.unwrap().to_string(), "2026-12-01");
+    }
+}

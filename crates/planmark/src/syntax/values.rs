@@ -1,0 +1,586 @@
+//! Readers for single values: quantities, estimates, dates, priorities,
+//! ratings, statuses, owner lists and dependency lists.
+
+use jiff::civil::Date;
+
+use crate::model::{
+    Demand, Dependency, Effort, Level, LinkKind, Priority, PriorityLevel, Quantity, Rating, Status,
+    TimeUnit,
+};
+
+/// Reads a time unit word: `h`, `hrs`, `days`, `wk`, `Wochen`, `jours`.
+pub(crate) fn unit(word: &str) -> Option<TimeUnit> {
+    let w = word.trim().trim_end_matches('.').to_lowercase();
+    Some(match w.as_str() {
+        "m" | "min" | "mins" | "minute" | "minutes" | "mn" => TimeUnit::Minutes,
+        "h" | "hr" | "hrs" | "hour" | "hours" | "std" | "stunde" | "stunden" | "heure" | "heures"
+        | "hora" | "horas" | "ph" => TimeUnit::Hours,
+        "d" | "day" | "days" | "pd" | "md" | "dd" | "person-day" | "person-days" | "man-day"
+        | "man-days" | "tag" | "tage" | "pt" | "jour" | "jours" | "j" | "día" | "días" | "dia"
+        | "dias" | "giorni" | "giorno" | "t" => TimeUnit::Days,
+        "w" | "wk" | "wks" | "week" | "weeks" | "woche" | "wochen" | "semaine" | "semaines"
+        | "semana" | "semanas" | "settimana" | "settimane" | "pw" => TimeUnit::Weeks,
+        "mo" | "mos" | "month" | "months" | "monat" | "monate" | "mois" | "mes" | "meses" => {
+            TimeUnit::Months
+        }
+        _ => return None,
+    })
+}
+
+fn number_prefix(s: &str) -> Option<(f64, &str)> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    let mut seen_digit = false;
+    while i < b.len() && (b[i].is_ascii_digit() || ((b[i] == b'.' || b[i] == b',') && seen_digit)) {
+        seen_digit |= b[i].is_ascii_digit();
+        i += 1;
+    }
+    if !seen_digit {
+        return None;
+    }
+    let num = s[..i].trim_end_matches(['.', ',']);
+    let rest = &s[num.len()..];
+    let value: f64 = num.replace(',', ".").parse().ok()?;
+    Some((value, rest))
+}
+
+/// Reads one amount of working time: `2h`, `1.5 days`, `30 mins`, `1h30m`,
+/// `half a day`. A bare number takes `default` as its unit.
+pub(crate) fn quantity(s: &str, default: Option<TimeUnit>) -> Option<Quantity> {
+    let mut s = s.trim();
+    for p in ["~", "≈", "about ", "approx. ", "approx ", "ca. ", "circa "] {
+        s = s.strip_prefix(p).unwrap_or(s).trim_start();
+    }
+    let lower = s.to_ascii_lowercase();
+    if matches!(lower.as_str(), "half a day" | "half day" | "½ day" | "half-day") {
+        return Some(Quantity { amount: 0.5, unit: TimeUnit::Days });
+    }
+    let mut total: Option<Quantity> = None;
+    let mut rest = s;
+    loop {
+        let (value, after) = number_prefix(rest)?;
+        let after = after.trim_start();
+        let word_len = after
+            .char_indices()
+            .find(|&(_, c)| !(c.is_alphabetic() || c == '-' || c == '.'))
+            .map_or(after.len(), |(i, _)| i);
+        let word = after[..word_len].trim_end_matches(['-', '.']);
+        let u = if word.is_empty() { default? } else { unit(word)? };
+        if !value.is_finite() || value > 1.0e6 {
+            return None;
+        }
+        let q = Quantity { amount: value, unit: u };
+        total = Some(match total {
+            None => q,
+            Some(t) => combine(t, q),
+        });
+        rest = after[word.len()..].trim_start().trim_start_matches(['.', ' ']);
+        if rest.is_empty() || word.is_empty() {
+            break;
+        }
+    }
+    if rest.trim().is_empty() { total } else { None }
+}
+
+/// Adds two quantities of possibly different units (`1h30m`, `1d 4h`).
+fn combine(a: Quantity, b: Quantity) -> Quantity {
+    if a.unit == b.unit {
+        return Quantity { amount: a.amount + b.amount, unit: a.unit };
+    }
+    let work = crate::model::WorkTime::default();
+    Quantity { amount: a.hours(work) + b.hours(work), unit: TimeUnit::Hours }
+}
+
+fn trailing_unit(s: &str) -> Option<TimeUnit> {
+    let t = s.trim().trim_end_matches('.');
+    let start = t.rfind(|c: char| !c.is_alphabetic()).map_or(0, |i| i + t[i..].chars().next().map_or(1, char::len_utf8));
+    if start >= t.len() {
+        return None;
+    }
+    unit(&t[start..])
+}
+
+/// Reads an estimate: `3d`, a range `2-4d`, or three points `1d/2d/5d`.
+pub(crate) fn effort(s: &str, default: Option<TimeUnit>) -> Option<Effort> {
+    let text = s.trim().to_owned();
+    let t = text.trim_start_matches(['~', '≈']).trim();
+    if t.is_empty() {
+        return None;
+    }
+    if t.contains('/') {
+        let parts: Vec<&str> = t.split('/').map(str::trim).collect();
+        if parts.len() != 3 {
+            return None;
+        }
+        let u = trailing_unit(parts[2]).or(default);
+        let o = quantity(parts[0], u)?;
+        let l = quantity(parts[1], u)?;
+        let p = quantity(parts[2], u)?;
+        return Some(Effort::ThreePoint { optimistic: o, likely: l, pessimistic: p, text });
+    }
+    for sep in ["–", "—", " to ", "..", "-", " bis ", " à ", " a "] {
+        if let Some(i) = t.find(sep)
+            && i > 0
+        {
+            let (a, b) = (&t[..i], &t[i + sep.len()..]);
+            let u = trailing_unit(b).or(default);
+            let (Some(min), Some(max)) = (quantity(a, u), quantity(b, u)) else { continue };
+            return Some(Effort::Range { min, max, text });
+        }
+    }
+    quantity(t, default).map(|value| Effort::Single { value, text })
+}
+
+const MONTHS: &[(&str, i8)] = &[
+    ("january", 1), ("february", 2), ("march", 3), ("april", 4), ("may", 5), ("june", 6),
+    ("july", 7), ("august", 8), ("september", 9), ("october", 10), ("november", 11),
+    ("december", 12), ("jan", 1), ("feb", 2), ("mar", 3), ("apr", 4), ("jun", 6), ("jul", 7),
+    ("aug", 8), ("sep", 9), ("sept", 9), ("oct", 10), ("nov", 11), ("dec", 12), ("januar", 1),
+    ("februar", 2), ("märz", 3), ("mai", 5), ("juni", 6), ("juli", 7), ("oktober", 10),
+    ("dezember", 12), ("okt", 10), ("dez", 12),
+];
+
+fn month(word: &str) -> Option<i8> {
+    let w = word.trim_end_matches(['.', ',']).to_lowercase();
+    MONTHS.iter().find(|(m, _)| *m == w).map(|&(_, n)| n)
+}
+
+/// Reads a calendar date: `2026-12-15`, `2026/12/15`, `15.12.2026`,
+/// `Dec 15, 2026`, `15 December 2026`. Trailing times are ignored.
+pub(crate) fn date(s: &str) -> Option<Date> {
+    let s = s.trim().trim_matches(|c: char| c == '*' || c == '`' || c == '_');
+    let first = s.split(['T', ' ']).next().unwrap_or(s);
+    let nums: Vec<&str> = first.split(['-', '/', '.']).collect();
+    if nums.len() == 3 && nums.iter().all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())) {
+        let v: Vec<i32> = nums.iter().filter_map(|n| n.parse().ok()).collect();
+        if v.len() == 3 {
+            let (y, m, d) = if nums[0].len() == 4 {
+                (v[0], v[1], v[2])
+            } else if nums[2].len() == 4 {
+                if first.contains('.') || v[0] > 12 {
+                    (v[2], v[1], v[0])
+                } else if v[1] > 12 {
+                    (v[2], v[0], v[1])
+                } else {
+                    return None;
+                }
+            } else {
+                return None;
+            };
+            return Date::new(i16::try_from(y).ok()?, i8::try_from(m).ok()?, i8::try_from(d).ok()?).ok();
+        }
+    }
+    // Month names: `Dec 15, 2026`, `15 Dec 2026`, `December 15th 2026`.
+    let words: Vec<&str> = s.split([' ', ',']).filter(|w| !w.is_empty()).collect();
+    if words.len() >= 3 {
+        let day = |w: &str| -> Option<i8> {
+            w.trim_end_matches(|c: char| c.is_alphabetic() || c == '.').parse().ok()
+        };
+        let year = |w: &str| -> Option<i16> { w.parse().ok().filter(|y: &i16| *y > 1900) };
+        if let (Some(m), Some(d), Some(y)) = (month(words[0]), day(words[1]), year(words[2])) {
+            return Date::new(y, m, d).ok();
+        }
+        if let (Some(d), Some(m), Some(y)) = (day(words[0]), month(words[1]), year(words[2])) {
+            return Date::new(y, m, d).ok();
+        }
+    }
+    None
+}
+
+/// Reads a priority; the level is `None` when the text is not understood.
+pub(crate) fn priority(s: &str) -> Priority {
+    let text = s.trim().to_owned();
+    let t: String = text
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase()
+        .replace(" priority", "")
+        .replace("priority ", "");
+    let level = match t.trim() {
+        "critical" | "crit" | "urgent" | "blocker" | "highest" | "p0" | "showstopper" | "must have"
+        | "kritisch" => Some(PriorityLevel::Critical),
+        "high" | "hi" | "h" | "important" | "must" | "p1" | "hoch" | "haute" | "élevée" | "alta"
+        | "alto" => Some(PriorityLevel::High),
+        "medium" | "med" | "mid" | "m" | "normal" | "moderate" | "should" | "should have" | "p2"
+        | "mittel" | "moyenne" | "media" | "medio" => Some(PriorityLevel::Medium),
+        "low" | "lo" | "l" | "minor" | "could" | "could have" | "nice to have" | "lowest"
+        | "trivial" | "p3" | "p4" | "p5" | "niedrig" | "basse" | "baja" | "bajo" => {
+            Some(PriorityLevel::Low)
+        }
+        _ => None,
+    };
+    Priority { level, text }
+}
+
+/// Reads a likelihood or impact: Low/Med/High, Very Low..Very High, 1-5, or a percentage.
+pub(crate) fn rating(s: &str) -> Rating {
+    let text = s.trim().to_owned();
+    let t = text.trim_matches(|c: char| !c.is_alphanumeric() && c != '%').to_lowercase();
+    if let Some(p) = t.strip_suffix('%') {
+        let probability = p.trim().parse::<f64>().ok().filter(|v| (0.0..=100.0).contains(v)).map(|v| v / 100.0);
+        let level = probability.map(|p| match p {
+            p if p < 0.1 => Level::VeryLow,
+            p if p < 0.3 => Level::Low,
+            p if p < 0.6 => Level::Medium,
+            p if p < 0.85 => Level::High,
+            _ => Level::VeryHigh,
+        });
+        return Rating { level, probability, text };
+    }
+    let level = match t.as_str() {
+        "very low" | "vl" | "rare" | "negligible" | "1" | "sehr niedrig" | "très faible" => {
+            Some(Level::VeryLow)
+        }
+        "low" | "l" | "lo" | "minor" | "unlikely" | "2" | "niedrig" | "gering" | "faible" | "bajo"
+        | "baja" => Some(Level::Low),
+        "medium" | "med" | "m" | "moderate" | "possible" | "3" | "mittel" | "moyen" | "moyenne"
+        | "medio" | "media" => Some(Level::Medium),
+        "high" | "h" | "hi" | "major" | "likely" | "4" | "hoch" | "élevé" | "élevée" | "alto"
+        | "alta" => Some(Level::High),
+        "very high" | "vh" | "critical" | "severe" | "almost certain" | "certain" | "5"
+        | "sehr hoch" | "très élevé" => Some(Level::VeryHigh),
+        _ => None,
+    };
+    Rating { level, probability: None, text }
+}
+
+/// Reads a status word or emoji: `Done`, `In Progress`, `✅`, `WIP`.
+pub(crate) fn status_word(s: &str) -> Option<Status> {
+    let t = s.trim().trim_matches(|c: char| c == '*' || c == '_' || c == '`' || c == '[' || c == ']');
+    if let Some(st) = t.chars().next().and_then(status_emoji)
+        && t.chars().skip(1).all(|c| c == '\u{fe0f}' || c.is_whitespace() || c.is_alphabetic())
+    {
+        return Some(st);
+    }
+    let l = t.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+    Some(match l.as_str() {
+        "done" | "complete" | "completed" | "finished" | "closed" | "shipped" | "merged" | "resolved"
+        | "released" | "x" | "yes" | "erledigt" | "fertig" | "terminé" | "fait" | "hecho"
+        | "completado" | "concluído" => Status::Done,
+        "in progress" | "in-progress" | "inprogress" | "wip" | "doing" | "started" | "active"
+        | "ongoing" | "in review" | "review" | "in development" | "in dev" | "working" | "partial"
+        | "partially done" | "in arbeit" | "en cours" | "en progreso" | "em andamento" => {
+            Status::InProgress
+        }
+        "blocked" | "on hold" | "waiting" | "stuck" | "paused" | "blockiert" | "bloqué" | "bloqueado" => {
+            Status::Blocked
+        }
+        "cancelled" | "canceled" | "dropped" | "won't do" | "wont do" | "wontfix" | "won't fix"
+        | "abandoned" | "obsolete" | "removed" | "skipped" | "n/a" | "abgebrochen" | "annulé"
+        | "cancelado" => Status::Cancelled,
+        "todo" | "to do" | "to-do" | "not started" | "pending" | "planned" | "open" | "backlog"
+        | "new" | "ready" | "next" | "queued" | "deferred" | "later" | "proposed" | "offen"
+        | "à faire" | "pendiente" | "" => Status::Todo,
+        _ => return None,
+    })
+}
+
+/// Maps a status emoji to its status.
+pub(crate) fn status_emoji(c: char) -> Option<Status> {
+    Some(match c {
+        '✅' | '✔' | '☑' | '✓' | '☒' | '🟢' | '🎉' => Status::Done,
+        '🚧' | '🔄' | '⏳' | '🏗' | '🔨' | '🟡' | '🛠' | '⚙' | '🔧' | '👷' | '🏃' => Status::InProgress,
+        '❌' | '✗' | '✘' | '🚫' | '🗑' => Status::Cancelled,
+        '⛔' | '🛑' | '🔴' | '⚠' | '🚨' | '🔒' => Status::Blocked,
+        '⬜' | '🔲' | '☐' | '⭕' | '📋' | '🔜' | '⏸' | '📝' | '🆕' | '⚪' => Status::Todo,
+        _ => return None,
+    })
+}
+
+/// Maps a checkbox character (`x` in `[x]`) to its status.
+pub(crate) fn checkbox(c: char) -> Option<Status> {
+    Some(match c {
+        ' ' => Status::Todo,
+        'x' | 'X' | '✓' | '✔' => Status::Done,
+        '~' | '/' | '.' | 'o' | 'O' | '+' => Status::InProgress,
+        '-' => Status::Cancelled,
+        '!' => Status::Blocked,
+        '>' | '<' => Status::Todo,
+        _ => return None,
+    })
+}
+
+/// Whether the text says "nothing": `None`, `-`, `N/A`, `TBD`, empty.
+pub(crate) fn is_none_text(s: &str) -> bool {
+    let t = s.trim().trim_matches(|c: char| c == '*' || c == '_' || c == '`' || c == '.');
+    matches!(
+        t.to_lowercase().as_str(),
+        "" | "-" | "--" | "—" | "–" | "none" | "n/a" | "na" | "nil" | "nothing" | "tbd" | "tba"
+            | "?" | "unassigned" | "no" | "keine" | "aucune" | "ninguna" | "x" | "/"
+    )
+}
+
+/// Reads a list of people and pools: `@alice @bob`, `Alice, Bob`, `backend x2`.
+pub(crate) fn owners(s: &str) -> Vec<Demand> {
+    let mut out = Vec::new();
+    for part in split_list(s) {
+        let mut p = part.trim();
+        if is_none_text(p) {
+            continue;
+        }
+        let mut units = 1.0;
+        // `backend x2`, `backend ×2`, `backend (x2)`, `2x backend`, `2 × backend`.
+        if let Some(i) = p.rfind([' ', '(']) {
+            let tail = p[i + 1..].trim_end_matches(')');
+            if let Some(n) = tail.strip_prefix(['x', '×', '*']).and_then(|n| n.parse::<f64>().ok()) {
+                units = n;
+                p = p[..i].trim();
+            }
+        }
+        if units == 1.0
+            && let Some((n, rest)) = number_prefix(p)
+        {
+            let rest = rest.trim_start();
+            if let Some(r) = rest.strip_prefix(['x', '×', '*']) {
+                units = n;
+                p = r.trim();
+            }
+        }
+        for name in p.split_whitespace().filter(|w| w.starts_with('@')).map(|w| w.trim_start_matches('@')) {
+            out.push(Demand { name: clean_name(name), units: 1.0 });
+        }
+        if p.starts_with('@') {
+            if let Some(last) = out.last_mut() {
+                last.units = units;
+            }
+            continue;
+        }
+        let name = clean_name(p);
+        if !name.is_empty() {
+            out.push(Demand { name, units });
+        }
+    }
+    out
+}
+
+fn clean_name(s: &str) -> String {
+    s.trim().trim_start_matches('@').trim_matches(|c: char| c == '*' || c == '_' || c == '`' || c == '.').to_owned()
+}
+
+/// Splits a list on `,`, `;`, `&` and ` and `.
+pub(crate) fn split_list(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for a in s.split([',', ';', '&']) {
+        let mut rest = a;
+        while let Some(i) = rest.find(" and ") {
+            out.push(&rest[..i]);
+            rest = &rest[i + 5..];
+        }
+        out.push(rest);
+    }
+    out.into_iter().map(str::trim).filter(|p| !p.is_empty()).collect()
+}
+
+/// Whether `s` reads as a task id: `1.2`, `T012`, `API-3`, `doc#1.2`, `Task 3`, `Phase 2`.
+pub(crate) fn is_id_like(s: &str) -> bool {
+    let s = s.trim();
+    if let Some((doc, id)) = s.split_once('#') {
+        return !id.is_empty() && !doc.contains(' ');
+    }
+    let lower = s.to_lowercase();
+    for p in ["task ", "phase ", "step ", "milestone ", "story "] {
+        if let Some(rest) = lower.strip_prefix(p) {
+            return code_len(rest.trim()) == rest.trim().len() || rest.trim().bytes().all(|b| b.is_ascii_digit() || b == b'.');
+        }
+    }
+    !s.is_empty() && (code_len(s) == s.len() || (s.bytes().all(|b| b.is_ascii_digit()) && s.len() < 5))
+}
+
+/// Length of a tracker-style code at the start of `s` (`T012`, `1.2`, `API-3`,
+/// `US1`), 0 when there is none. Pure numbers need a dot (`1.2`), else they
+/// are ordinary numbers.
+pub(crate) fn code_len(s: &str) -> usize {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() && b[i].is_ascii_uppercase() && i < 8 {
+        i += 1;
+    }
+    let letters = i;
+    if letters > 0 && i < b.len() && (b[i] == b'-' || b[i] == b'_') {
+        i += 1;
+    }
+    let digits_start = i;
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+    }
+    if i == digits_start {
+        return 0;
+    }
+    let mut dots = 0;
+    while i + 1 < b.len() && b[i] == b'.' && b[i + 1].is_ascii_digit() {
+        i += 1;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        dots += 1;
+    }
+    if i < b.len() && b[i].is_ascii_lowercase() && (i + 1 == b.len() || !b[i + 1].is_ascii_alphanumeric()) {
+        i += 1;
+    }
+    if i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+        return 0;
+    }
+    if letters == 0 && dots == 0 {
+        return 0;
+    }
+    i
+}
+
+/// Reads a dependency list: `1.1, 1.2`, `Task 1`, `after 1.1`, `1.1 SS`,
+/// `1.1 FF+2d`. With `strict`, every entry must look like an id (for prose).
+/// Returns the dependencies and the entries that could not be read.
+pub(crate) fn dependencies(s: &str, strict: bool) -> (Vec<Dependency>, Vec<String>) {
+    let mut deps = Vec::new();
+    let mut bad = Vec::new();
+    if is_none_text(s) {
+        return (deps, bad);
+    }
+    for part in split_list(s) {
+        let mut p = part.trim().trim_matches(|c: char| c == '*' || c == '`' || c == '_');
+        let lower = p.to_lowercase();
+        for prefix in ["depends on", "depends", "after", "blocked by", "requires", "needs", "following", "nach"] {
+            if lower.starts_with(prefix) && p.len() > prefix.len() {
+                p = p[prefix.len()..].trim_start_matches(':').trim();
+                break;
+            }
+        }
+        if is_none_text(p) {
+            continue;
+        }
+        let (target, kind, lag) = link_suffix(p);
+        let target = target.trim().trim_end_matches(['.', ':']).trim();
+        if target.is_empty() || (strict && !is_id_like(target)) {
+            bad.push(part.to_owned());
+            continue;
+        }
+        deps.push(Dependency { target: target.to_owned(), kind, lag, text: part.to_owned(), resolved: false });
+    }
+    (deps, bad)
+}
+
+/// Splits `1.1 FF+2d` into the target, the link kind and the lag.
+fn link_suffix(p: &str) -> (&str, LinkKind, Option<Quantity>) {
+    let mut target = p;
+    let mut lag = None;
+    // Lag: a trailing `+2d` / `-1d` / `+ 2 days`.
+    if let Some(i) = p.rfind(['+', '-'])
+        && i > 0
+        && let Some(q) = quantity(&p[i + 1..], Some(TimeUnit::Days))
+        && p[i + 1..].trim_start().starts_with(|c: char| c.is_ascii_digit())
+    {
+        let sign = if p.as_bytes()[i] == b'-' { -1.0 } else { 1.0 };
+        // `API-3` is an id, not a lag: require a link type or a space before the sign.
+        let before = p[..i].trim_end();
+        let typed = ["SS", "FS", "FF", "SF"].iter().any(|k| before.ends_with(k));
+        if typed || p[..i].ends_with(' ') {
+            lag = Some(Quantity { amount: sign * q.amount, unit: q.unit });
+            target = before;
+        }
+    }
+    let mut kind = LinkKind::FinishToStart;
+    for (k, lk) in [
+        ("SS", LinkKind::StartToStart),
+        ("FS", LinkKind::FinishToStart),
+        ("FF", LinkKind::FinishToFinish),
+        ("SF", LinkKind::StartToFinish),
+    ] {
+        if let Some(t) = target.strip_suffix(k)
+            && (t.ends_with(' ') || t.ends_with(|c: char| c.is_ascii_digit()))
+        {
+            kind = lk;
+            target = t.trim_end();
+            break;
+        }
+    }
+    (target, kind, lag)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hours(s: &str) -> Option<(f64, Option<f64>, Option<f64>)> {
+        let w = crate::model::WorkTime::default();
+        effort(s, None).map(|e| (e.likely_hours(w), e.min_hours(w), e.max_hours(w)))
+    }
+
+    #[test]
+    fn estimates_in_every_form() {
+        assert_eq!(hours("2h"), Some((2.0, None, None)));
+        assert_eq!(hours("30m"), Some((0.5, None, None)));
+        assert_eq!(hours("30 mins"), Some((0.5, None, None)));
+        assert_eq!(hours("1.5d"), Some((12.0, None, None)));
+        assert_eq!(hours("1,5 Tage"), Some((12.0, None, None)));
+        assert_eq!(hours("3 days"), Some((24.0, None, None)));
+        assert_eq!(hours("1w"), Some((40.0, None, None)));
+        assert_eq!(hours("2 weeks"), Some((80.0, None, None)));
+        assert_eq!(hours("2-4d"), Some((24.0, Some(16.0), Some(32.0))));
+        assert_eq!(hours("2d - 4d"), Some((24.0, Some(16.0), Some(32.0))));
+        assert_eq!(hours("2–3 weeks"), Some((100.0, Some(80.0), Some(120.0))));
+        assert_eq!(hours("1d/2d/5d"), Some((16.0, Some(8.0), Some(40.0))));
+        assert_eq!(hours("1/2/5d"), Some((16.0, Some(8.0), Some(40.0))));
+        assert_eq!(hours("1h30m"), Some((1.5, None, None)));
+        assert_eq!(hours("~3d"), Some((24.0, None, None)));
+        assert_eq!(hours("half a day"), Some((4.0, None, None)));
+        assert_eq!(hours("3 pts"), None);
+        assert_eq!(hours("XL"), None);
+        assert_eq!(hours("3"), None);
+        assert_eq!(hours("1e999d"), None);
+    }
+
+    #[test]
+    fn dates() {
+        let d = |s| date(s).map(|d: Date| d.to_string());
+        assert_eq!(d("2026-12-15"), Some("2026-12-15".into()));
+        assert_eq!(d("2026/12/15"), Some("2026-12-15".into()));
+        assert_eq!(d("15.12.2026"), Some("2026-12-15".into()));
+        assert_eq!(d("Dec 15, 2026"), Some("2026-12-15".into()));
+        assert_eq!(d("15 December 2026"), Some("2026-12-15".into()));
+        assert_eq!(d("12/15/2026"), Some("2026-12-15".into()));
+        assert_eq!(d("2026-02-30"), None);
+        assert_eq!(d("next Friday"), None);
+        assert_eq!(d("03/04/2026"), None);
+    }
+
+    #[test]
+    fn dependency_lists() {
+        let (d, bad) = dependencies("1.1, 1.2 SS, 2.1 FF+2d, Task 4", false);
+        assert!(bad.is_empty());
+        let t: Vec<_> = d.iter().map(|d| (d.target.as_str(), d.kind, d.lag.map(|l| l.amount))).collect();
+        assert_eq!(
+            t,
+            vec![
+                ("1.1", LinkKind::FinishToStart, None),
+                ("1.2", LinkKind::StartToStart, None),
+                ("2.1", LinkKind::FinishToFinish, Some(2.0)),
+                ("Task 4", LinkKind::FinishToStart, None),
+            ]
+        );
+        assert!(dependencies("None", false).0.is_empty());
+        assert!(dependencies("-", false).0.is_empty());
+        let (d, _) = dependencies("API-3", false);
+        assert_eq!(d[0].target, "API-3");
+        assert!(d[0].lag.is_none());
+        let (d, bad) = dependencies("lunch", true);
+        assert!(d.is_empty() && bad == ["lunch"]);
+    }
+
+    #[test]
+    fn codes() {
+        assert_eq!(code_len("T012 Create"), 4);
+        assert_eq!(code_len("1.2 Build"), 3);
+        assert_eq!(code_len("API-3: x"), 5);
+        assert_eq!(code_len("12 monkeys"), 0);
+        assert_eq!(code_len("OAuth2 flow"), 0);
+        assert_eq!(code_len("US1"), 3);
+    }
+
+    #[test]
+    fn owner_lists() {
+        let o = owners("@alice @bob");
+        assert_eq!(o.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(), ["alice", "bob"]);
+        let o = owners("backend x2, Alice");
+        assert_eq!((o[0].name.as_str(), o[0].units), ("backend", 2.0));
+        assert_eq!(o[1].name, "Alice");
+        assert!(owners("TBD").is_empty());
+    }
+}

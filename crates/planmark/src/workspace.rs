@@ -1,0 +1,169 @@
+//! Finding and reading the plan files of a workspace.
+//!
+//! This is the library's only module that touches the file system for plans.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::{self, Config};
+use crate::model::{Document, DocumentKind, Workspace};
+
+/// Why a workspace could not be loaded.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// A path given on the command line does not exist.
+    #[error("{0}: no such file or folder")]
+    NotFound(PathBuf),
+    /// `planmark.toml` could not be read.
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    /// A glob in `planmark.toml` is invalid.
+    #[error("invalid glob in planmark.toml: {0}")]
+    Glob(String),
+}
+
+/// Finds the workspace root for `start`: the nearest folder with
+/// `planmark.toml`, else the git root, else `start` itself.
+#[must_use]
+pub fn find_root(start: &Path) -> PathBuf {
+    let start = start.canonicalize().unwrap_or_else(|_| start.to_path_buf());
+    if let Some(d) = start.ancestors().find(|d| d.join(config::FILE_NAME).is_file()) {
+        return d.to_path_buf();
+    }
+    if let Some(d) = start.ancestors().find(|d| d.join(".git").exists()) {
+        return d.to_path_buf();
+    }
+    start
+}
+
+fn is_markdown(p: &Path) -> bool {
+    p.extension().and_then(|e| e.to_str()).is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "md" | "markdown" | "mdx"))
+}
+
+/// Whether a document has anything a plan has; files found by walking a
+/// folder that have none (a README, a changelog) are left out.
+fn is_plan(d: &Document) -> bool {
+    d.kind != DocumentKind::Generic
+        || !d.tasks.is_empty()
+        || !d.milestones.is_empty()
+        || !d.risks.is_empty()
+        || !d.actions.is_empty()
+}
+
+/// Lists the Markdown files under `dir`, honouring `.gitignore` and the
+/// configured globs. The workspace's `templates/` folder is never a plan.
+fn walk(root: &Path, dir: &Path, config: &Config) -> Result<Vec<PathBuf>, LoadError> {
+    let mut ob = ignore::overrides::OverrideBuilder::new(root);
+    for g in &config.workspace.plans {
+        ob.add(g).map_err(|e| LoadError::Glob(e.to_string()))?;
+    }
+    for g in config.workspace.exclude.iter().map(String::as_str).chain(["templates/**", "node_modules/**", "target/**"]) {
+        ob.add(&format!("!{g}")).map_err(|e| LoadError::Glob(e.to_string()))?;
+    }
+    let overrides = ob.build().map_err(|e| LoadError::Glob(e.to_string()))?;
+    let mut files: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
+        .overrides(overrides)
+        .require_git(false)
+        .build()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()) && is_markdown(e.path()))
+        .map(ignore::DirEntry::into_path)
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Returns `path` relative to `root` with `/` separators.
+#[must_use]
+pub fn relative(root: &Path, path: &Path) -> String {
+    let p = path.strip_prefix(root).unwrap_or(path);
+    let s = p.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map_or(s.clone(), str::to_owned)
+}
+
+/// Loads the documents named by `paths` (files or folders; none means the
+/// whole workspace) relative to `root`.
+///
+/// Files given by name are always read; files found by walking a folder are
+/// kept when they contain planning structure. Files that cannot be read
+/// become findings in [`Workspace::findings`]; the rest is still loaded.
+///
+/// # Errors
+///
+/// Returns an error when a named path does not exist or the configuration is invalid.
+pub fn load(root: &Path, paths: &[PathBuf], config: &Config) -> Result<Workspace, LoadError> {
+    let mut named = Vec::new();
+    let mut walked = Vec::new();
+    if paths.is_empty() {
+        walked = walk(root, root, config)?;
+    }
+    for p in paths {
+        if p.is_dir() {
+            walked.extend(walk(root, p, config)?);
+        } else if p.is_file() {
+            named.push(p.clone());
+        } else {
+            return Err(LoadError::NotFound(p.clone()));
+        }
+    }
+    let jobs: Vec<(PathBuf, bool)> = named.into_iter().map(|p| (p, true)).chain(walked.into_iter().map(|p| (p, false))).collect();
+    let results: Vec<(Result<Document, crate::diag::Diagnostic>, bool)> = jobs
+        .par_iter()
+        .map(|(p, explicit)| {
+            let rel = relative(root, p);
+            let doc = match std::fs::read(p) {
+                Ok(bytes) => crate::syntax::parse_bytes(&rel, &bytes),
+                Err(e) => Err(crate::diag::Diagnostic::new(
+                    crate::diag::Code::NotText,
+                    crate::diag::Severity::Error,
+                    &rel,
+                    None,
+                    format!("cannot read file: {e}"),
+                )),
+            };
+            (doc, *explicit)
+        })
+        .collect();
+    let mut ws = Workspace { root: root.display().to_string(), ..Workspace::default() };
+    let mut seen = std::collections::HashSet::new();
+    for (r, explicit) in results {
+        match r {
+            Ok(doc) if explicit || is_plan(&doc) => {
+                if seen.insert(doc.path.clone()) {
+                    ws.documents.push(doc);
+                }
+            }
+            Ok(_) => {}
+            Err(d) => ws.findings.push(d),
+        }
+    }
+    ws.documents.sort_by(|a, b| a.path.cmp(&b.path));
+    resolve_cross_document(&mut ws);
+    Ok(ws)
+}
+
+/// Marks `other-doc#1.2` and `path/to/doc.md#1.2` dependencies as resolved
+/// when that document and task exist.
+pub fn resolve_cross_document(ws: &mut Workspace) {
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for (i, d) in ws.documents.iter().enumerate() {
+        index.insert(d.path.clone(), i);
+        let stem = Path::new(&d.path).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        index.entry(stem).or_insert(i);
+    }
+    let ids: Vec<std::collections::HashSet<String>> = ws.documents.iter().map(|d| d.tasks.iter().map(|t| t.id.clone()).collect()).collect();
+    for d in &mut ws.documents {
+        for t in &mut d.tasks {
+            for dep in &mut t.dependencies {
+                if let Some((doc, id)) = dep.target.split_once('#')
+                    && let Some(&i) = index.get(doc.trim())
+                {
+                    dep.resolved = ids[i].contains(id.trim());
+                }
+            }
+        }
+    }
+}
