@@ -56,6 +56,8 @@ pub(crate) struct Item {
     pub(crate) links: Vec<Link>,
     /// Whether a nested item has a checkbox.
     pub(crate) has_checkbox_children: bool,
+    /// The item's number in an ordered list.
+    pub(crate) number: Option<u64>,
     pub(crate) has_children: bool,
 }
 
@@ -139,6 +141,7 @@ pub(crate) fn walk(text: &str, base: usize, lines: &Lines) -> Blocks {
                         links: Vec::new(),
                         has_checkbox_children: false,
                         has_children: false,
+                        number: list_number(&text[range.start..]),
                     });
                     out.blocks.push(Block::Item(idx));
                     item_stack.push((idx, true));
@@ -307,6 +310,30 @@ pub(crate) fn walk(text: &str, base: usize, lines: &Lines) -> Blocks {
             _ => {}
         }
     }
+    // Markers pulldown-cmark does not know (`[~]`, `[/]`, `[-]`, `[!]`, `[>]`)
+    // arrive as text; take them from the source.
+    for i in 0..out.items.len() {
+        let item = &mut out.items[i];
+        if item.marker.is_some() {
+            continue;
+        }
+        let Some(ts) = item.text_span else { continue };
+        let src = &text[ts.start - base..];
+        let mut chars = src.chars();
+        if let (Some('['), Some(c), Some(']')) = (chars.next(), chars.next(), chars.next())
+            && c != ' '
+            && !c.is_alphanumeric()
+            && chars.next().is_none_or(char::is_whitespace)
+        {
+            let len = 2 + c.len_utf8();
+            item.marker = Some((c, Span { start: ts.start, end: ts.start + len, line: ts.line }));
+            let skip = item.text.char_indices().nth(3).map_or(item.text.len(), |(j, _)| j);
+            item.text = item.text[skip..].trim_start().to_owned();
+            if let Some(p) = item.parent {
+                out.items[p].has_checkbox_children = true;
+            }
+        }
+    }
     // Close the spans of items: from the bullet to the end of their text.
     for item in &mut out.items {
         let end = item.text_span.map_or(item.span.start, |t| t.end);
@@ -356,6 +383,15 @@ fn push_text(
             }
         }
     }
+}
+
+/// The number of an ordered list item: `3.` or `3)` at the start.
+fn list_number(src: &str) -> Option<u64> {
+    let n = src.bytes().take_while(u8::is_ascii_digit).count();
+    if n == 0 || n > 9 || !src[n..].starts_with(['.', ')']) {
+        return None;
+    }
+    src[..n].parse().ok()
 }
 
 fn trim_end_newline(text: &str, start: usize, end: usize) -> usize {

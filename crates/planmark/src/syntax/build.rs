@@ -38,6 +38,9 @@ pub(crate) struct Builder<'a> {
     /// Risk index for each list item that became a risk.
     item_risk: HashMap<usize, usize>,
     ids: HashSet<String>,
+    /// `2` for the task written as item 2 of an ordered list: a name
+    /// dependencies may use (`after 2`), not an id.
+    numbers: HashMap<String, Vec<usize>>,
 }
 
 impl Builder<'_> {
@@ -158,7 +161,7 @@ fn key_value(text: &str) -> Option<(String, &str)> {
 }
 
 pub(crate) fn build(doc: &mut Document, text: &str, walked: &Blocks, lines: &Lines) {
-    let mut b = Builder { doc, text, lines, item_task: HashMap::new(), item_risk: HashMap::new(), ids: HashSet::new() };
+    let mut b = Builder { doc, text, lines, item_task: HashMap::new(), item_risk: HashMap::new(), ids: HashSet::new(), numbers: HashMap::new() };
 
     // Pre-scan headings: does the document have a real task section?
     let has_task_section = walked.blocks.iter().any(|bl| match bl {
@@ -223,8 +226,9 @@ pub(crate) fn build(doc: &mut Document, text: &str, walked: &Blocks, lines: &Lin
         k += 1;
         keep
     });
+    let numbers = std::mem::take(&mut b.numbers);
     kind_of(b.doc);
-    resolve(b.doc);
+    resolve(b.doc, &numbers);
 }
 
 /// Works out what a heading opens.
@@ -248,6 +252,28 @@ fn heading_context(
         explicit_phase: parent.is_some_and(|p| p.explicit_phase),
         task: None,
     };
+    if parent_tasks && kind != SectionKind::Phase {
+        let parent = parent.expect("parent_tasks");
+        let attrs = inline::extract(htext);
+        let is_task = attrs.id.as_ref().is_some_and(|(_, s)| matches!(s, IdSource::Label | IdSource::Explicit))
+            || attrs.estimate.is_some()
+            || attrs.status.is_some();
+        if is_task {
+            let phase = b.phase_name(Some(parent));
+            let t = b.new_task(attrs, origin, phase, None);
+            return Open { task: Some(t), ..parent.clone() }.with_level(level);
+        }
+        if kind == SectionKind::Tasks && level > 1 && !parent.strong {
+            return Open { level, effective: SectionKind::Tasks, strong: true, phase: None, explicit_phase: false, task: None };
+        }
+        if !breaks_task_context(kind) {
+            if parent.explicit_phase || kind == SectionKind::Tasks {
+                return inherit(parent.effective);
+            }
+            b.doc.phases.push(Phase { number: None, name: htext.trim().to_owned(), origin });
+            return Open { level, effective: SectionKind::Phase, strong: parent.strong, phase: Some(b.doc.phases.len() - 1), explicit_phase: false, task: None };
+        }
+    }
     match kind {
         SectionKind::Phase => {
             let n = normalize(htext);
@@ -268,23 +294,6 @@ fn heading_context(
             let tasky = ["task", "todo", "to do", "backlog", "roadmap", "plan"].iter().any(|w| n.contains(w));
             Open { level, effective: if tasky { SectionKind::Tasks } else { SectionKind::Title }, strong: false, phase: None, explicit_phase: false, task: None }
         }
-        SectionKind::Other | SectionKind::Notes | SectionKind::Overview if parent_tasks => {
-            let attrs = inline::extract(htext);
-            let is_task = attrs.id.as_ref().is_some_and(|(_, s)| *s != IdSource::Slug)
-                || attrs.estimate.is_some()
-                || attrs.status.is_some();
-            let parent = parent.expect("parent_tasks");
-            if is_task && kind == SectionKind::Other {
-                let phase = b.phase_name(Some(parent));
-                let t = b.new_task(attrs, origin, phase, None);
-                return Open { task: Some(t), ..parent.clone() }.with_level(level);
-            }
-            if parent.explicit_phase || kind != SectionKind::Other {
-                return inherit(parent.effective);
-            }
-            b.doc.phases.push(Phase { number: None, name: htext.trim().to_owned(), origin });
-            Open { level, effective: SectionKind::Phase, strong: parent.strong, phase: Some(b.doc.phases.len() - 1), explicit_phase: false, task: None }
-        }
         SectionKind::Other if parent_milestones => {
             let name = htext.trim().to_owned();
             b.doc.phases.push(Phase { number: None, name: name.clone(), origin: origin.clone() });
@@ -294,6 +303,20 @@ fn heading_context(
         SectionKind::Other => inherit(parent.map_or(SectionKind::Other, |p| if p.effective == SectionKind::Title { SectionKind::Other } else { p.effective })),
         other => Open { level, effective: other, strong: false, phase: None, explicit_phase: false, task: None },
     }
+}
+
+/// Whether a heading of this kind ends a task section's reach when nested in
+/// it: "### Risks" under "## Tasks" holds risks, "### Backend" holds tasks.
+fn breaks_task_context(kind: SectionKind) -> bool {
+    use SectionKind as K;
+    matches!(
+        kind,
+        K::Risks | K::Milestones | K::Dependencies | K::Decisions | K::ActionItems | K::OpenQuestions
+            | K::SuccessCriteria | K::NextSteps | K::Timeline | K::References | K::Checklist | K::Goals
+            | K::Requirements | K::FunctionalRequirements | K::NonFunctionalRequirements
+            | K::Team | K::Resources | K::Tools | K::MeetingNotes | K::Notes | K::Overview | K::Context
+            | K::Constraints | K::PlanningFocus | K::Components | K::DataFlow
+    )
 }
 
 impl Open {
@@ -453,6 +476,9 @@ fn task_item(b: &mut Builder, walked: &Blocks, idx: usize, item: &Item, open: &O
     let t = b.new_task(attrs, origin, phase, parent_id);
     b.doc.tasks[t].status = status;
     b.item_task.insert(idx, t);
+    if let Some(n) = item.number {
+        b.numbers.entry(n.to_string()).or_default().push(t);
+    }
 }
 
 /// Applies `key: value` to task `t`. Returns whether the key was an attribute.
@@ -881,7 +907,7 @@ fn kind_of(doc: &mut Document) {
 }
 
 /// Resolves dependency targets to task ids of the document.
-pub(crate) fn resolve(doc: &mut Document) {
+pub(crate) fn resolve(doc: &mut Document, numbers: &HashMap<String, Vec<usize>>) {
     let mut by_key: HashMap<String, String> = HashMap::new();
     for t in &doc.tasks {
         by_key.entry(t.id.to_lowercase()).or_insert_with(|| t.id.clone());
@@ -902,8 +928,21 @@ pub(crate) fn resolve(doc: &mut Document) {
         })
         .collect();
     let milestones: HashSet<String> = doc.milestones.iter().map(|m| m.id.to_lowercase()).collect();
+    let snapshot: Vec<(String, Option<String>)> = doc.tasks.iter().map(|t| (t.id.clone(), t.phase.clone())).collect();
     for t in &mut doc.tasks {
         for d in &mut t.dependencies {
+            // `after 2` in a numbered list: item 2 of the same phase's list.
+            if !by_key.contains_key(&d.target.to_lowercase())
+                && let Some(cands) = numbers.get(d.target.trim())
+            {
+                let same: Vec<&usize> = cands.iter().filter(|&&c| snapshot[c].1 == t.phase).collect();
+                let pick = if same.len() == 1 { Some(*same[0]) } else if cands.len() == 1 { Some(cands[0]) } else { None };
+                if let Some(c) = pick {
+                    d.target = snapshot[c].0.clone();
+                    d.resolved = true;
+                    continue;
+                }
+            }
             if d.target.contains('#') {
                 continue;
             }

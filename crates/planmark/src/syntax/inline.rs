@@ -217,6 +217,14 @@ pub(crate) fn extract(text: &str) -> Attrs {
         }
     }
 
+    // Obsidian-style priorities.
+    for (emoji, level) in [("🔺", "critical"), ("⏫", "high"), ("🔼", "medium"), ("🔽", "low"), ("⏬", "low")] {
+        if let Some(i) = text.find(emoji) {
+            a.priority.get_or_insert(values::priority(level));
+            s.remove(i, i + emoji.len());
+        }
+    }
+
     // Obsidian-style dates: `📅 2026-12-01`, `🛫 2026-11-20`, `✅ 2026-11-30`.
     for (emoji, which) in [("📅", 0), ("🗓", 0), ("⏰", 0), ("🛫", 1), ("⏳", 1), ("✅", 2)] {
         for (i, _) in text.match_indices(emoji) {

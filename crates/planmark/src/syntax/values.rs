@@ -382,7 +382,9 @@ pub(crate) fn is_id_like(s: &str) -> bool {
             return code_len(rest.trim()) == rest.trim().len() || rest.trim().bytes().all(|b| b.is_ascii_digit() || b == b'.');
         }
     }
-    !s.is_empty() && (code_len(s) == s.len() || (s.bytes().all(|b| b.is_ascii_digit()) && s.len() < 5))
+    // A slug (`local-database-layer`): lower case words joined by dashes.
+    let slug = s.contains('-') && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    !s.is_empty() && (slug || code_len(s) == s.len() || (s.bytes().all(|b| b.is_ascii_digit()) && s.len() < 5))
 }
 
 /// Length of a tracker-style code at the start of `s` (`T012`, `1.2`, `API-3`,
