@@ -67,7 +67,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 fn report_unreadable(ws: &Workspace) -> ExitCode {
     for f in &ws.findings {
         let style = if f.severity == Severity::Error { ERR } else { WARN };
-        anstream::eprintln!("{}: {}", paint(style, f.severity.as_str()), f);
+        anstream::eprintln!("{}", paint(style, f));
         if let Some(h) = &f.help {
             anstream::eprintln!("  {} {h}", paint(BOLD, "help:"));
         }
@@ -279,7 +279,7 @@ fn show(cx: &Context, a: &ShowArgs) -> anyhow::Result<ExitCode> {
     let _ = writeln!(out, "{} {}", paint(BOLD, &t.id), t.title);
     let mut field = |k: &str, v: String| {
         if !v.is_empty() {
-            let _ = writeln!(out, "  {:<12}{v}", paint(DIM, k));
+            let _ = writeln!(out, "  {}{v}", paint(DIM, format!("{k:<12}")));
         }
     };
     field("status", status_label(t.status).to_owned());

@@ -55,10 +55,14 @@ fn is_plan(d: &Document) -> bool {
 
 /// Lists the Markdown files under `dir`, honouring `.gitignore` and the
 /// configured globs. The workspace's `templates/` folder is never a plan.
-fn walk(root: &Path, dir: &Path, config: &Config) -> Result<Vec<PathBuf>, LoadError> {
+/// The `plans` globs apply to the whole workspace; a folder named on the
+/// command line is read whole (less the excludes).
+fn walk(root: &Path, dir: &Path, config: &Config, whole: bool) -> Result<Vec<PathBuf>, LoadError> {
     let mut ob = ignore::overrides::OverrideBuilder::new(root);
-    for g in &config.workspace.plans {
-        ob.add(g).map_err(|e| LoadError::Glob(e.to_string()))?;
+    if whole {
+        for g in &config.workspace.plans {
+            ob.add(g).map_err(|e| LoadError::Glob(e.to_string()))?;
+        }
     }
     for g in config.workspace.exclude.iter().map(String::as_str).chain(["templates/**", "node_modules/**", "target/**"]) {
         ob.add(&format!("!{g}")).map_err(|e| LoadError::Glob(e.to_string()))?;
@@ -98,11 +102,11 @@ pub fn load(root: &Path, paths: &[PathBuf], config: &Config) -> Result<Workspace
     let mut named = Vec::new();
     let mut walked = Vec::new();
     if paths.is_empty() {
-        walked = walk(root, root, config)?;
+        walked = walk(root, root, config, true)?;
     }
     for p in paths {
         if p.is_dir() {
-            walked.extend(walk(root, p, config)?);
+            walked.extend(walk(root, p, config, false)?);
         } else if p.is_file() {
             named.push(p.clone());
         } else {
