@@ -33,11 +33,10 @@ pub(crate) struct Builder<'a> {
     pub(crate) doc: &'a mut Document,
     pub(crate) text: &'a str,
     pub(crate) lines: &'a Lines,
-    /// Task index for each list item that became a task.
-    item_task: HashMap<usize, usize>,
-    /// Risk index for each list item that became a risk.
-    item_risk: HashMap<usize, usize>,
-    ids: HashSet<String>,
+    /// Task index for each list item that became a task (by item index).
+    item_task: Vec<Option<usize>>,
+    /// Risk index for each list item that became a risk (by item index).
+    item_risk: Vec<Option<usize>>,
     /// `2` for the task written as item 2 of an ordered list: a name
     /// dependencies may use (`after 2`), not an id.
     numbers: HashMap<String, Vec<usize>>,
@@ -83,15 +82,8 @@ impl Builder<'_> {
         }
     }
 
-    /// Makes a task id unique: slugs get `-2`, `-3`; labelled ids are kept
-    /// (duplicates are reported by the checker).
-    pub(crate) fn unique_id(&mut self, id: String, source: IdSource) -> String {
-        let id = if source == IdSource::Slug && self.ids.contains(&id) {
-            (2..).map(|n| format!("{id}-{n}")).find(|c| !self.ids.contains(c)).expect("unbounded")
-        } else {
-            id
-        };
-        self.ids.insert(id.clone());
+    /// Ids are made unique at the end, in one pass ([`unique_slugs`]).
+    pub(crate) fn unique_id(&mut self, id: String, _source: IdSource) -> String {
         id
     }
 
@@ -161,13 +153,27 @@ fn key_value(text: &str) -> Option<(String, &str)> {
 }
 
 pub(crate) fn build(doc: &mut Document, text: &str, walked: &Blocks, lines: &Lines) {
-    let mut b = Builder { doc, text, lines, item_task: HashMap::new(), item_risk: HashMap::new(), ids: HashSet::new(), numbers: HashMap::new() };
+    let mut b = Builder { doc, text, lines, item_task: vec![None; walked.items.len()], item_risk: vec![None; walked.items.len()], numbers: HashMap::new() };
 
-    // Pre-scan headings: does the document have a real task section?
-    let has_task_section = walked.blocks.iter().any(|bl| match bl {
-        Block::Heading { level, text, .. } => *level > 1 && holds_tasks(classify(text, *level)),
-        _ => false,
-    });
+    // Classify every heading once; does the document have a real task section?
+    let kinds: Vec<SectionKind> = walked
+        .blocks
+        .iter()
+        .filter_map(|bl| match bl {
+            Block::Heading { level, text, .. } => Some(classify(text, *level)),
+            _ => None,
+        })
+        .collect();
+    let has_task_section = walked
+        .blocks
+        .iter()
+        .filter_map(|bl| match bl {
+            Block::Heading { level, .. } => Some(*level),
+            _ => None,
+        })
+        .zip(&kinds)
+        .any(|(level, kind)| level > 1 && holds_tasks(*kind));
+    let mut next_kind = kinds.into_iter();
 
     let mut stack: Vec<Open> = Vec::new();
     let mut section_starts: Vec<usize> = Vec::new();
@@ -178,7 +184,7 @@ pub(crate) fn build(doc: &mut Document, text: &str, walked: &Blocks, lines: &Lin
                     stack.pop();
                 }
                 let parent = stack.last().cloned();
-                let kind = classify(htext, *level);
+                let kind = next_kind.next().unwrap_or(SectionKind::Other);
                 if *level == 1 && b.doc.title.is_none() {
                     b.doc.title = Some(htext.clone());
                 }
@@ -226,6 +232,7 @@ pub(crate) fn build(doc: &mut Document, text: &str, walked: &Blocks, lines: &Lin
         k += 1;
         keep
     });
+    unique_slugs(b.doc);
     let numbers = std::mem::take(&mut b.numbers);
     kind_of(b.doc);
     resolve(b.doc, &numbers);
@@ -375,11 +382,11 @@ fn item_block(b: &mut Builder, walked: &Blocks, idx: usize, item: &Item, open: O
             }
         }
         SectionKind::Risks => {
-            if let Some(p) = item.parent.and_then(|p| b.item_risk.get(&p).copied()) {
+            if let Some(p) = item.parent.and_then(|p| b.item_risk[p]) {
                 risk_detail(&mut b.doc.risks[p], text);
             } else if top {
                 let r = risk_item(b, text, origin);
-                b.item_risk.insert(idx, r);
+                b.item_risk[idx] = Some(r);
             }
         }
         SectionKind::Decisions if top => {
@@ -437,7 +444,7 @@ fn item_block(b: &mut Builder, walked: &Blocks, idx: usize, item: &Item, open: O
 fn task_item(b: &mut Builder, walked: &Blocks, idx: usize, item: &Item, open: &Open, _has_task_section: bool) {
     let text = item.text.trim();
     let origin = Builder::origin_item(item);
-    let parent_task = item.parent.and_then(|p| b.item_task.get(&p).copied());
+    let parent_task = item.parent.and_then(|p| b.item_task[p]);
     let heading_task = if item.parent.is_none() { open.task } else { None };
     let owner_task = parent_task.or(heading_task);
     let checkbox = item.marker.is_some();
@@ -465,7 +472,7 @@ fn task_item(b: &mut Builder, walked: &Blocks, idx: usize, item: &Item, open: &O
             return;
         }
         // A plain item in a parent that is not a task: a sub-point of prose.
-        if item.parent.is_some_and(|p| !walked.items[p].has_checkbox_children && walked.items[p].marker.is_none() && b.item_task.get(&p).is_none()) {
+        if item.parent.is_some_and(|p| !walked.items[p].has_checkbox_children && walked.items[p].marker.is_none() && b.item_task[p].is_none()) {
             return;
         }
     }
@@ -475,7 +482,7 @@ fn task_item(b: &mut Builder, walked: &Blocks, idx: usize, item: &Item, open: &O
     let phase = b.phase_name(Some(open));
     let t = b.new_task(attrs, origin, phase, parent_id);
     b.doc.tasks[t].status = status;
-    b.item_task.insert(idx, t);
+    b.item_task[idx] = Some(t);
     if let Some(n) = item.number {
         b.numbers.entry(n.to_string()).or_default().push(t);
     }
@@ -881,6 +888,31 @@ fn lines_block(b: &mut Builder, span: Span, code: bool, links: &[Link], effectiv
     }
 }
 
+/// Makes slug ids unique: a repeated slug gets `-2`, `-3` in document
+/// order. Labelled ids are kept as written (duplicates are the checker's to
+/// report). Sorting indices by id finds repeats without hashing every id.
+fn unique_slugs(doc: &mut Document) {
+    let mut order: Vec<usize> = (0..doc.tasks.len()).collect();
+    order.sort_by(|&a, &b| doc.tasks[a].id.cmp(&doc.tasks[b].id).then(a.cmp(&b)));
+    let mut renames: Vec<usize> = Vec::new();
+    for w in order.windows(2) {
+        if doc.tasks[w[0]].id == doc.tasks[w[1]].id && doc.tasks[w[1]].id_source == IdSource::Slug {
+            renames.push(w[1]);
+        }
+    }
+    if renames.is_empty() {
+        return;
+    }
+    renames.sort_unstable();
+    let mut taken: HashSet<String> = doc.tasks.iter().map(|t| t.id.clone()).collect();
+    for i in renames {
+        let base = doc.tasks[i].id.clone();
+        let id = (2..).map(|n| format!("{base}-{n}")).find(|c| !taken.contains(c)).expect("unbounded");
+        taken.insert(id.clone());
+        doc.tasks[i].id = id;
+    }
+}
+
 /// Kind from front matter, else from the title.
 fn kind_of(doc: &mut Document) {
     let fm = doc.front_matter.as_ref();
@@ -908,14 +940,15 @@ fn kind_of(doc: &mut Document) {
 
 /// Resolves dependency targets to task ids of the document.
 pub(crate) fn resolve(doc: &mut Document, numbers: &HashMap<String, Vec<usize>>) {
-    let mut by_key: HashMap<String, String> = HashMap::new();
-    for t in &doc.tasks {
-        by_key.entry(t.id.to_lowercase()).or_insert_with(|| t.id.clone());
+    if doc.tasks.iter().all(|t| t.dependencies.is_empty()) {
+        return;
     }
-    for t in &doc.tasks {
-        by_key.entry(t.title.to_lowercase()).or_insert_with(|| t.id.clone());
-        by_key.entry(inline::slug(&t.title)).or_insert_with(|| t.id.clone());
+    let mut by_id: HashMap<&str, usize> = HashMap::with_capacity(doc.tasks.len());
+    for (i, t) in doc.tasks.iter().enumerate() {
+        by_id.entry(t.id.as_str()).or_insert(i);
     }
+    // Titles, slugs and lower-case ids are only needed when an id does not match.
+    let mut by_key: Option<HashMap<String, usize>> = None;
     let phases: HashMap<String, String> = doc
         .phases
         .iter()
@@ -928,39 +961,64 @@ pub(crate) fn resolve(doc: &mut Document, numbers: &HashMap<String, Vec<usize>>)
         })
         .collect();
     let milestones: HashSet<String> = doc.milestones.iter().map(|m| m.id.to_lowercase()).collect();
-    let snapshot: Vec<(String, Option<String>)> = doc.tasks.iter().map(|t| (t.id.clone(), t.phase.clone())).collect();
-    for t in &mut doc.tasks {
-        for d in &mut t.dependencies {
-            // `after 2` in a numbered list: item 2 of the same phase's list.
-            if !by_key.contains_key(&d.target.to_lowercase())
-                && let Some(cands) = numbers.get(d.target.trim())
-            {
-                let same: Vec<&usize> = cands.iter().filter(|&&c| snapshot[c].1 == t.phase).collect();
-                let pick = if same.len() == 1 { Some(*same[0]) } else if cands.len() == 1 { Some(cands[0]) } else { None };
-                if let Some(c) = pick {
-                    d.target = snapshot[c].0.clone();
-                    d.resolved = true;
-                    continue;
-                }
-            }
+    let mut found: Vec<(usize, usize, Option<String>, bool)> = Vec::new();
+    for (ti, t) in doc.tasks.iter().enumerate() {
+        for (di, d) in t.dependencies.iter().enumerate() {
             if d.target.contains('#') {
                 continue;
             }
+            if by_id.contains_key(d.target.as_str()) {
+                found.push((ti, di, None, true));
+                continue;
+            }
+            // `Task 1.2` names task `1.2`.
+            let t2 = d.target.trim();
+            if let Some(rest) = ["task ", "Task ", "TASK ", "step ", "Step "].iter().find_map(|p| t2.strip_prefix(p))
+                && let Some(&i) = by_id.get(rest.trim())
+            {
+                found.push((ti, di, Some(doc.tasks[i].id.clone()), true));
+                continue;
+            }
+            // `after 2` in a numbered list: item 2 of the same phase's list.
+            if let Some(cands) = numbers.get(d.target.trim()) {
+                let same: Vec<&usize> = cands.iter().filter(|&&c| doc.tasks[c].phase == t.phase).collect();
+                let pick = if same.len() == 1 { Some(*same[0]) } else if cands.len() == 1 { Some(cands[0]) } else { None };
+                if let Some(c) = pick {
+                    found.push((ti, di, Some(doc.tasks[c].id.clone()), true));
+                    continue;
+                }
+            }
+            let keys = by_key.get_or_insert_with(|| {
+                let mut m = HashMap::new();
+                for (i, t) in doc.tasks.iter().enumerate() {
+                    m.entry(t.id.to_lowercase()).or_insert(i);
+                }
+                for (i, t) in doc.tasks.iter().enumerate() {
+                    m.entry(t.title.to_lowercase()).or_insert(i);
+                    m.entry(inline::slug(&t.title)).or_insert(i);
+                }
+                m
+            });
             let raw = d.target.trim().to_lowercase();
             let stripped = ["task ", "step ", "story "].iter().find_map(|p| raw.strip_prefix(p)).map(str::trim);
-            let found = by_key
+            let hit = keys
                 .get(&raw)
-                .or_else(|| stripped.and_then(|s| by_key.get(s)))
-                .or_else(|| by_key.get(&inline::slug(&raw)));
-            if let Some(id) = found {
-                d.target = id.clone();
-                d.resolved = true;
+                .or_else(|| stripped.and_then(|s| keys.get(s)))
+                .or_else(|| keys.get(&inline::slug(&raw)));
+            if let Some(&i) = hit {
+                found.push((ti, di, Some(doc.tasks[i].id.clone()), true));
             } else if let Some(p) = phases.get(&raw) {
-                d.target = p.clone();
-                d.resolved = true;
+                found.push((ti, di, Some(p.clone()), true));
             } else if milestones.contains(&raw) {
-                d.resolved = true;
+                found.push((ti, di, None, true));
             }
         }
+    }
+    for (ti, di, target, resolved) in found {
+        let d = &mut doc.tasks[ti].dependencies[di];
+        if let Some(t) = target {
+            d.target = t;
+        }
+        d.resolved = resolved;
     }
 }

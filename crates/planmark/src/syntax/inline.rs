@@ -64,10 +64,21 @@ impl Scan<'_> {
 /// Keys of `key: value` attributes, recognised anywhere in an item.
 static KEYED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?:^|[\s,;(\[|—–-])(depends on|depends|dependencies|deps|blocked by|requires|after|est\.?|estimated|estimate|effort|duration|owner|owners|assignee|assigned to|assigned|who|due date|due|deadline|by|target|eta|priority|prio|start|starts|status)\b\s*:?",
+        r"(?i)(?:^|[ \t,;(\[|—–-])(depends on|depends|dependencies|deps|blocked by|requires|after|est\.?|estimated|estimate|effort|duration|owner|owners|assignee|assigned to|assigned|who|due date|due|deadline|by|target|eta|priority|prio|start|starts|status)(?-u:\b)[ \t]*:?",
     )
     .expect("valid regex")
 });
+
+/// Splits a `KEYED` match into where the key starts, the key in lower
+/// case, and whether a colon followed it.
+fn split_key(text: &str, start: usize, end: usize) -> (usize, String, bool) {
+    let m = &text[start..end];
+    let lead = m.len() - m.trim_start_matches(|c: char| !c.is_ascii_alphabetic()).len();
+    let body = m[lead..].trim_end();
+    let has_colon = body.ends_with(':');
+    let key = body.trim_end_matches(':').trim_end().to_ascii_lowercase();
+    (start + lead, key, has_colon)
+}
 
 /// Reads the attributes of an item's plain text.
 pub(crate) fn extract(text: &str) -> Attrs {
@@ -103,7 +114,7 @@ pub(crate) fn extract(text: &str) -> Attrs {
     }
 
     // Explicit id `{#api}`.
-    if let Some(i) = text.find("{#")
+    if let Some(i) = text.bytes().position(|b| b == b'{').filter(|&i| bytes.get(i + 1) == Some(&b'#'))
         && let Some(j) = text[i..].find('}')
     {
         let id = text[i + 2..i + j].trim();
@@ -146,18 +157,16 @@ pub(crate) fn extract(text: &str) -> Attrs {
 
     // `key: value` attributes outside groups.
     let mut spans = Vec::new();
-    for m in KEYED.captures_iter(text) {
-        let whole = m.get(0).expect("match");
-        let key = m.get(1).expect("key");
-        if s.is_removed(key.start()) || groups.iter().any(|&(x, y)| x <= key.start() && key.start() < y) {
+    for m in KEYED.find_iter(text) {
+        let (key_start, key, has_colon) = split_key(text, m.start(), m.end());
+        if s.is_removed(key_start) || groups.iter().any(|&(x, y)| x <= key_start && key_start < y) {
             continue;
         }
-        let value_start = whole.end();
+        let value_start = m.end();
         let value_end = clause_end(text, value_start);
         let value = text[value_start..value_end].trim();
-        let has_colon = whole.as_str().trim_end().ends_with(':');
-        if keyed(&mut a, &key.as_str().to_lowercase(), value, has_colon) {
-            spans.push((key.start(), value_end));
+        if keyed(&mut a, &key, value, has_colon) {
+            spans.push((key_start, value_end));
         }
     }
     for (x, y) in spans {
@@ -217,8 +226,12 @@ pub(crate) fn extract(text: &str) -> Attrs {
         }
     }
 
+    let ascii = text.is_ascii();
     // Obsidian-style priorities.
     for (emoji, level) in [("🔺", "critical"), ("⏫", "high"), ("🔼", "medium"), ("🔽", "low"), ("⏬", "low")] {
+        if ascii {
+            break;
+        }
         if let Some(i) = text.find(emoji) {
             a.priority.get_or_insert(values::priority(level));
             s.remove(i, i + emoji.len());
@@ -227,6 +240,9 @@ pub(crate) fn extract(text: &str) -> Attrs {
 
     // Obsidian-style dates: `📅 2026-12-01`, `🛫 2026-11-20`, `✅ 2026-11-30`.
     for (emoji, which) in [("📅", 0), ("🗓", 0), ("⏰", 0), ("🛫", 1), ("⏳", 1), ("✅", 2)] {
+        if ascii {
+            break;
+        }
         for (i, _) in text.match_indices(emoji) {
             let after = text[i + emoji.len()..].trim_start_matches('\u{fe0f}');
             let trimmed = after.trim_start();
@@ -277,16 +293,21 @@ pub(crate) fn extract(text: &str) -> Attrs {
 }
 
 fn finish(mut a: Attrs, title: &str, _original: &str) -> Attrs {
-    let mut t = title.split_whitespace().collect::<Vec<_>>().join(" ");
-    // Remove what the removals left behind: `()`, `[]`, dangling separators.
-    for empty in ["()", "[]", "( )", "[ ]"] {
-        t = t.replace(empty, "");
+    // Collapse whitespace, drop what removals left behind (`()`, `[]`) and
+    // dangling separators at the ends.
+    let mut t = String::with_capacity(title.len());
+    for w in title.split_whitespace() {
+        if matches!(w, "()" | "[]" | "(" | ")") && (w.len() == 2 || t.is_empty()) {
+            continue;
+        }
+        if !t.is_empty() {
+            t.push(' ');
+        }
+        t.push_str(w);
     }
-    let t = t
-        .trim()
-        .trim_matches(|c: char| matches!(c, '-' | '–' | '—' | ':' | '|' | ',' | ';') || c.is_whitespace())
-        .trim();
-    a.title = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let sep = |c: char| matches!(c, '-' | '–' | '—' | ':' | '|' | ',' | ';') || c.is_whitespace();
+    let trimmed = t.trim_matches(sep);
+    a.title = if trimmed.len() == t.len() { t } else { trimmed.to_owned() };
     a
 }
 
@@ -294,16 +315,26 @@ fn lead_symbol(c: char) -> bool {
     !(c.is_alphanumeric() || c == '(' || c == '[' || c == '{' || c == '@' || c == '#' || c == '`' || c == '~' || c == '"' || c == '\'')
 }
 
-/// The end of a keyed value: the next `,` `;` `|` `)` ` - ` or the end.
+/// The end of a keyed value: the next `;` `|` `)` `. `, ` - ` (or an en or
+/// em dash between spaces), or the end.
 fn clause_end(text: &str, from: usize) -> usize {
-    let rest = &text[from..];
-    let mut end = rest.len();
-    for pat in [";", "|", ")", " - ", " — ", " – ", ". "] {
-        if let Some(i) = rest.find(pat) {
-            end = end.min(i);
+    let b = text.as_bytes();
+    let mut i = from;
+    while i < b.len() {
+        match b[i] {
+            b';' | b'|' | b')' => return i,
+            b'.' if b.get(i + 1) == Some(&b' ') => return i,
+            b' ' => {
+                let r = &text[i + 1..];
+                if r.starts_with("- ") || r.starts_with("— ") || r.starts_with("– ") {
+                    return i;
+                }
+            }
+            _ => {}
         }
+        i += 1;
     }
-    from + end
+    b.len()
 }
 
 /// Reads a leading label (`Task 1.2:`, `T1.2:`, `API-3:`) or tracker code
@@ -311,9 +342,8 @@ fn clause_end(text: &str, from: usize) -> usize {
 /// obtained and where the title starts.
 fn leading_id(text: &str, start: usize) -> Option<(String, IdSource, usize)> {
     let t = &text[start..];
-    let lower = t.to_ascii_lowercase();
     for prefix in ["task ", "step ", "item ", "story ", "ticket ", "subtask ", "todo "] {
-        if lower.starts_with(prefix) {
+        if t.len() > prefix.len() && t.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes()) {
             let rest = t[prefix.len()..].trim_start();
             let n = id_token_len(rest);
             if n > 0 {
@@ -382,7 +412,7 @@ fn group(a: &mut Attrs, content: &str, bracket: bool) -> bool {
     if c.is_empty() {
         return false;
     }
-    let lower = c.to_lowercase();
+    let lower = if c.len() <= 11 { c.to_ascii_lowercase() } else { String::new() };
     if matches!(lower.as_str(), "done" | "completed" | "complete" | "finished" | "wip" | "in progress" | "blocked" | "cancelled" | "canceled" | "dropped" | "deferred" | "optional" | "todo")
     {
         if lower != "optional" {
@@ -421,15 +451,12 @@ fn group(a: &mut Attrs, content: &str, bracket: bool) -> bool {
 
 /// Reads one comma-separated part of a group.
 fn piece(a: &mut Attrs, p: &str) -> bool {
-    let lower = p.to_lowercase();
     // `key: value` or `key value`.
-    if let Some(m) = KEYED.captures(p)
-        && let Some(k) = m.get(1)
-        && k.start() == 0
+    if let Some(m) = KEYED.find(p)
+        && m.start() == 0
     {
-        let value = &p[m.get(0).expect("match").end()..];
-        let has_colon = m.get(0).expect("match").as_str().trim_end().ends_with(':');
-        return keyed(a, &k.as_str().to_lowercase(), value.trim(), has_colon);
+        let (_, key, has_colon) = split_key(p, m.start(), m.end());
+        return keyed(a, &key, p[m.end()..].trim(), has_colon);
     }
     if p.starts_with('@') {
         let d = values::owners(p);
@@ -442,9 +469,11 @@ fn piece(a: &mut Attrs, p: &str) -> bool {
         a.estimate.get_or_insert(e);
         return true;
     }
-    let pr = values::priority(&lower);
-    if pr.level.is_some() && (lower.contains("prio") || lower.len() <= 8) && !matches!(lower.as_str(), "m" | "l" | "h") {
-        a.priority.get_or_insert(pr);
+    if let Some(level) = values::priority_level(p)
+        && (p.len() <= 8 || p.to_ascii_lowercase().contains("prio"))
+        && !matches!(p.trim(), "m" | "l" | "h" | "M" | "L" | "H")
+    {
+        a.priority.get_or_insert(crate::model::Priority { level: Some(level), text: p.trim().to_owned() });
         return true;
     }
     if let Some(d) = values::date(p) {
@@ -529,20 +558,26 @@ fn keyed(a: &mut Attrs, key: &str, value: &str, colon: bool) -> bool {
 
 /// Makes an id from a title: lower case words joined by `-`.
 pub fn slug(title: &str) -> String {
-    let mut out = String::with_capacity(title.len().min(60));
+    let mut out = String::with_capacity(title.len().min(64));
     let mut dash = false;
     for c in title.chars() {
-        if c.is_alphanumeric() {
+        if c.is_ascii_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_alphanumeric() {
             if dash && !out.is_empty() {
                 out.push('-');
             }
             dash = false;
             out.extend(c.to_lowercase());
-            if out.len() >= 60 {
-                break;
-            }
         } else {
             dash = true;
+        }
+        if out.len() >= 60 {
+            break;
         }
     }
     out

@@ -315,8 +315,18 @@ pub(crate) fn classify(heading: &str, level: u8) -> SectionKind {
     if n.contains("task") && n.contains("dependenc") {
         return SectionKind::Dependencies;
     }
-    CONTAINS.iter().find(|(k, _)| n.contains(k)).map_or(SectionKind::Other, |&(_, kind)| kind)
+    // The first rule in list order whose keyword occurs anywhere.
+    CONTAINS_AC
+        .find_overlapping_iter(&n)
+        .map(|m| m.pattern().as_usize())
+        .min()
+        .map_or(SectionKind::Other, |i| CONTAINS[i].1)
 }
+
+/// One automaton for all [`CONTAINS`] keywords.
+static CONTAINS_AC: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
+    aho_corasick::AhoCorasick::new(CONTAINS.iter().map(|(k, _)| k)).expect("valid keywords")
+});
 
 /// Whether a section of this kind holds tasks.
 pub(crate) fn holds_tasks(kind: SectionKind) -> bool {

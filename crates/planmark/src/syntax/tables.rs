@@ -222,10 +222,14 @@ pub(crate) fn table(b: &mut Builder, t: &Table, effective: SectionKind, phase: O
             .enumerate()
             .map(|(i, c)| Cell { column: header.get(i).cloned().unwrap_or_default(), text: c.text.clone(), span: c.span })
             .collect();
+        if let Kind::Tasks(c) = kind {
+            task_row(b, &cols, cells, c, *row_span, phase.clone());
+            continue;
+        }
         let origin = Origin { span: *row_span, form: Form::TableRow, marker: None, text: None, cells: cells.clone() };
         let get = |r: Role| cell(&cells, cols.find(|x| x == r));
         match kind {
-            Kind::Tasks(c) => task_row(b, &cols, &cells, c, origin, phase.clone()),
+            Kind::Tasks(_) => {}
             Kind::Risks(c) => {
                 let title = cell(&cells, Some(c)).to_owned();
                 let affects = values::split_list(get(Role::Affects)).into_iter().filter(|s| !values::is_none_text(s)).map(str::to_owned).collect();
@@ -306,9 +310,10 @@ fn opt_any(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_owned())
 }
 
-fn task_row(b: &mut Builder, cols: &Columns, cells: &[Cell], c: usize, origin: Origin, phase: Option<String>) {
+fn task_row(b: &mut Builder, cols: &Columns, cells: Vec<Cell>, c: usize, span: crate::model::Span, phase: Option<String>) {
+    let origin_cells = cells;
+    let cells = &origin_cells[..];
     let get = |r: Role| cell(cells, cols.find(|x| x == r));
-    let span = origin.span;
     let title_text = cell(cells, Some(c));
     let mut attrs = inline::extract(title_text);
     // Checkbox written in a cell: `[x] Set up CI`.
@@ -388,12 +393,14 @@ fn task_row(b: &mut Builder, cols: &Columns, cells: &[Cell], c: usize, origin: O
             }
         }
     }
-    let phase = opt(get(Role::Phase)).or(phase);
-    if let Some(p) = &phase
+    let column_phase = opt(get(Role::Phase));
+    if let Some(p) = &column_phase
         && !b.doc.phases.iter().any(|x| &x.name == p)
     {
         let number = super::sections::phase_number(&super::sections::normalize(p));
-        b.doc.phases.push(crate::model::Phase { number, name: p.clone(), origin: origin.clone() });
+        let origin = Origin { span, form: Form::TableRow, marker: None, text: None, cells: Vec::new() };
+        b.doc.phases.push(crate::model::Phase { number, name: p.clone(), origin });
     }
-    b.new_task(attrs, origin, phase, None);
+    let origin = Origin { span, form: Form::TableRow, marker: None, text: None, cells: origin_cells };
+    b.new_task(attrs, origin, column_phase.or(phase), None);
 }

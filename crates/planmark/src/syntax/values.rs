@@ -102,11 +102,12 @@ fn trailing_unit(s: &str) -> Option<TimeUnit> {
 
 /// Reads an estimate: `3d`, a range `2-4d`, or three points `1d/2d/5d`.
 pub(crate) fn effort(s: &str, default: Option<TimeUnit>) -> Option<Effort> {
-    let text = s.trim().to_owned();
-    let t = text.trim_start_matches(['~', '≈']).trim();
-    if t.is_empty() {
+    let t = s.trim().trim_start_matches(['~', '≈']).trim();
+    // Every estimate starts with a digit (or `half a day`).
+    if !t.starts_with(|c: char| c.is_ascii_digit()) && !t.starts_with(['h', 'H', '½']) {
         return None;
     }
+    let text = s.trim().to_owned();
     if t.contains('/') {
         let parts: Vec<&str> = t.split('/').map(str::trim).collect();
         if parts.len() != 3 {
@@ -118,14 +119,17 @@ pub(crate) fn effort(s: &str, default: Option<TimeUnit>) -> Option<Effort> {
         let p = quantity(parts[2], u)?;
         return Some(Effort::ThreePoint { optimistic: o, likely: l, pessimistic: p, text });
     }
-    for sep in ["–", "—", " to ", "..", "-", " bis ", " à ", " a "] {
-        if let Some(i) = t.find(sep)
-            && i > 0
-        {
-            let (a, b) = (&t[..i], &t[i + sep.len()..]);
+    // A range: the first separator after the first number.
+    for (i, _) in t.char_indices().skip(1) {
+        let r = &t[i..];
+        let sep = ["–", "—", " to ", "..", "-", " bis ", " à ", " a "].into_iter().find(|s| r.starts_with(s));
+        if let Some(sep) = sep {
+            let (a, b) = (&t[..i], &r[sep.len()..]);
             let u = trailing_unit(b).or(default);
-            let (Some(min), Some(max)) = (quantity(a, u), quantity(b, u)) else { continue };
-            return Some(Effort::Range { min, max, text });
+            if let (Some(min), Some(max)) = (quantity(a, u), quantity(b, u)) {
+                return Some(Effort::Range { min, max, text });
+            }
+            break;
         }
     }
     quantity(t, default).map(|value| Effort::Single { value, text })
@@ -187,15 +191,28 @@ pub(crate) fn date(s: &str) -> Option<Date> {
     None
 }
 
-/// Reads a priority; the level is `None` when the text is not understood.
-pub(crate) fn priority(s: &str) -> Priority {
-    let text = s.trim().to_owned();
-    let t: String = text
-        .trim_matches(|c: char| !c.is_alphanumeric())
-        .to_lowercase()
-        .replace(" priority", "")
-        .replace("priority ", "");
-    let level = match t.trim() {
+/// Reads a priority level, without allocating for the usual words.
+pub(crate) fn priority_level(s: &str) -> Option<PriorityLevel> {
+    let t = s.trim().trim_matches(|c: char| !c.is_alphanumeric());
+    if t.len() > 24 {
+        return None;
+    }
+    let mut buf = [0u8; 24];
+    let n = t.len();
+    if !t.is_ascii() {
+        let lower = t.to_lowercase();
+        return priority_word(lower.trim());
+    }
+    for (i, b) in t.bytes().enumerate() {
+        buf[i] = b.to_ascii_lowercase();
+    }
+    let l = std::str::from_utf8(&buf[..n]).unwrap_or_default();
+    let l = l.strip_suffix(" priority").or_else(|| l.strip_prefix("priority ")).unwrap_or(l);
+    priority_word(l.trim())
+}
+
+fn priority_word(l: &str) -> Option<PriorityLevel> {
+    match l {
         "critical" | "crit" | "urgent" | "blocker" | "highest" | "p0" | "showstopper" | "must have"
         | "kritisch" => Some(PriorityLevel::Critical),
         "high" | "hi" | "h" | "important" | "must" | "p1" | "hoch" | "haute" | "élevée" | "alta"
@@ -207,8 +224,12 @@ pub(crate) fn priority(s: &str) -> Priority {
             Some(PriorityLevel::Low)
         }
         _ => None,
-    };
-    Priority { level, text }
+    }
+}
+
+/// Reads a priority; the level is `None` when the text is not understood.
+pub(crate) fn priority(s: &str) -> Priority {
+    Priority { level: priority_level(s), text: s.trim().to_owned() }
 }
 
 /// Reads a likelihood or impact: Low/Med/High, Very Low..Very High, 1-5, or a percentage.
@@ -438,9 +459,8 @@ pub(crate) fn dependencies(s: &str, strict: bool) -> (Vec<Dependency>, Vec<Strin
     }
     for part in split_list(s) {
         let mut p = part.trim().trim_matches(|c: char| c == '*' || c == '`' || c == '_');
-        let lower = p.to_lowercase();
         for prefix in ["depends on", "depends", "after", "blocked by", "requires", "needs", "following", "nach"] {
-            if lower.starts_with(prefix) && p.len() > prefix.len() {
+            if p.len() > prefix.len() && p.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes()) {
                 p = p[prefix.len()..].trim_start_matches(':').trim();
                 break;
             }
