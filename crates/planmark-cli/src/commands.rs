@@ -13,7 +13,9 @@ use planmark::summary::Summary;
 use planmark::templates::{self, Builtin, Vars};
 use serde_json::json;
 
-use crate::args::{Cli, Command, ExportArgs, Format, NewArgs, ReadArgs, ShowArgs, StatusFilter, TasksArgs};
+use crate::args::{
+    Cli, Command, ExportArgs, Format, NewArgs, ReadArgs, ShowArgs, StatusFilter, TasksArgs,
+};
 use crate::output::{self, BOLD, DIM, ERR, WARN, paint};
 
 /// The workspace around the current folder and its configuration.
@@ -66,20 +68,35 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 /// any plan could not be read, else 0.
 fn report_unreadable(ws: &Workspace) -> ExitCode {
     for f in &ws.findings {
-        let style = if f.severity == Severity::Error { ERR } else { WARN };
+        let style = if f.severity == Severity::Error {
+            ERR
+        } else {
+            WARN
+        };
         anstream::eprintln!("{}", paint(style, f));
         if let Some(h) = &f.help {
             anstream::eprintln!("  {} {h}", paint(BOLD, "help:"));
         }
     }
-    if ws.findings.iter().any(|f| f.severity == Severity::Error) { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if ws.findings.iter().any(|f| f.severity == Severity::Error) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn status(cx: &Context, a: &ReadArgs) -> anyhow::Result<ExitCode> {
     let ws = cx.load(&a.paths)?;
-    let summaries: Vec<Summary> = ws.documents.iter().map(|d| Summary::of(d, cx.work)).collect();
+    let summaries: Vec<Summary> = ws
+        .documents
+        .iter()
+        .map(|d| Summary::of(d, cx.work))
+        .collect();
     if a.format == Format::Json {
-        output::print(&format!("{}\n", serde_json::to_string_pretty(&json!({ "documents": summaries }))?))?;
+        output::print(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&json!({ "documents": summaries }))?
+        ))?;
         return Ok(report_unreadable(&ws));
     }
     let mut out = String::new();
@@ -88,12 +105,22 @@ fn status(cx: &Context, a: &ReadArgs) -> anyhow::Result<ExitCode> {
     }
     for s in &summaries {
         let kind = format!("{:?}", s.kind).to_lowercase();
-        let _ = writeln!(out, "{}  {}", paint(BOLD, &s.path), paint(DIM, format!("({kind})")));
+        let _ = writeln!(
+            out,
+            "{}  {}",
+            paint(BOLD, &s.path),
+            paint(DIM, format!("({kind})"))
+        );
         if let Some(t) = &s.title {
             let _ = writeln!(out, "  {t}");
         }
         let c = s.tasks;
-        let mut line = format!("{}/{} tasks done ({:.0}%)", c.done, c.planned(), c.ratio() * 100.0);
+        let mut line = format!(
+            "{}/{} tasks done ({:.0}%)",
+            c.done,
+            c.planned(),
+            c.ratio() * 100.0
+        );
         if c.in_progress > 0 {
             let _ = write!(line, ", {} in progress", c.in_progress);
         }
@@ -103,29 +130,61 @@ fn status(cx: &Context, a: &ReadArgs) -> anyhow::Result<ExitCode> {
         if c.cancelled > 0 {
             let _ = write!(line, ", {} cancelled", c.cancelled);
         }
-        let _ = writeln!(out, "  {:<11}{}  {line}", "Progress", output::bar(c.ratio(), 20));
+        let _ = writeln!(
+            out,
+            "  {:<11}{}  {line}",
+            "Progress",
+            output::bar(c.ratio(), 20)
+        );
         if s.remaining_hours > 0.0 || s.unestimated > 0 {
-            let mut rem = format!("{} estimated", output::hours(s.remaining_hours, cx.work.hours_per_day));
+            let mut rem = format!(
+                "{} estimated",
+                output::hours(s.remaining_hours, cx.work.hours_per_day)
+            );
             if s.unestimated > 0 {
                 let _ = write!(rem, ", {} open tasks without estimate", s.unestimated);
             }
             let _ = writeln!(out, "  {:<11}{rem}", "Remaining");
         }
-        let width = s.phases.iter().map(|p| p.name.chars().count()).max().unwrap_or(0).min(40);
+        let width = s
+            .phases
+            .iter()
+            .map(|p| p.name.chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(40);
         for (i, p) in s.phases.iter().enumerate() {
             let label = if i == 0 { "Phases" } else { "" };
             let name: String = p.name.chars().take(40).collect();
             if p.tasks.planned() == 0 {
-                let _ = writeln!(out, "  {label:<11}{name:<width$}  {}", paint(DIM, "no tasks yet"));
+                let _ = writeln!(
+                    out,
+                    "  {label:<11}{name:<width$}  {}",
+                    paint(DIM, "no tasks yet")
+                );
             } else {
-                let _ = writeln!(out, "  {label:<11}{name:<width$}  {}  {}/{}", output::bar(p.tasks.ratio(), 10), p.tasks.done, p.tasks.planned());
+                let _ = writeln!(
+                    out,
+                    "  {label:<11}{name:<width$}  {}  {}/{}",
+                    output::bar(p.tasks.ratio(), 10),
+                    p.tasks.done,
+                    p.tasks.planned()
+                );
             }
         }
         if s.milestones.1 > 0 {
-            let _ = writeln!(out, "  {:<11}{}/{} reached", "Milestones", s.milestones.0, s.milestones.1);
+            let _ = writeln!(
+                out,
+                "  {:<11}{}/{} reached",
+                "Milestones", s.milestones.0, s.milestones.1
+            );
         }
         let _ = writeln!(out, "  {:<11}{} open", "Actions", s.open_actions);
-        let _ = writeln!(out, "  {:<11}{} ({} high impact)", "Risks", s.risks, s.high_impact_risks);
+        let _ = writeln!(
+            out,
+            "  {:<11}{} ({} high impact)",
+            "Risks", s.risks, s.high_impact_risks
+        );
         let (e, w, n) = s.findings;
         let findings = if e + w + n == 0 {
             "none".to_owned()
@@ -146,7 +205,13 @@ fn phase_matches(t: &Task, doc: &Document, want: &str) -> bool {
         return true;
     }
     let w = w.trim_start_matches("phase").trim();
-    doc.phases.iter().any(|ph| &ph.name == p && ph.number.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(w)))
+    doc.phases.iter().any(|ph| {
+        &ph.name == p
+            && ph
+                .number
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case(w))
+    })
 }
 
 fn task_json(t: &Task, d: &Document, work: WorkTime) -> serde_json::Value {
@@ -176,7 +241,10 @@ fn task_json(t: &Task, d: &Document, work: WorkTime) -> serde_json::Value {
 
 fn tasks(cx: &Context, a: &TasksArgs) -> anyhow::Result<ExitCode> {
     let ws = cx.load(&a.read.paths)?;
-    let owner = a.owner.as_deref().map(|o| o.trim_start_matches('@').to_lowercase());
+    let owner = a
+        .owner
+        .as_deref()
+        .map(|o| o.trim_start_matches('@').to_lowercase());
     let selected: Vec<(&Document, &Task)> = ws
         .documents
         .iter()
@@ -191,17 +259,38 @@ fn tasks(cx: &Context, a: &TasksArgs) -> anyhow::Result<ExitCode> {
             Some(StatusFilter::Cancelled) => t.status == Status::Cancelled,
         })
         .filter(|(d, t)| a.phase.as_deref().is_none_or(|p| phase_matches(t, d, p)))
-        .filter(|(_, t)| owner.as_deref().is_none_or(|o| t.resources.iter().any(|r| r.name.to_lowercase() == o)))
+        .filter(|(_, t)| {
+            owner
+                .as_deref()
+                .is_none_or(|o| t.resources.iter().any(|r| r.name.to_lowercase() == o))
+        })
         .collect();
     if a.read.format == Format::Json {
-        let list: Vec<_> = selected.iter().map(|(d, t)| task_json(t, d, cx.work)).collect();
-        output::print(&format!("{}\n", serde_json::to_string_pretty(&json!({ "tasks": list }))?))?;
+        let list: Vec<_> = selected
+            .iter()
+            .map(|(d, t)| task_json(t, d, cx.work))
+            .collect();
+        output::print(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&json!({ "tasks": list }))?
+        ))?;
         return Ok(report_unreadable(&ws));
     }
     let several = ws.documents.len() > 1;
     let mut table = Table::new();
-    table.load_preset(presets::UTF8_BORDERS_ONLY).set_content_arrangement(ContentArrangement::Dynamic);
-    let mut header = vec!["ID", "Status", "Task", "Phase", "Estimate", "Depends on", "Owner", "Priority"];
+    table
+        .load_preset(presets::UTF8_BORDERS_ONLY)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    let mut header = vec![
+        "ID",
+        "Status",
+        "Task",
+        "Phase",
+        "Estimate",
+        "Depends on",
+        "Owner",
+        "Priority",
+    ];
     if several {
         header.push("Document");
     }
@@ -212,10 +301,24 @@ fn tasks(cx: &Context, a: &TasksArgs) -> anyhow::Result<ExitCode> {
             status_label(t.status).to_owned(),
             t.title.clone(),
             t.phase.clone().unwrap_or_default(),
-            t.estimate.as_ref().map(|e| e.text().to_owned()).unwrap_or_default(),
-            t.dependencies.iter().map(|x| x.target.as_str()).collect::<Vec<_>>().join(", "),
-            t.resources.iter().map(|r| if r.units == 1.0 { r.name.clone() } else { format!("{} x{}", r.name, r.units) }).collect::<Vec<_>>().join(", "),
-            t.priority.as_ref().map(|p| p.level.map_or(p.text.clone(), |l| l.as_str().to_owned())).unwrap_or_default(),
+            t.estimate
+                .as_ref()
+                .map(|e| e.text().to_owned())
+                .unwrap_or_default(),
+            t.dependencies
+                .iter()
+                .map(|x| x.target.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            t.resources
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+            t.priority
+                .as_ref()
+                .map(|p| p.level.map_or(p.text.clone(), |l| l.as_str().to_owned()))
+                .unwrap_or_default(),
         ];
         if several {
             row.push(format!("{}:{}", d.path, t.origin.span.line));
@@ -246,33 +349,69 @@ fn show(cx: &Context, a: &ShowArgs) -> anyhow::Result<ExitCode> {
     let (di, ti) = match hits.as_slice() {
         [one] => *one,
         [] => {
-            let milestone = ws.documents.iter().find_map(|d| d.milestones.iter().find(|m| m.id.eq_ignore_ascii_case(&a.id)).map(|m| (d, m)));
-            let risk = ws.documents.iter().find_map(|d| d.risks.iter().find(|r| r.id.eq_ignore_ascii_case(&a.id)).map(|r| (d, r)));
+            let milestone = ws.documents.iter().find_map(|d| {
+                d.milestones
+                    .iter()
+                    .find(|m| m.id.eq_ignore_ascii_case(&a.id))
+                    .map(|m| (d, m))
+            });
+            let risk = ws.documents.iter().find_map(|d| {
+                d.risks
+                    .iter()
+                    .find(|r| r.id.eq_ignore_ascii_case(&a.id))
+                    .map(|r| (d, r))
+            });
             if let Some((d, m)) = milestone {
-                output::print(&format!("{}\n", serde_json::to_string_pretty(&json!({ "milestone": m, "document": d.path }))?))?;
+                output::print(&format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&json!({ "milestone": m, "document": d.path }))?
+                ))?;
                 return Ok(ExitCode::SUCCESS);
             }
             if let Some((d, r)) = risk {
-                output::print(&format!("{}\n", serde_json::to_string_pretty(&json!({ "risk": r, "document": d.path }))?))?;
+                output::print(&format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&json!({ "risk": r, "document": d.path }))?
+                ))?;
                 return Ok(ExitCode::SUCCESS);
             }
-            bail!("no task, milestone or risk `{}` in {} plan(s); `planmark tasks` lists the ids", a.id, ws.documents.len());
+            bail!(
+                "no task, milestone or risk `{}` in {} plan(s); `planmark tasks` lists the ids",
+                a.id,
+                ws.documents.len()
+            );
         }
         many => {
-            let list: Vec<String> = many.iter().map(|&(d, t)| format!("{}#{}", ws.documents[d].path, ws.documents[d].tasks[t].id)).collect();
+            let list: Vec<String> = many
+                .iter()
+                .map(|&(d, t)| format!("{}#{}", ws.documents[d].path, ws.documents[d].tasks[t].id))
+                .collect();
             bail!("`{}` is ambiguous; name one of: {}", a.id, list.join(", "));
         }
     };
     let d = &ws.documents[di];
     let t = &d.tasks[ti];
-    let dependents: Vec<&str> = d.tasks.iter().filter(|o| o.dependencies.iter().any(|x| x.target == t.id)).map(|o| o.id.as_str()).collect();
-    let children: Vec<&str> = d.tasks.iter().filter(|o| o.parent.as_deref() == Some(&t.id)).map(|o| o.id.as_str()).collect();
+    let dependents: Vec<&str> = d
+        .tasks
+        .iter()
+        .filter(|o| o.dependencies.iter().any(|x| x.target == t.id))
+        .map(|o| o.id.as_str())
+        .collect();
+    let children: Vec<&str> = d
+        .tasks
+        .iter()
+        .filter(|o| o.parent.as_deref() == Some(&t.id))
+        .map(|o| o.id.as_str())
+        .collect();
     if a.read.format == Format::Json {
         let mut v = task_json(t, d, cx.work);
         v["dependents"] = json!(dependents);
         v["subtasks"] = json!(children);
         v["origin"] = serde_json::to_value(&t.origin)?;
-        output::print(&format!("{}\n", serde_json::to_string_pretty(&json!({ "task": v }))?))?;
+        output::print(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&json!({ "task": v }))?
+        ))?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut out = String::new();
@@ -286,9 +425,18 @@ fn show(cx: &Context, a: &ShowArgs) -> anyhow::Result<ExitCode> {
     field("document", format!("{}:{}", d.path, t.origin.span.line));
     field("phase", t.phase.clone().unwrap_or_default());
     if let Some(e) = &t.estimate {
-        let mut s = format!("{} ({})", e.text(), output::hours(e.likely_hours(cx.work), cx.work.hours_per_day));
+        let mut s = format!(
+            "{} ({})",
+            e.text(),
+            output::hours(e.likely_hours(cx.work), cx.work.hours_per_day)
+        );
         if let (Some(lo), Some(hi)) = (e.min_hours(cx.work), e.max_hours(cx.work)) {
-            let _ = write!(s, ", from {} to {}", output::hours(lo, cx.work.hours_per_day), output::hours(hi, cx.work.hours_per_day));
+            let _ = write!(
+                s,
+                ", from {} to {}",
+                output::hours(lo, cx.work.hours_per_day),
+                output::hours(hi, cx.work.hours_per_day)
+            );
         }
         field("estimate", s);
     }
@@ -311,8 +459,21 @@ fn show(cx: &Context, a: &ShowArgs) -> anyhow::Result<ExitCode> {
         .collect();
     field("depends on", deps.join(", "));
     field("needed by", dependents.join(", "));
-    field("owner", t.resources.iter().map(|r| if r.units == 1.0 { r.name.clone() } else { format!("{} x{}", r.name, r.units) }).collect::<Vec<_>>().join(", "));
-    field("priority", t.priority.as_ref().map(|p| p.text.clone()).unwrap_or_default());
+    field(
+        "owner",
+        t.resources
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    field(
+        "priority",
+        t.priority
+            .as_ref()
+            .map(|p| p.text.clone())
+            .unwrap_or_default(),
+    );
     field("start", t.start.map(|d| d.to_string()).unwrap_or_default());
     field("due", t.due.map(|d| d.to_string()).unwrap_or_default());
     field("parent", t.parent.clone().unwrap_or_default());
@@ -326,7 +487,9 @@ fn export(cx: &Context, a: &ExportArgs) -> anyhow::Result<ExitCode> {
     let ws = cx.load(&a.paths)?;
     let text = format!("{}\n", serde_json::to_string_pretty(&ws)?);
     match &a.output {
-        Some(p) => std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display()))?,
+        Some(p) => {
+            std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display()))?;
+        }
         None => output::print(&text)?,
     }
     Ok(report_unreadable(&ws))
@@ -345,7 +508,9 @@ fn parse_now(s: &str) -> anyhow::Result<jiff::civil::DateTime> {
 
 /// User templates: `templates/*.md` in the workspace root.
 fn user_templates(root: &Path) -> Vec<(String, PathBuf)> {
-    let Ok(rd) = std::fs::read_dir(root.join("templates")) else { return Vec::new() };
+    let Ok(rd) = std::fs::read_dir(root.join("templates")) else {
+        return Vec::new();
+    };
     let mut v: Vec<(String, PathBuf)> = rd
         .filter_map(Result::ok)
         .map(|e| e.path())
@@ -363,24 +528,44 @@ fn new(a: &NewArgs) -> anyhow::Result<ExitCode> {
     if a.list {
         let mut out = String::new();
         for b in Builtin::ALL {
-            let source = if user.iter().any(|(n, _)| n == b.name()) { "templates/ (overrides built-in)" } else { "built-in" };
-            let _ = writeln!(out, "{:<10} {}  {}", b.name(), b.description(), paint(DIM, format!("[{source}]")));
+            let source = if user.iter().any(|(n, _)| n == b.name()) {
+                "templates/ (overrides built-in)"
+            } else {
+                "built-in"
+            };
+            let _ = writeln!(
+                out,
+                "{:<10} {}  {}",
+                b.name(),
+                b.description(),
+                paint(DIM, format!("[{source}]"))
+            );
         }
         for (n, p) in user.iter().filter(|(n, _)| Builtin::from_name(n).is_none()) {
-            let _ = writeln!(out, "{n:<10} {}  {}", planmark::workspace::relative(&root, p), paint(DIM, "[templates/]"));
+            let _ = writeln!(
+                out,
+                "{n:<10} {}  {}",
+                planmark::workspace::relative(&root, p),
+                paint(DIM, "[templates/]")
+            );
         }
         output::print(&out)?;
         return Ok(ExitCode::SUCCESS);
     }
     let name = a.template.as_deref().unwrap_or_default();
     let text = match user.iter().find(|(n, _)| n == name) {
-        Some((_, p)) => std::fs::read_to_string(p).with_context(|| format!("cannot read template {}", p.display()))?,
+        Some((_, p)) => std::fs::read_to_string(p)
+            .with_context(|| format!("cannot read template {}", p.display()))?,
         None => match Builtin::from_name(name) {
             Some(b) => b.text().to_owned(),
             None => {
-                let mut names: Vec<String> = Builtin::ALL.iter().map(|b| b.name().to_owned()).collect();
+                let mut names: Vec<String> =
+                    Builtin::ALL.iter().map(|b| b.name().to_owned()).collect();
                 names.extend(user.iter().map(|(n, _)| n.clone()));
-                bail!("no template `{name}`; available: {} (planmark new --list)", names.join(", "));
+                bail!(
+                    "no template `{name}`; available: {} (planmark new --list)",
+                    names.join(", ")
+                );
             }
         },
     };
@@ -388,7 +573,12 @@ fn new(a: &NewArgs) -> anyhow::Result<ExitCode> {
         Some(s) => parse_now(s)?,
         None => jiff::Zoned::now().datetime(),
     };
-    let vars = Vars { now, topic: a.topic.clone(), scope: a.scope.clone(), timeframe: a.timeframe.clone() };
+    let vars = Vars {
+        now,
+        topic: a.topic.clone(),
+        scope: a.scope.clone(),
+        timeframe: a.timeframe.clone(),
+    };
     let doc = templates::render(&text, &vars);
     let path = match &a.output {
         Some(p) => p.clone(),
@@ -397,14 +587,22 @@ fn new(a: &NewArgs) -> anyhow::Result<ExitCode> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    let mut f = match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+    let mut f = match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+    {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            bail!("{} already exists; not overwriting it (choose another --output or topic)", path.display())
+            bail!(
+                "{} already exists; not overwriting it (choose another --output or topic)",
+                path.display()
+            )
         }
         Err(e) => return Err(e).with_context(|| format!("cannot create {}", path.display())),
     };
-    std::io::Write::write_all(&mut f, doc.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+    std::io::Write::write_all(&mut f, doc.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
     let shown = pathdiff(&cwd, &path);
     anstream::eprintln!("created {shown} from the {name} template");
     output::print(&format!("{shown}\n"))?;
@@ -412,21 +610,37 @@ fn new(a: &NewArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn pathdiff(cwd: &Path, p: &Path) -> String {
-    let abs = if p.is_absolute() { p.to_path_buf() } else { cwd.join(p) };
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        cwd.join(p)
+    };
     let cwd = cwd.canonicalize().unwrap_or_else(|_| cwd.to_path_buf());
-    let abs = abs.parent().and_then(|d| d.canonicalize().ok()).map_or(abs.clone(), |d| d.join(abs.file_name().unwrap_or_default()));
-    abs.strip_prefix(&cwd).map_or_else(|_| abs.display().to_string(), |r| r.display().to_string())
+    let abs = abs
+        .parent()
+        .and_then(|d| d.canonicalize().ok())
+        .map_or(abs.clone(), |d| d.join(abs.file_name().unwrap_or_default()));
+    abs.strip_prefix(&cwd)
+        .map_or_else(|_| abs.display().to_string(), |r| r.display().to_string())
 }
 
 fn init() -> anyhow::Result<ExitCode> {
     let cwd = std::env::current_dir()?;
     let path = cwd.join(planmark::config::FILE_NAME);
-    match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+    {
         Ok(mut f) => std::io::Write::write_all(&mut f, planmark::config::INIT.as_bytes())?,
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!("planmark.toml already exists; not overwriting it"),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            bail!("planmark.toml already exists; not overwriting it")
+        }
         Err(e) => return Err(e).context("cannot create planmark.toml"),
     }
     std::fs::create_dir_all(cwd.join("docs/plans")).context("cannot create docs/plans")?;
-    anstream::eprintln!("created planmark.toml and docs/plans/; next: planmark new session \"Your topic\"");
+    anstream::eprintln!(
+        "created planmark.toml and docs/plans/; next: planmark new session \"Your topic\""
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -16,7 +16,11 @@ fn main() -> ExitCode {
             if output::is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            anstream::eprintln!("{}error:{} {err:#}", output::ERR.render(), output::ERR.render_reset());
+            anstream::eprintln!(
+                "{}error:{} {err:#}",
+                output::ERR.render(),
+                output::ERR.render_reset()
+            );
             ExitCode::from(2)
         }
     }

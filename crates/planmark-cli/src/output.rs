@@ -18,7 +18,11 @@ pub(crate) fn paint(style: Style, text: impl std::fmt::Display) -> String {
 /// A bar of `width` cells, `ratio` full.
 pub(crate) fn bar(ratio: f64, width: usize) -> String {
     let full = (ratio.clamp(0.0, 1.0) * width as f64).round() as usize;
-    format!("{}{}", paint(GOOD, "█".repeat(full)), paint(DIM, "░".repeat(width - full)))
+    format!(
+        "{}{}",
+        paint(GOOD, "█".repeat(full)),
+        paint(DIM, "░".repeat(width - full))
+    )
 }
 
 /// Writes `text` to standard output through anstream (colour only on a terminal, never with NO_COLOR).
@@ -30,7 +34,10 @@ pub(crate) fn print(text: &str) -> anyhow::Result<()> {
 }
 
 pub(crate) fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// Formats working hours the way people write estimates: `4h`, `2d`, `1.5d`.

@@ -24,23 +24,59 @@ fn json(out: &[u8]) -> Value {
 fn new_writes_dated_templates_and_refuses_to_overwrite() {
     let dir = tempfile::tempdir().unwrap();
     planmark(dir.path())
-        .args(["new", "session", "Search rewrite", "--scope", "Feature", "--now", "2026-11-23 10:00"])
+        .args([
+            "new",
+            "session",
+            "Search rewrite",
+            "--scope",
+            "Feature",
+            "--now",
+            "2026-11-23 10:00",
+        ])
         .assert()
         .success()
         .stdout("docs/plans/2026-11-23-search-rewrite.md\n");
-    let text = std::fs::read_to_string(dir.path().join("docs/plans/2026-11-23-search-rewrite.md")).unwrap();
+    let text = std::fs::read_to_string(dir.path().join("docs/plans/2026-11-23-search-rewrite.md"))
+        .unwrap();
     assert!(text.starts_with("# Planning Session: 2026-11-23 10:00\n"));
     assert!(text.contains("- **Topic**: Search rewrite\n- **Scope**: Feature\n"));
     planmark(dir.path())
-        .args(["new", "session", "Search rewrite", "--now", "2026-11-23 11:00"])
+        .args([
+            "new",
+            "session",
+            "Search rewrite",
+            "--now",
+            "2026-11-23 11:00",
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("already exists"));
     // Unchanged after the refusal.
-    assert_eq!(std::fs::read_to_string(dir.path().join("docs/plans/2026-11-23-search-rewrite.md")).unwrap(), text);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("docs/plans/2026-11-23-search-rewrite.md"))
+            .unwrap(),
+        text
+    );
 
-    planmark(dir.path()).args(["new", "guide", "CSV importer", "--now", "2026-11-23", "-o", "guide.md"]).assert().success();
-    let out = planmark(dir.path()).args(["status", "guide.md", "--format", "json"]).assert().success().get_output().stdout.clone();
+    planmark(dir.path())
+        .args([
+            "new",
+            "guide",
+            "CSV importer",
+            "--now",
+            "2026-11-23",
+            "-o",
+            "guide.md",
+        ])
+        .assert()
+        .success();
+    let out = planmark(dir.path())
+        .args(["status", "guide.md", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let v = json(&out);
     assert_eq!(v["documents"][0]["kind"], "guide");
     assert_eq!(v["documents"][0]["tasks"]["total"], 6);
@@ -51,17 +87,44 @@ fn user_templates_override_built_in_ones() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("templates")).unwrap();
     std::fs::write(dir.path().join("planmark.toml"), "").unwrap();
-    std::fs::write(dir.path().join("templates/session.md"), "# Planning Session: {{datetime}}\n\nOur own: {{topic}}\n").unwrap();
+    std::fs::write(
+        dir.path().join("templates/session.md"),
+        "# Planning Session: {{datetime}}\n\nOur own: {{topic}}\n",
+    )
+    .unwrap();
     std::fs::write(dir.path().join("templates/retro.md"), "# Retro {{date}}\n").unwrap();
     planmark(dir.path())
         .args(["new", "--list"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("overrides built-in").and(predicate::str::contains("retro")));
-    planmark(dir.path()).args(["new", "session", "X", "--now", "2026-11-23 09:30", "-o", "s.md"]).assert().success();
-    assert_eq!(std::fs::read_to_string(dir.path().join("s.md")).unwrap(), "# Planning Session: 2026-11-23 09:30\n\nOur own: X\n");
-    planmark(dir.path()).args(["new", "retro", "--now", "2026-11-23", "-o", "r.md"]).assert().success();
-    planmark(dir.path()).args(["new", "nope"]).assert().code(2).stderr(predicate::str::contains("available: session, guide"));
+        .stdout(
+            predicate::str::contains("overrides built-in").and(predicate::str::contains("retro")),
+        );
+    planmark(dir.path())
+        .args([
+            "new",
+            "session",
+            "X",
+            "--now",
+            "2026-11-23 09:30",
+            "-o",
+            "s.md",
+        ])
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("s.md")).unwrap(),
+        "# Planning Session: 2026-11-23 09:30\n\nOur own: X\n"
+    );
+    planmark(dir.path())
+        .args(["new", "retro", "--now", "2026-11-23", "-o", "r.md"])
+        .assert()
+        .success();
+    planmark(dir.path())
+        .args(["new", "nope"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("available: session, guide"));
 }
 
 #[test]
@@ -76,7 +139,13 @@ fn init_writes_config_once() {
 
 #[test]
 fn tasks_json_has_the_documented_fields_and_filters() {
-    let out = planmark(&examples()).args(["tasks", "csv-importer-guide.md", "--format", "json"]).assert().success().get_output().stdout.clone();
+    let out = planmark(&examples())
+        .args(["tasks", "csv-importer-guide.md", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let v = json(&out);
     let tasks = v["tasks"].as_array().unwrap();
     assert_eq!(tasks.len(), 11);
@@ -91,17 +160,38 @@ fn tasks_json_has_the_documented_fields_and_filters() {
     assert_eq!(t["document"], "csv-importer-guide.md");
     assert_eq!(t["line"], 22);
     let range = &tasks.iter().find(|t| t["id"] == "2.2").unwrap()["estimate"];
-    assert_eq!((range["hours"].as_f64(), range["min"].as_f64(), range["max"].as_f64()), (Some(24.0), Some(16.0), Some(32.0)));
+    assert_eq!(
+        (
+            range["hours"].as_f64(),
+            range["min"].as_f64(),
+            range["max"].as_f64()
+        ),
+        (Some(24.0), Some(16.0), Some(32.0))
+    );
 
     let filtered = |args: &[&str]| -> Vec<String> {
         let mut a = vec!["tasks", "csv-importer-guide.md", "--format", "json"];
         a.extend_from_slice(args);
-        let out = planmark(&examples()).args(&a).assert().success().get_output().stdout.clone();
-        json(&out)["tasks"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap().to_owned()).collect()
+        let out = planmark(&examples())
+            .args(&a)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        json(&out)["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["id"].as_str().unwrap().to_owned())
+            .collect()
     };
     assert_eq!(filtered(&["--status", "in-progress"]), ["2.2"]);
     assert_eq!(filtered(&["--phase", "3", "--owner", "@dmitri"]), ["3.2"]);
-    assert_eq!(filtered(&["--status", "open", "--phase", "core"]), ["2.2", "2.3", "2.4"]);
+    assert_eq!(
+        filtered(&["--status", "open", "--phase", "core"]),
+        ["2.2", "2.3", "2.4"]
+    );
 }
 
 #[test]
@@ -110,21 +200,52 @@ fn show_gives_everything_known_about_a_task() {
         .args(["show", "2.3", "2026-11-23-search-rewrite.md"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("Bundle-aware facet counts").and(predicate::str::contains("needed by   3.1, 3.2")).and(predicate::str::contains("depends on  2.1")));
-    planmark(&examples()).args(["show", "9.9"]).assert().code(2).stderr(predicate::str::contains("no task"));
+        .stdout(
+            predicate::str::contains("Bundle-aware facet counts")
+                .and(predicate::str::contains("needed by   3.1, 3.2"))
+                .and(predicate::str::contains("depends on  2.1")),
+        );
+    planmark(&examples())
+        .args(["show", "9.9"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no task"));
     // `1.1` is in two plans: ambiguous, and doc#id picks one.
-    planmark(&examples()).args(["show", "1.1"]).assert().code(2).stderr(predicate::str::contains("ambiguous"));
-    planmark(&examples()).args(["show", "csv-importer-guide#1.1", "--format", "json"]).assert().success().stdout(predicate::str::contains("Streaming CSV reader"));
+    planmark(&examples())
+        .args(["show", "1.1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("ambiguous"));
+    planmark(&examples())
+        .args(["show", "csv-importer-guide#1.1", "--format", "json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Streaming CSV reader"));
 }
 
 #[test]
 fn export_json_reads_back_and_matches_the_schema_types() {
-    let out = planmark(&examples()).args(["export", ".", "--format", "json"]).assert().success().get_output().stdout.clone();
+    let out = planmark(&examples())
+        .args(["export", ".", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let text = String::from_utf8(out).unwrap();
     let ws = planmark::model::Workspace::from_json(&text).unwrap();
     assert_eq!(ws.documents.len(), 3);
-    assert_eq!(serde_json::to_value(&ws).unwrap(), serde_json::from_str::<Value>(&text).unwrap());
-    let schema = planmark(&examples()).arg("schema").assert().success().get_output().stdout.clone();
+    assert_eq!(
+        serde_json::to_value(&ws).unwrap(),
+        serde_json::from_str::<Value>(&text).unwrap()
+    );
+    let schema = planmark(&examples())
+        .arg("schema")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let schema = json(&schema);
     assert!(schema["$defs"]["Task"]["properties"]["estimate"].is_object());
 }
@@ -147,25 +268,53 @@ fn status_is_the_main_job_on_the_examples() {
 fn unreadable_files_are_reported_and_the_rest_still_processed() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("planmark.toml"), "").unwrap();
-    std::fs::write(dir.path().join("good.md"), "## Tasks\n- [x] one\n- [ ] two\n").unwrap();
+    std::fs::write(
+        dir.path().join("good.md"),
+        "## Tasks\n- [x] one\n- [ ] two\n",
+    )
+    .unwrap();
     std::fs::write(dir.path().join("latin1.md"), b"## Tasks\n- [ ] caf\xe9\n").unwrap();
     std::fs::write(dir.path().join("image.md"), b"\x89PNG\r\n\x1a\n\0\0").unwrap();
-    let a = planmark(dir.path()).args(["status", "--format", "json"]).assert().code(1);
+    let a = planmark(dir.path())
+        .args(["status", "--format", "json"])
+        .assert()
+        .code(1);
     let out = a.get_output();
     let v = json(&out.stdout);
     assert_eq!(v["documents"].as_array().unwrap().len(), 1);
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("latin1.md:2: error[PM001]: invalid UTF-8 at byte 18"), "{err}");
-    assert!(err.contains("image.md: error[PM001]: file is binary"), "{err}");
+    assert!(
+        err.contains("latin1.md:2: error[PM001]: invalid UTF-8 at byte 18"),
+        "{err}"
+    );
+    assert!(
+        err.contains("image.md: error[PM001]: file is binary"),
+        "{err}"
+    );
 }
 
 #[test]
 fn usage_and_missing_paths_exit_2() {
     let dir = tempfile::tempdir().unwrap();
-    planmark(dir.path()).args(["tasks", "missing.md"]).assert().code(2).stderr(predicate::str::contains("missing.md: no such file"));
-    planmark(dir.path()).args(["tasks", "--status", "bogus"]).assert().code(2);
-    std::fs::write(dir.path().join("planmark.toml"), "[calendar]\nhours_per_day = \"lots\"\n").unwrap();
-    planmark(dir.path()).arg("status").assert().code(2).stderr(predicate::str::contains("planmark.toml"));
+    planmark(dir.path())
+        .args(["tasks", "missing.md"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("missing.md: no such file"));
+    planmark(dir.path())
+        .args(["tasks", "--status", "bogus"])
+        .assert()
+        .code(2);
+    std::fs::write(
+        dir.path().join("planmark.toml"),
+        "[calendar]\nhours_per_day = \"lots\"\n",
+    )
+    .unwrap();
+    planmark(dir.path())
+        .arg("status")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("planmark.toml"));
 }
 
 #[test]
@@ -177,5 +326,9 @@ fn a_huge_document_is_read() {
         s.push_str(line);
     }
     std::fs::write(dir.path().join("big.md"), &s).unwrap();
-    planmark(dir.path()).args(["status", "big.md"]).assert().success().stdout(predicate::str::contains("tasks done"));
+    planmark(dir.path())
+        .args(["status", "big.md"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("tasks done"));
 }

@@ -3,6 +3,8 @@
 //!
 //! `cargo bench -p planmark --bench parse`
 
+use std::fmt::Write as _;
+
 use divan::counter::BytesCount;
 
 // The same allocator as the `planmark` binary.
@@ -17,26 +19,47 @@ fn main() {
 /// carrying ids, estimates, owners and dependencies; task tables; prose;
 /// a risk table; action items.
 fn plan(phases: usize) -> String {
-    let mut s = String::from("---\nphase: implementation\ntitle: Generated\nstart: 2026-12-01\n---\n\n# Planning & Implementation Guide\n\n## Milestones\n\n- [ ] Milestone 1: Beta (target 2027-03-01, after Phase 2)\n\n## Task Breakdown\n\n");
+    let mut s = String::from(
+        "---\nphase: implementation\ntitle: Generated\nstart: 2026-12-01\n---\n\n# Planning & Implementation Guide\n\n## Milestones\n\n- [ ] Milestone 1: Beta (target 2027-03-01, after Phase 2)\n\n## Task Breakdown\n\n",
+    );
     for p in 1..=phases {
-        s.push_str(&format!("### Phase {p}: Work package {p}\n\nThe team finishes the package before the review. Estimates are in working days; owners are named with @handles.\n\n"));
+        let _ = write!(
+            s,
+            "### Phase {p}: Work package {p}\n\nThe team finishes the package before the review. Estimates are in working days; owners are named with @handles.\n\n"
+        );
         for t in 1..=20 {
-            let dep = if t > 1 { format!(" (depends on {p}.{})", t - 1) } else { String::new() };
+            let dep = if t > 1 {
+                format!(" (depends on {p}.{})", t - 1)
+            } else {
+                String::new()
+            };
             let mark = if t % 3 == 0 { "x" } else { " " };
-            s.push_str(&format!("- [{mark}] Task {p}.{t}: Implement part {t} of the package with tests and docs ({}d) @dev{}{dep}\n", t % 5 + 1, t % 4));
+            let _ = write!(
+                s,
+                "- [{mark}] Task {p}.{t}: Implement part {t} of the package with tests and docs ({}d) @dev{}{dep}\n",
+                t % 5 + 1,
+                t % 4
+            );
             if t % 5 == 0 {
                 s.push_str("  - Reuse the existing client; keep the error handling consistent\n");
             }
         }
         s.push_str("\n| Task | Estimate | Priority | Dependencies | Owner |\n|------|----------|----------|--------------|-------|\n");
         for t in 1..=10 {
-            s.push_str(&format!("| Review item {p}-{t} | {}h | High | Task {p}.{t} | Alice |\n", t % 8 + 1));
+            s.push_str(&format!(
+                "| Review item {p}-{t} | {}h | High | Task {p}.{t} | Alice |\n",
+                t % 8 + 1
+            ));
         }
         s.push('\n');
     }
-    s.push_str("## Risks & Mitigation\n\n| Risk | Likelihood | Impact | Mitigation |\n|---|---|---|---|\n");
+    s.push_str(
+        "## Risks & Mitigation\n\n| Risk | Likelihood | Impact | Mitigation |\n|---|---|---|---|\n",
+    );
     for r in 0..50 {
-        s.push_str(&format!("| Vendor {r} slips | Med | High | Weekly check-in with vendor {r} |\n"));
+        s.push_str(&format!(
+            "| Vendor {r} slips | Med | High | Weekly check-in with vendor {r} |\n"
+        ));
     }
     s.push_str("\n## Action Items\n\n| Action | Owner | Due Date |\n|---|---|---|\n| Book the room | Sam | 2026-12-02 |\n");
     s
@@ -45,17 +68,23 @@ fn plan(phases: usize) -> String {
 #[divan::bench(args = [10, 1_000])]
 fn parse_plan(bencher: divan::Bencher, phases: usize) {
     let text = plan(phases);
-    bencher.counter(BytesCount::of_str(&text)).bench(|| planmark::syntax::parse_str(divan::black_box("plan.md"), divan::black_box(&text)));
+    bencher.counter(BytesCount::of_str(&text)).bench(|| {
+        planmark::syntax::parse_str(divan::black_box("plan.md"), divan::black_box(&text))
+    });
 }
 
 /// The examples shipped with planmark.
 #[divan::bench]
 fn parse_examples(bencher: divan::Bencher) {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
-    let docs: Vec<String> = ["2026-11-23-search-rewrite.md", "csv-importer-guide.md", "roadmap-2027.md"]
-        .iter()
-        .map(|n| std::fs::read_to_string(dir.join(n)).unwrap())
-        .collect();
+    let docs: Vec<String> = [
+        "2026-11-23-search-rewrite.md",
+        "csv-importer-guide.md",
+        "roadmap-2027.md",
+    ]
+    .iter()
+    .map(|n| std::fs::read_to_string(dir.join(n)).unwrap())
+    .collect();
     let bytes: usize = docs.iter().map(String::len).sum();
     bencher.counter(BytesCount::new(bytes)).bench(|| {
         for d in &docs {
@@ -70,7 +99,10 @@ fn markdown_events_only(bencher: divan::Bencher, phases: usize) {
     use pulldown_cmark::{Options, Parser};
     let text = plan(phases);
     bencher.counter(BytesCount::of_str(&text)).bench(|| {
-        let opts = Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH;
-        Parser::new_ext(divan::black_box(&text), opts).into_offset_iter().count()
+        let opts =
+            Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH;
+        Parser::new_ext(divan::black_box(&text), opts)
+            .into_offset_iter()
+            .count()
     });
 }

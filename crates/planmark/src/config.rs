@@ -117,9 +117,17 @@ impl Config {
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
-            Err(source) => return Err(ConfigError::Io { path: path.display().to_string(), source }),
+            Err(source) => {
+                return Err(ConfigError::Io {
+                    path: path.display().to_string(),
+                    source,
+                });
+            }
         };
-        Config::parse(&text).map_err(|message| ConfigError::Invalid { path: path.display().to_string(), message })
+        Config::parse(&text).map_err(|message| ConfigError::Invalid {
+            path: path.display().to_string(),
+            message,
+        })
     }
 
     /// Parses configuration text.
@@ -129,7 +137,13 @@ impl Config {
     /// Returns the parser's message (with line and column) when the text is invalid.
     pub fn parse(text: &str) -> Result<Config, String> {
         let c: Config = toml::from_str(text).map_err(|e| e.to_string().trim().to_owned())?;
-        for d in c.project.start.iter().chain(&c.project.deadline).chain(&c.calendar.holidays) {
+        for d in c
+            .project
+            .start
+            .iter()
+            .chain(&c.project.deadline)
+            .chain(&c.calendar.holidays)
+        {
             if to_date(d).is_none() {
                 return Err(format!("`{d}` is not a date (write YYYY-MM-DD)"));
             }
@@ -152,5 +166,10 @@ impl Config {
 
 fn to_date(d: &toml::value::Datetime) -> Option<Date> {
     let date = d.date?;
-    Date::new(i16::try_from(date.year).ok()?, date.month as i8, date.day as i8).ok()
+    Date::new(
+        i16::try_from(date.year).ok()?,
+        i8::try_from(date.month).ok()?,
+        i8::try_from(date.day).ok()?,
+    )
+    .ok()
 }

@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use crate::model::Span;
 
 /// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// Worth knowing; never fails a run.
@@ -107,8 +109,21 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// Creates a finding about `span` of `file`.
     #[must_use]
-    pub fn new(code: Code, severity: Severity, file: &str, span: Option<Span>, message: String) -> Self {
-        Diagnostic { code, severity, file: file.to_owned(), span, message, help: None }
+    pub fn new(
+        code: Code,
+        severity: Severity,
+        file: &str,
+        span: Option<Span>,
+        message: String,
+    ) -> Self {
+        Diagnostic {
+            code,
+            severity,
+            file: file.to_owned(),
+            span,
+            message,
+            help: None,
+        }
     }
 
     /// Adds a help line.
@@ -126,6 +141,12 @@ impl std::fmt::Display for Diagnostic {
             Some(s) => write!(f, "{}:{}: ", self.file, s.line)?,
             None => write!(f, "{}: ", self.file)?,
         }
-        write!(f, "{}[{}]: {}", self.severity.as_str(), self.code.as_str(), self.message)
+        write!(
+            f,
+            "{}[{}]: {}",
+            self.severity.as_str(),
+            self.code.as_str(),
+            self.message
+        )
     }
 }

@@ -11,19 +11,19 @@
 //! ```
 //!
 //! Modules, in pipeline order:
-//! - [`model`]: the typed model (pure data).
-//! - [`syntax`]: Markdown to model, with a span on every item.
-//! - [`diag`]: findings with stable codes.
-//! - [`workspace`]: finding and reading the plan files of a folder.
-//! - [`config`]: `planmark.toml`.
-//! - [`summary`]: progress figures per document.
-//! - [`templates`]: the built-in document templates.
+//! - [`model`] is the typed model (pure data).
+//! - [`syntax`] reads Markdown into the model, with a span on every item.
+//! - [`diag`] holds findings with stable codes.
+//! - [`workspace`] finds and reads the plan files of a folder.
+//! - [`config`] reads `planmark.toml`.
+//! - [`summary`] computes progress figures per document.
+//! - [`templates`] holds the built-in document templates.
 #![warn(missing_docs)]
 
 pub mod config;
 pub mod diag;
 pub mod model;
-pub mod syntax;
 pub mod summary;
+pub mod syntax;
 pub mod templates;
 pub mod workspace;

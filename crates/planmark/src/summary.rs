@@ -41,7 +41,11 @@ impl Counts {
     /// Returns the share done, 0 to 1 (1 for a plan with no work).
     #[must_use]
     pub fn ratio(&self) -> f64 {
-        if self.planned() == 0 { 1.0 } else { self.done as f64 / self.planned() as f64 }
+        if self.planned() == 0 {
+            1.0
+        } else {
+            self.done as f64 / self.planned() as f64
+        }
     }
 }
 
@@ -88,7 +92,14 @@ impl Summary {
     #[must_use]
     pub fn of(doc: &Document, work: WorkTime) -> Summary {
         let mut tasks = Counts::default();
-        let mut phases: Vec<PhaseSummary> = doc.phases.iter().map(|p| PhaseSummary { name: p.name.clone(), tasks: Counts::default() }).collect();
+        let mut phases: Vec<PhaseSummary> = doc
+            .phases
+            .iter()
+            .map(|p| PhaseSummary {
+                name: p.name.clone(),
+                tasks: Counts::default(),
+            })
+            .collect();
         let mut remaining_hours = 0.0;
         let mut unestimated = 0;
         for t in &doc.tasks {
@@ -114,11 +125,30 @@ impl Summary {
             phases,
             remaining_hours,
             unestimated,
-            milestones: (doc.milestones.iter().filter(|m| m.status == Status::Done).count(), doc.milestones.len()),
+            milestones: (
+                doc.milestones
+                    .iter()
+                    .filter(|m| m.status == Status::Done)
+                    .count(),
+                doc.milestones.len(),
+            ),
             open_actions: doc.actions.iter().filter(|a| !a.status.is_closed()).count(),
             risks: doc.risks.len(),
-            high_impact_risks: doc.risks.iter().filter(|r| r.impact.as_ref().and_then(|i| i.level).is_some_and(|l| l >= Level::High)).count(),
-            findings: (count(Severity::Error), count(Severity::Warning), count(Severity::Note)),
+            high_impact_risks: doc
+                .risks
+                .iter()
+                .filter(|r| {
+                    r.impact
+                        .as_ref()
+                        .and_then(|i| i.level)
+                        .is_some_and(|l| l >= Level::High)
+                })
+                .count(),
+            findings: (
+                count(Severity::Error),
+                count(Severity::Warning),
+                count(Severity::Note),
+            ),
         }
     }
 }

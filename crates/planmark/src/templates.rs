@@ -36,8 +36,12 @@ impl Builtin {
     #[must_use]
     pub fn description(self) -> &'static str {
         match self {
-            Builtin::Session => "Planning session: focus, goals, requirements, design, tasks, risks, decisions, actions",
-            Builtin::Guide => "Planning & implementation guide: milestones, phased tasks, implementation notes",
+            Builtin::Session => {
+                "Planning session: focus, goals, requirements, design, tasks, risks, decisions, actions"
+            }
+            Builtin::Guide => {
+                "Planning & implementation guide: milestones, phased tasks, implementation notes"
+            }
         }
     }
 
@@ -97,7 +101,10 @@ impl Vars {
 #[must_use]
 pub fn render(template: &str, vars: &Vars) -> String {
     let datetime = vars.now.strftime("%Y-%m-%d %H:%M").to_string();
-    let title = vars.topic.clone().unwrap_or_else(|| "Planning & Implementation Guide".to_owned());
+    let title = vars
+        .topic
+        .clone()
+        .unwrap_or_else(|| "Planning & Implementation Guide".to_owned());
     let heading = match &vars.topic {
         Some(t) => format!("Planning & Implementation Guide: {t}"),
         None => "Planning & Implementation Guide".to_owned(),
@@ -106,9 +113,18 @@ pub fn render(template: &str, vars: &Vars) -> String {
         Some(match key {
             "datetime" => datetime.clone(),
             "date" => vars.now.date().to_string(),
-            "topic" => vars.topic.clone().unwrap_or_else(|| "[What are you planning?]".to_owned()),
-            "scope" => vars.scope.clone().unwrap_or_else(|| "[Project / Feature / Sprint / Architecture]".to_owned()),
-            "timeframe" => vars.timeframe.clone().unwrap_or_else(|| "[When should this be completed?]".to_owned()),
+            "topic" => vars
+                .topic
+                .clone()
+                .unwrap_or_else(|| "[What are you planning?]".to_owned()),
+            "scope" => vars
+                .scope
+                .clone()
+                .unwrap_or_else(|| "[Project / Feature / Sprint / Architecture]".to_owned()),
+            "timeframe" => vars
+                .timeframe
+                .clone()
+                .unwrap_or_else(|| "[When should this be completed?]".to_owned()),
             "title" => title.clone(),
             "title_yaml" => serde_json::to_string(&title).unwrap_or_default(),
             "heading" => heading.clone(),

@@ -30,7 +30,10 @@ pub enum LoadError {
 #[must_use]
 pub fn find_root(start: &Path) -> PathBuf {
     let start = start.canonicalize().unwrap_or_else(|_| start.to_path_buf());
-    if let Some(d) = start.ancestors().find(|d| d.join(config::FILE_NAME).is_file()) {
+    if let Some(d) = start
+        .ancestors()
+        .find(|d| d.join(config::FILE_NAME).is_file())
+    {
         return d.to_path_buf();
     }
     if let Some(d) = start.ancestors().find(|d| d.join(".git").exists()) {
@@ -40,7 +43,9 @@ pub fn find_root(start: &Path) -> PathBuf {
 }
 
 fn is_markdown(p: &Path) -> bool {
-    p.extension().and_then(|e| e.to_str()).is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "md" | "markdown" | "mdx"))
+    p.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "md" | "markdown" | "mdx"))
 }
 
 /// Whether a document has anything a plan has; files found by walking a
@@ -64,8 +69,13 @@ fn walk(root: &Path, dir: &Path, config: &Config, whole: bool) -> Result<Vec<Pat
             ob.add(g).map_err(|e| LoadError::Glob(e.to_string()))?;
         }
     }
-    for g in config.workspace.exclude.iter().map(String::as_str).chain(["templates/**", "node_modules/**", "target/**"]) {
-        ob.add(&format!("!{g}")).map_err(|e| LoadError::Glob(e.to_string()))?;
+    for g in config.workspace.exclude.iter().map(String::as_str).chain([
+        "templates/**",
+        "node_modules/**",
+        "target/**",
+    ]) {
+        ob.add(&format!("!{g}"))
+            .map_err(|e| LoadError::Glob(e.to_string()))?;
     }
     let overrides = ob.build().map_err(|e| LoadError::Glob(e.to_string()))?;
     let mut files: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
@@ -113,7 +123,11 @@ pub fn load(root: &Path, paths: &[PathBuf], config: &Config) -> Result<Workspace
             return Err(LoadError::NotFound(p.clone()));
         }
     }
-    let jobs: Vec<(PathBuf, bool)> = named.into_iter().map(|p| (p, true)).chain(walked.into_iter().map(|p| (p, false))).collect();
+    let jobs: Vec<(PathBuf, bool)> = named
+        .into_iter()
+        .map(|p| (p, true))
+        .chain(walked.into_iter().map(|p| (p, false)))
+        .collect();
     let results: Vec<(Result<Document, crate::diag::Diagnostic>, bool)> = jobs
         .par_iter()
         .map(|(p, explicit)| {
@@ -131,7 +145,10 @@ pub fn load(root: &Path, paths: &[PathBuf], config: &Config) -> Result<Workspace
             (doc, *explicit)
         })
         .collect();
-    let mut ws = Workspace { root: root.display().to_string(), ..Workspace::default() };
+    let mut ws = Workspace {
+        root: root.display().to_string(),
+        ..Workspace::default()
+    };
     let mut seen = std::collections::HashSet::new();
     for (r, explicit) in results {
         match r {
@@ -155,10 +172,17 @@ pub fn resolve_cross_document(ws: &mut Workspace) {
     let mut index: HashMap<String, usize> = HashMap::new();
     for (i, d) in ws.documents.iter().enumerate() {
         index.insert(d.path.clone(), i);
-        let stem = Path::new(&d.path).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let stem = Path::new(&d.path)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         index.entry(stem).or_insert(i);
     }
-    let ids: Vec<std::collections::HashSet<String>> = ws.documents.iter().map(|d| d.tasks.iter().map(|t| t.id.clone()).collect()).collect();
+    let ids: Vec<std::collections::HashSet<String>> = ws
+        .documents
+        .iter()
+        .map(|d| d.tasks.iter().map(|t| t.id.clone()).collect())
+        .collect();
     for d in &mut ws.documents {
         for t in &mut d.tasks {
             for dep in &mut t.dependencies {

@@ -1,5 +1,7 @@
 //! Fixture documents in the styles people write, with what a careful reader
 //! would extract from each.
+// Parsed values are compared exactly: they come from decimal text.
+#![allow(clippy::float_cmp)]
 
 use std::path::Path;
 
@@ -8,7 +10,9 @@ use planmark::model::{Document, DocumentKind, LinkKind, PriorityLevel, Status, W
 use planmark::syntax::parse_str;
 
 fn fixture(name: &str) -> Document {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
     let text = std::fs::read_to_string(&path).unwrap();
     parse_str(name, &text)
 }
@@ -18,19 +22,32 @@ fn ids(doc: &Document) -> Vec<&str> {
 }
 
 fn hours(doc: &Document, id: &str) -> Option<f64> {
-    task(doc, id).estimate.as_ref().map(|e| e.likely_hours(WorkTime::default()))
+    task(doc, id)
+        .estimate
+        .as_ref()
+        .map(|e| e.likely_hours(WorkTime::default()))
 }
 
 fn task<'a>(doc: &'a Document, id: &str) -> &'a planmark::model::Task {
-    doc.tasks.iter().find(|t| t.id == id).unwrap_or_else(|| panic!("no task {id} in {:?}", ids(doc)))
+    doc.tasks
+        .iter()
+        .find(|t| t.id == id)
+        .unwrap_or_else(|| panic!("no task {id} in {:?}", ids(doc)))
 }
 
 fn deps<'a>(doc: &'a Document, id: &str) -> Vec<&'a str> {
-    task(doc, id).dependencies.iter().map(|d| d.target.as_str()).collect()
+    task(doc, id)
+        .dependencies
+        .iter()
+        .map(|d| d.target.as_str())
+        .collect()
 }
 
 fn done(doc: &Document) -> usize {
-    doc.tasks.iter().filter(|t| t.status == Status::Done).count()
+    doc.tasks
+        .iter()
+        .filter(|t| t.status == Status::Done)
+        .count()
 }
 
 fn codes(doc: &Document) -> Vec<Code> {
@@ -40,12 +57,23 @@ fn codes(doc: &Document) -> Vec<Code> {
 #[test]
 fn spec_kit_task_list() {
     let d = fixture("spec-kit-tasks.md");
-    assert_eq!(ids(&d), ["T001", "T002", "T003", "T004", "T005", "T006", "T007", "T008"]);
+    assert_eq!(
+        ids(&d),
+        [
+            "T001", "T002", "T003", "T004", "T005", "T006", "T007", "T008"
+        ]
+    );
     assert_eq!(done(&d), 2);
     assert_eq!(d.phases.len(), 3);
-    assert_eq!(task(&d, "T006").phase.as_deref(), Some("Phase 3: User Story 1 - Create albums (Priority: P1) 🎯 MVP"));
+    assert_eq!(
+        task(&d, "T006").phase.as_deref(),
+        Some("Phase 3: User Story 1 - Create albums (Priority: P1) 🎯 MVP")
+    );
     assert_eq!(task(&d, "T006").tags, ["P", "US1"]);
-    assert_eq!(task(&d, "T002").title, "Initialize Vite project with vanilla JS");
+    assert_eq!(
+        task(&d, "T002").title,
+        "Initialize Vite project with vanilla JS"
+    );
     assert_eq!(deps(&d, "T007"), ["T005"]);
     assert!(task(&d, "T007").dependencies[0].resolved);
     assert!(d.findings.is_empty(), "{:?}", d.findings);
@@ -60,11 +88,20 @@ fn german_table_with_id_column() {
     assert_eq!(deps(&d, "3"), ["2"]);
     assert!(deps(&d, "1").is_empty());
     let statuses: Vec<Status> = d.tasks.iter().map(|t| t.status).collect();
-    assert_eq!(statuses, [Status::Done, Status::InProgress, Status::Todo, Status::Todo]);
+    assert_eq!(
+        statuses,
+        [Status::Done, Status::InProgress, Status::Todo, Status::Todo]
+    );
     assert_eq!(task(&d, "2").owner(), Some("Jonas"));
-    assert_eq!(task(&d, "1").priority.as_ref().unwrap().level, Some(PriorityLevel::High));
+    assert_eq!(
+        task(&d, "1").priority.as_ref().unwrap().level,
+        Some(PriorityLevel::High)
+    );
     assert_eq!(d.risks.len(), 1);
-    assert_eq!(d.risks[0].impact.as_ref().unwrap().level, Some(planmark::model::Level::High));
+    assert_eq!(
+        d.risks[0].impact.as_ref().unwrap().level,
+        Some(planmark::model::Level::High)
+    );
     assert_eq!(d.milestones.len(), 1);
     assert_eq!(d.goals.len(), 1);
     assert!(d.findings.is_empty(), "{:?}", d.findings);
@@ -73,7 +110,10 @@ fn german_table_with_id_column() {
 #[test]
 fn tasks_written_as_headings_with_attribute_bullets() {
     let d = fixture("task-headings.md");
-    assert_eq!(ids(&d), ["1.1", "1.2", "write-cron-entry", "add-metrics", "2.1"]);
+    assert_eq!(
+        ids(&d),
+        ["1.1", "1.2", "write-cron-entry", "add-metrics", "2.1"]
+    );
     assert_eq!(task(&d, "1.1").status, Status::Done);
     assert_eq!(task(&d, "1.1").owner(), Some("kim"));
     assert_eq!(hours(&d, "1.1"), Some(4.0));
@@ -83,7 +123,10 @@ fn tasks_written_as_headings_with_attribute_bullets() {
     assert_eq!(task(&d, "write-cron-entry").parent.as_deref(), Some("1.2"));
     assert_eq!(task(&d, "write-cron-entry").status, Status::Done);
     assert_eq!(task(&d, "2.1").phase.as_deref(), Some("Phase 2: Rollout"));
-    assert_eq!(task(&d, "1.2").priority.as_ref().unwrap().level, Some(PriorityLevel::High));
+    assert_eq!(
+        task(&d, "1.2").priority.as_ref().unwrap().level,
+        Some(PriorityLevel::High)
+    );
 }
 
 #[test]
@@ -91,20 +134,39 @@ fn todo_list_without_task_sections() {
     let d = fixture("obsidian-todo.md");
     assert_eq!(d.tasks.len(), 6);
     let statuses: Vec<Status> = d.tasks.iter().map(|t| t.status).collect();
-    assert_eq!(statuses, [Status::Done, Status::Todo, Status::Todo, Status::Todo, Status::InProgress, Status::Cancelled]);
+    assert_eq!(
+        statuses,
+        [
+            Status::Done,
+            Status::Todo,
+            Status::Todo,
+            Status::Todo,
+            Status::InProgress,
+            Status::Cancelled
+        ]
+    );
     let first = &d.tasks[0];
     assert_eq!(first.title, "Buy a mini PC");
     assert_eq!(first.due.unwrap().to_string(), "2026-11-10");
     assert_eq!(d.tasks[1].start.unwrap().to_string(), "2026-11-22");
-    assert_eq!(d.tasks[1].priority.as_ref().unwrap().level, Some(PriorityLevel::High));
+    assert_eq!(
+        d.tasks[1].priority.as_ref().unwrap().level,
+        Some(PriorityLevel::High)
+    );
     assert_eq!(d.tasks[2].tags, ["infra"]);
     assert_eq!(d.tasks[3].parent.as_deref(), Some(d.tasks[2].id.as_str()));
     // Marker spans point at the exact bytes, for in-place edits.
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/obsidian-todo.md")).unwrap();
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/obsidian-todo.md"),
+    )
+    .unwrap();
     for t in &d.tasks {
         let m = t.origin.marker.unwrap();
         let bytes = &text[m.start..m.end];
-        assert!(bytes.starts_with('[') && bytes.ends_with(']') && bytes.chars().count() == 3, "{bytes}");
+        assert!(
+            bytes.starts_with('[') && bytes.ends_with(']') && bytes.chars().count() == 3,
+            "{bytes}"
+        );
     }
 }
 
@@ -122,20 +184,46 @@ fn numbered_steps_with_details_and_step_references() {
 #[test]
 fn reordered_and_extra_columns() {
     let d = fixture("extra-columns.md");
-    assert_eq!(ids(&d), ["schema-design", "ingestion-pipeline", "query-layer", "legacy-export"]);
+    assert_eq!(
+        ids(&d),
+        [
+            "schema-design",
+            "ingestion-pipeline",
+            "query-layer",
+            "legacy-export"
+        ]
+    );
     let statuses: Vec<Status> = d.tasks.iter().map(|t| t.status).collect();
-    assert_eq!(statuses, [Status::Done, Status::InProgress, Status::Todo, Status::Cancelled]);
+    assert_eq!(
+        statuses,
+        [
+            Status::Done,
+            Status::InProgress,
+            Status::Todo,
+            Status::Cancelled
+        ]
+    );
     assert_eq!(hours(&d, "query-layer"), Some(28.0));
     assert_eq!(deps(&d, "ingestion-pipeline"), ["schema-design"]);
     let q = &task(&d, "query-layer").dependencies[0];
-    assert_eq!((q.target.as_str(), q.kind), ("ingestion-pipeline", LinkKind::FinishToFinish));
+    assert_eq!(
+        (q.target.as_str(), q.kind),
+        ("ingestion-pipeline", LinkKind::FinishToFinish)
+    );
     assert_eq!(q.lag.unwrap().amount, 1.0);
     let r = &task(&d, "query-layer").resources[0];
     assert_eq!((r.name.as_str(), r.units), ("backend", 2.0));
-    let names: Vec<&str> = task(&d, "ingestion-pipeline").resources.iter().map(|r| r.name.as_str()).collect();
+    let names: Vec<&str> = task(&d, "ingestion-pipeline")
+        .resources
+        .iter()
+        .map(|r| r.name.as_str())
+        .collect();
     assert_eq!(names, ["li", "sam"]);
     // Every cell keeps its exact span.
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/extra-columns.md")).unwrap();
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/extra-columns.md"),
+    )
+    .unwrap();
     for t in &d.tasks {
         for c in &t.origin.cells {
             assert_eq!(&text[c.span.start..c.span.end], c.text);
@@ -154,7 +242,10 @@ fn action_items_decisions_and_risks_as_lists() {
     assert_eq!(d.actions[2].due, None);
     assert_eq!(d.actions[2].due_text.as_deref(), Some("next sprint"));
     assert_eq!(d.decisions.len(), 2);
-    assert_eq!(d.decisions[0].rationale.as_deref(), Some("the team already runs it"));
+    assert_eq!(
+        d.decisions[0].rationale.as_deref(),
+        Some("the team already runs it")
+    );
     let r = &d.risks[0];
     assert_eq!(r.id, "R1");
     assert_eq!(r.likelihood.as_ref().unwrap().probability, Some(0.3));
@@ -168,7 +259,13 @@ fn action_items_decisions_and_risks_as_lists() {
 fn what_is_not_understood_is_reported_with_spans() {
     let d = fixture("not-understood.md");
     let c = codes(&d);
-    for want in [Code::UnknownTable, Code::UnreadableEstimate, Code::UnknownPriority, Code::UnknownStatus, Code::UnclosedFence] {
+    for want in [
+        Code::UnknownTable,
+        Code::UnreadableEstimate,
+        Code::UnknownPriority,
+        Code::UnknownStatus,
+        Code::UnclosedFence,
+    ] {
         assert!(c.contains(&want), "missing {want:?} in {c:?}");
     }
     assert!(d.findings.iter().all(|f| f.span.is_some()));
@@ -179,8 +276,17 @@ fn what_is_not_understood_is_reported_with_spans() {
 #[test]
 fn cross_document_dependencies() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let ws = planmark::workspace::load(&root, &[root.join("cross-a.md"), root.join("cross-b.md")], &planmark::config::Config::default()).unwrap();
-    let b = ws.documents.iter().find(|d| d.path == "cross-b.md").unwrap();
+    let ws = planmark::workspace::load(
+        &root,
+        &[root.join("cross-a.md"), root.join("cross-b.md")],
+        &planmark::config::Config::default(),
+    )
+    .unwrap();
+    let b = ws
+        .documents
+        .iter()
+        .find(|d| d.path == "cross-b.md")
+        .unwrap();
     assert_eq!(b.tasks[0].dependencies[0].target, "cross-a#A1");
     assert!(b.tasks[0].dependencies[0].resolved);
     assert!(!b.tasks[1].dependencies[0].resolved);
@@ -197,7 +303,20 @@ fn crlf_and_bom_read_the_same_with_exact_spans() {
     assert_eq!(b.line_ending, planmark::model::LineEnding::Crlf);
     assert_eq!(a.kind, DocumentKind::Guide);
     assert_eq!(b.kind, DocumentKind::Guide);
-    let summary = |d: &Document| d.tasks.iter().map(|t| (t.id.clone(), t.title.clone(), t.status, t.dependencies.len(), t.origin.span.line)).collect::<Vec<_>>();
+    let summary = |d: &Document| {
+        d.tasks
+            .iter()
+            .map(|t| {
+                (
+                    t.id.clone(),
+                    t.title.clone(),
+                    t.status,
+                    t.dependencies.len(),
+                    t.origin.span.line,
+                )
+            })
+            .collect::<Vec<_>>()
+    };
     assert_eq!(summary(&a), summary(&b));
     assert_eq!(a.milestones.len(), b.milestones.len());
     for t in &b.tasks {
@@ -219,10 +338,27 @@ fn examples_read_as_a_careful_reader_would() {
     assert_eq!(deps(&s, "2.5"), ["2.2"]);
     assert_eq!(task(&s, "2.5").dependencies[0].kind, LinkKind::StartToStart);
     assert_eq!(hours(&s, "1.2"), Some(16.0));
-    assert_eq!((s.risks.len(), s.decisions.len(), s.actions.len(), s.components.len()), (4, 2, 3, 3));
-    assert_eq!((s.goals.len(), s.requirements.len(), s.user_stories.len()), (3, 6, 2));
+    assert_eq!(
+        (
+            s.risks.len(),
+            s.decisions.len(),
+            s.actions.len(),
+            s.components.len()
+        ),
+        (4, 2, 3, 3)
+    );
+    assert_eq!(
+        (s.goals.len(), s.requirements.len(), s.user_stories.len()),
+        (3, 6, 2)
+    );
     assert_eq!(s.user_stories[1].role.as_deref(), Some("merchandiser"));
-    assert_eq!(s.checklist.iter().filter(|c| c.status == Status::Done).count(), 8);
+    assert_eq!(
+        s.checklist
+            .iter()
+            .filter(|c| c.status == Status::Done)
+            .count(),
+        8
+    );
     assert_eq!(s.timeline.len(), 3);
     assert_eq!(s.timeline[1].weeks, Some((2, 5)));
     assert_eq!(s.focus.scope.as_ref().unwrap().value, "Feature");
@@ -233,19 +369,36 @@ fn examples_read_as_a_careful_reader_would() {
 
     let g = read("csv-importer-guide.md");
     assert_eq!(g.kind, DocumentKind::Guide);
-    assert_eq!((g.tasks.len(), done(&g), g.phases.len(), g.milestones.len()), (11, 4, 3, 3));
+    assert_eq!(
+        (g.tasks.len(), done(&g), g.phases.len(), g.milestones.len()),
+        (11, 4, 3, 3)
+    );
     assert_eq!(task(&g, "2.2").status, Status::InProgress);
     assert_eq!(task(&g, "3.4").status, Status::Cancelled);
     assert_eq!(g.milestones[0].after, ["Phase 1"]);
     assert_eq!(g.milestones[0].target.unwrap().to_string(), "2026-12-11");
-    assert_eq!(g.front_matter.as_ref().unwrap().deadline.unwrap().to_string(), "2027-01-22");
+    assert_eq!(
+        g.front_matter
+            .as_ref()
+            .unwrap()
+            .deadline
+            .unwrap()
+            .to_string(),
+        "2027-01-22"
+    );
     assert_eq!(g.risks.len(), 3);
-    assert_eq!(g.risks[2].mitigation.as_deref(), Some("batch 500 rows per call, back off on 429"));
+    assert_eq!(
+        g.risks[2].mitigation.as_deref(),
+        Some("batch 500 rows per call, back off on 429")
+    );
     assert!(g.findings.is_empty(), "{:?}", g.findings);
 
     let r = read("roadmap-2027.md");
     assert_eq!((r.tasks.len(), done(&r), r.phases.len()), (13, 2, 3));
-    assert_eq!(deps(&r, "sync-engine-prototype"), ["local-database-layer-with-migrations"]);
+    assert_eq!(
+        deps(&r, "sync-engine-prototype"),
+        ["local-database-layer-with-migrations"]
+    );
     assert_eq!(deps(&r, "conflict-resolution-for-edits"), ["offline-read"]);
     assert_eq!(r.risks.len(), 2);
     assert!(r.findings.is_empty(), "{:?}", r.findings);

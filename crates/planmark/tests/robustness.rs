@@ -1,4 +1,6 @@
 //! Bad input never panics or hangs, and templates round-trip.
+// Parsed values are compared exactly: they come from decimal text.
+#![allow(clippy::float_cmp)]
 
 use planmark::diag::Code;
 use planmark::model::{DocumentKind, SectionKind};
@@ -17,17 +19,37 @@ fn vars() -> Vars {
 #[test]
 fn templates_round_trip_with_every_section_recognised() {
     for b in Builtin::ALL {
-        for v in [vars(), Vars { topic: None, scope: None, timeframe: None, ..vars() }] {
+        for v in [
+            vars(),
+            Vars {
+                topic: None,
+                scope: None,
+                timeframe: None,
+                ..vars()
+            },
+        ] {
             let text = render(b.text(), &v);
             assert!(!text.contains("{{"), "unfilled placeholder in {}", b.name());
             let d = parse_str("new.md", &text);
-            let other: Vec<_> = d.sections.iter().filter(|s| s.kind == SectionKind::Other).map(|s| &s.heading).collect();
-            assert!(other.is_empty(), "{}: unrecognised sections {other:?}", b.name());
+            let other: Vec<_> = d
+                .sections
+                .iter()
+                .filter(|s| s.kind == SectionKind::Other)
+                .map(|s| &s.heading)
+                .collect();
+            assert!(
+                other.is_empty(),
+                "{}: unrecognised sections {other:?}",
+                b.name()
+            );
             assert!(d.findings.is_empty(), "{}: {:?}", b.name(), d.findings);
             match b {
                 Builtin::Session => {
                     assert_eq!(d.kind, DocumentKind::Session);
-                    assert_eq!(d.title.as_deref(), Some("Planning Session: 2026-11-23 10:00"));
+                    assert_eq!(
+                        d.title.as_deref(),
+                        Some("Planning Session: 2026-11-23 10:00")
+                    );
                     assert_eq!(d.checklist.len(), 8);
                     assert!(d.checklist.iter().all(|c| c.topic.is_some()));
                     assert_eq!(d.phases.len(), 3);
@@ -36,10 +58,31 @@ fn templates_round_trip_with_every_section_recognised() {
                     assert_eq!(d.next_steps.len(), 3);
                     assert_eq!(d.requirements.len(), 5);
                     assert_eq!(d.timeline.len(), 3);
-                    assert!(d.focus.topic.is_some() && d.focus.scope.is_some() && d.focus.timeframe.is_some());
+                    assert!(
+                        d.focus.topic.is_some()
+                            && d.focus.scope.is_some()
+                            && d.focus.timeframe.is_some()
+                    );
                     assert!(d.constraints.time.is_some() && d.constraints.dependencies.is_some());
-                    for kind in [SectionKind::Context, SectionKind::HighLevelDesign, SectionKind::DataFlow, SectionKind::MeetingNotes, SectionKind::IntegrationPoints, SectionKind::Components, SectionKind::Decisions, SectionKind::ActionItems, SectionKind::References, SectionKind::Risks, SectionKind::Team, SectionKind::Tools, SectionKind::UserStories] {
-                        assert!(d.sections.iter().any(|s| s.kind == kind), "session lacks {kind:?}");
+                    for kind in [
+                        SectionKind::Context,
+                        SectionKind::HighLevelDesign,
+                        SectionKind::DataFlow,
+                        SectionKind::MeetingNotes,
+                        SectionKind::IntegrationPoints,
+                        SectionKind::Components,
+                        SectionKind::Decisions,
+                        SectionKind::ActionItems,
+                        SectionKind::References,
+                        SectionKind::Risks,
+                        SectionKind::Team,
+                        SectionKind::Tools,
+                        SectionKind::UserStories,
+                    ] {
+                        assert!(
+                            d.sections.iter().any(|s| s.kind == kind),
+                            "session lacks {kind:?}"
+                        );
                     }
                 }
                 Builtin::Guide => {
@@ -48,8 +91,25 @@ fn templates_round_trip_with_every_section_recognised() {
                     assert_eq!(d.phases.len(), 3);
                     assert_eq!(d.tasks.len(), 6);
                     assert_eq!(d.tasks[0].id, "1.1");
-                    for kind in [SectionKind::Dependencies, SectionKind::Timeline, SectionKind::Risks, SectionKind::Resources, SectionKind::DevelopmentSetup, SectionKind::CodeStructure, SectionKind::ImplementationNotes, SectionKind::CoreFeatures, SectionKind::Patterns, SectionKind::IntegrationPoints, SectionKind::ErrorHandling, SectionKind::Performance, SectionKind::Security] {
-                        assert!(d.sections.iter().any(|s| s.kind == kind), "guide lacks {kind:?}");
+                    for kind in [
+                        SectionKind::Dependencies,
+                        SectionKind::Timeline,
+                        SectionKind::Risks,
+                        SectionKind::Resources,
+                        SectionKind::DevelopmentSetup,
+                        SectionKind::CodeStructure,
+                        SectionKind::ImplementationNotes,
+                        SectionKind::CoreFeatures,
+                        SectionKind::Patterns,
+                        SectionKind::IntegrationPoints,
+                        SectionKind::ErrorHandling,
+                        SectionKind::Performance,
+                        SectionKind::Security,
+                    ] {
+                        assert!(
+                            d.sections.iter().any(|s| s.kind == kind),
+                            "guide lacks {kind:?}"
+                        );
                     }
                 }
             }
@@ -61,9 +121,16 @@ fn templates_round_trip_with_every_section_recognised() {
 fn the_seed_templates_are_understood_too() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds");
     for name in ["planning-session.md", "planning-implementation-guide.md"] {
-        let Ok(text) = std::fs::read_to_string(dir.join(name)) else { continue };
+        let Ok(text) = std::fs::read_to_string(dir.join(name)) else {
+            continue;
+        };
         let d = parse_str(name, &text);
-        let other: Vec<_> = d.sections.iter().filter(|s| s.kind == SectionKind::Other).map(|s| &s.heading).collect();
+        let other: Vec<_> = d
+            .sections
+            .iter()
+            .filter(|s| s.kind == SectionKind::Other)
+            .map(|s| &s.heading)
+            .collect();
         assert!(other.is_empty(), "{name}: {other:?}");
         assert_ne!(d.kind, DocumentKind::Generic);
     }
@@ -95,7 +162,9 @@ fn deep_nesting_does_not_overflow() {
     }
     s.push_str("[ ] deep\n");
     let quotes = format!("## Tasks\n{}- [ ] quoted\n", "> ".repeat(10_000));
-    let indented: String = (0..2_000).map(|i| format!("{}- [ ] level {i}\n", "  ".repeat(i))).collect();
+    let indented: String = (0..2_000)
+        .map(|i| format!("{}- [ ] level {i}\n", "  ".repeat(i)))
+        .collect();
     for text in [s, quotes, format!("## Tasks\n{indented}")] {
         let d = parse_str("deep.md", &text);
         assert!(d.tasks.len() <= 10_001);
@@ -106,7 +175,14 @@ fn deep_nesting_does_not_overflow() {
 fn a_table_of_100_000_rows() {
     let mut s = String::from("## Tasks\n| Task | Estimate | Dependencies |\n|---|---|---|\n");
     for i in 0..100_000 {
-        s.push_str(&format!("| T{i}: step {i} | 2h | {} |\n", if i > 0 { format!("T{}", i - 1) } else { "-".into() }));
+        s.push_str(&format!(
+            "| T{i}: step {i} | 2h | {} |\n",
+            if i > 0 {
+                format!("T{}", i - 1)
+            } else {
+                "-".into()
+            }
+        ));
     }
     let d = parse_str("big.md", &s);
     assert_eq!(d.tasks.len(), 100_000);
@@ -118,7 +194,11 @@ fn a_table_of_100_000_rows() {
 fn an_unterminated_fence_is_reported() {
     let d = parse_str("f.md", "## Tasks\n- [ ] real\n```\n- [ ] code\n");
     assert_eq!(d.tasks.len(), 1);
-    assert!(d.findings.iter().any(|f| f.code == Code::UnclosedFence && f.span.unwrap().line == 3));
+    assert!(
+        d.findings
+            .iter()
+            .any(|f| f.code == Code::UnclosedFence && f.span.unwrap().line == 3)
+    );
 }
 
 #[test]
@@ -129,13 +209,20 @@ fn absurd_values_are_kept_as_text_not_panics() {
     );
     assert_eq!(d.tasks.len(), 2);
     assert!(d.tasks[0].estimate.is_none());
-    assert!(d.findings.iter().any(|f| f.code == Code::UnreadableEstimate));
+    assert!(
+        d.findings
+            .iter()
+            .any(|f| f.code == Code::UnreadableEstimate)
+    );
     assert!(d.findings.iter().any(|f| f.code == Code::UnreadableDate));
 }
 
 #[test]
 fn broken_front_matter_is_a_finding() {
-    let d = parse_str("fm.md", "---\ntitle: [unclosed\nstart: 2026-99-01\n---\n# Plan\n");
+    let d = parse_str(
+        "fm.md",
+        "---\ntitle: [unclosed\nstart: 2026-99-01\n---\n# Plan\n",
+    );
     assert!(d.findings.iter().any(|f| f.code == Code::FrontMatter));
     assert_eq!(d.title.as_deref(), Some("Plan"));
 }

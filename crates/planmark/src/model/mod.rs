@@ -381,7 +381,9 @@ impl Status {
 }
 
 /// Priority levels, from most to least urgent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum PriorityLevel {
     /// `Critical`, `P0`, `Urgent`, `Blocker`.
@@ -519,6 +521,17 @@ pub struct Task {
     pub origin: Origin,
 }
 
+impl std::fmt::Display for Demand {
+    /// `alice`, or `backend x2` for several units.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if (self.units - 1.0).abs() < f64::EPSILON {
+            f.write_str(&self.name)
+        } else {
+            write!(f, "{} x{}", self.name, self.units)
+        }
+    }
+}
+
 impl Task {
     /// Returns the first person or pool named, if any.
     #[must_use]
@@ -604,7 +617,9 @@ pub struct Component {
 }
 
 /// A five-step scale for likelihood and impact.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum Level {
@@ -819,7 +834,9 @@ impl Workspace {
         let mut out = Vec::new();
         for (di, d) in self.documents.iter().enumerate() {
             if let Some(want) = doc {
-                let stem = std::path::Path::new(&d.path).file_stem().map(|s| s.to_string_lossy().into_owned());
+                let stem = std::path::Path::new(&d.path)
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned());
                 if d.path != want && stem.as_deref() != Some(want) {
                     continue;
                 }

@@ -26,7 +26,10 @@ pub struct WorkTime {
 
 impl Default for WorkTime {
     fn default() -> Self {
-        WorkTime { hours_per_day: 8.0, days_per_week: 5.0 }
+        WorkTime {
+            hours_per_day: 8.0,
+            days_per_week: 5.0,
+        }
     }
 }
 
@@ -104,7 +107,7 @@ impl Effort {
     pub fn likely_hours(&self, work: WorkTime) -> f64 {
         match self {
             Effort::Single { value, .. } => value.hours(work),
-            Effort::Range { min, max, .. } => (min.hours(work) + max.hours(work)) / 2.0,
+            Effort::Range { min, max, .. } => f64::midpoint(min.hours(work), max.hours(work)),
             Effort::ThreePoint { likely, .. } => likely.hours(work),
         }
     }

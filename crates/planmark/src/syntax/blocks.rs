@@ -16,7 +16,7 @@ impl Lines {
     pub(crate) fn new(text: &str) -> Self {
         let mut starts = Vec::with_capacity(text.len() / 40 + 1);
         starts.push(0);
-        starts.extend(memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         Lines { starts }
     }
 
@@ -25,12 +25,12 @@ impl Lines {
     }
 
     pub(crate) fn span(&self, start: usize, end: usize) -> Span {
-        Span { start, end, line: self.line(start) }
+        Span {
+            start,
+            end,
+            line: self.line(start),
+        }
     }
-}
-
-fn memchr_iter(needle: u8, hay: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    hay.iter().enumerate().filter_map(move |(i, &b)| (b == needle).then_some(i))
 }
 
 /// A link inside a block's text.
@@ -76,16 +76,25 @@ pub(crate) struct Table {
 
 #[derive(Debug, Clone)]
 pub(crate) enum Block {
-    Heading { level: u8, text: String, span: Span, text_span: Span },
+    Heading {
+        level: u8,
+        text: String,
+        span: Span,
+        text_span: Span,
+    },
     /// Index into `Blocks::items`.
     Item(usize),
     Table(Table),
     /// A paragraph or code block, kept as source lines.
-    Lines { span: Span, code: bool, links: Vec<Link> },
+    Lines {
+        span: Span,
+        code: bool,
+        links: Vec<Link>,
+    },
 }
 
 pub(crate) struct Blocks {
-    pub(crate) blocks: Vec<Block>,
+    pub(crate) list: Vec<Block>,
     pub(crate) items: Vec<Item>,
     /// Fenced code blocks that run to the end of the document unclosed.
     pub(crate) unclosed_fences: Vec<Span>,
@@ -93,8 +102,17 @@ pub(crate) struct Blocks {
 
 enum Frame {
     Item,
-    Heading { level: u8, text: String, start: usize, text_start: Option<usize>, text_end: usize },
-    Paragraph { start: usize, end: usize },
+    Heading {
+        level: u8,
+        text: String,
+        start: usize,
+        text_start: Option<usize>,
+        text_end: usize,
+    },
+    Paragraph {
+        start: usize,
+        end: usize,
+    },
     Table,
     Other,
 }
@@ -108,7 +126,11 @@ pub(crate) fn walk(text: &str, base: usize, lines: &Lines) -> Blocks {
     let parser = Parser::new_ext(text, opts).into_offset_iter();
 
     let sp = |s: usize, e: usize| lines.span(base + s, base + e);
-    let mut out = Blocks { blocks: Vec::new(), items: Vec::new(), unclosed_fences: Vec::new() };
+    let mut out = Blocks {
+        list: Vec::new(),
+        items: Vec::new(),
+        unclosed_fences: Vec::new(),
+    };
     let mut stack: Vec<Frame> = Vec::new();
     // Index into stack of the innermost open item, and whether its text is still open.
     let mut item_stack: Vec<(usize, bool)> = Vec::new();
@@ -143,7 +165,7 @@ pub(crate) fn walk(text: &str, base: usize, lines: &Lines) -> Blocks {
                         has_children: false,
                         number: list_number(&text[range.start..]),
                     });
-                    out.blocks.push(Block::Item(idx));
+                    out.list.push(Block::Item(idx));
                     item_stack.push((idx, true));
                     stack.push(Frame::Item);
                 }
@@ -162,7 +184,10 @@ pub(crate) fn walk(text: &str, base: usize, lines: &Lines) -> Blocks {
                     {
                         stack.push(Frame::Other);
                     } else {
-                        stack.push(Frame::Paragraph { start: range.start, end: range.end });
+                        stack.push(Frame::Paragraph {
+                            start: range.start,
+                            end: range.end,
+                        });
                         links.clear();
                     }
                 }
@@ -170,7 +195,11 @@ pub(crate) fn walk(text: &str, base: usize, lines: &Lines) -> Blocks {
                     if let Some(last) = item_stack.last_mut() {
                         last.1 = false;
                     }
-                    table = Some(Table { header: Vec::new(), rows: Vec::new(), span: sp(range.start, range.end) });
+                    table = Some(Table {
+                        header: Vec::new(),
+                        rows: Vec::new(),
+                        span: sp(range.start, range.end),
+                    });
                     stack.push(Frame::Table);
                 }
                 Tag::TableHead => in_head = true,
@@ -183,7 +212,10 @@ pub(crate) fn walk(text: &str, base: usize, lines: &Lines) -> Blocks {
                     let fence = match kind {
                         CodeBlockKind::Fenced(_) => {
                             let first = text[range.start..].trim_start();
-                            first.chars().take_while(|&c| c == '`' || c == '~').collect()
+                            first
+                                .chars()
+                                .take_while(|&c| c == '`' || c == '~')
+                                .collect()
                         }
                         CodeBlockKind::Indented => String::new(),
                     };
@@ -197,7 +229,11 @@ pub(crate) fn walk(text: &str, base: usize, lines: &Lines) -> Blocks {
                     {
                         out.unclosed_fences.push(span);
                     }
-                    out.blocks.push(Block::Lines { span, code: true, links: Vec::new() });
+                    out.list.push(Block::Lines {
+                        span,
+                        code: true,
+                        links: Vec::new(),
+                    });
                 }
                 Tag::Link { dest_url, .. } => link = Some((dest_url.to_string(), String::new())),
                 Tag::List(_) | Tag::BlockQuote(_) => {
@@ -215,9 +251,16 @@ pub(crate) fn walk(text: &str, base: usize, lines: &Lines) -> Blocks {
                     item_stack.pop();
                 }
                 TagEnd::Heading(_) => {
-                    if let Some(Frame::Heading { level, text: t, start, text_start, text_end }) = stack.pop() {
+                    if let Some(Frame::Heading {
+                        level,
+                        text: t,
+                        start,
+                        text_start,
+                        text_end,
+                    }) = stack.pop()
+                    {
                         let ts = text_start.unwrap_or(range.end);
-                        out.blocks.push(Block::Heading {
+                        out.list.push(Block::Heading {
                             level,
                             text: t.trim().to_owned(),
                             span: sp(start, trim_end_newline(text, start, range.end)),
@@ -227,7 +270,7 @@ pub(crate) fn walk(text: &str, base: usize, lines: &Lines) -> Blocks {
                 }
                 TagEnd::Paragraph => {
                     if let Some(Frame::Paragraph { start, end }) = stack.pop() {
-                        out.blocks.push(Block::Lines {
+                        out.list.push(Block::Lines {
                             span: sp(start, trim_end_newline(text, start, end)),
                             code: false,
                             links: std::mem::take(&mut links),
@@ -239,7 +282,7 @@ pub(crate) fn walk(text: &str, base: usize, lines: &Lines) -> Blocks {
                 TagEnd::Table => {
                     stack.pop();
                     if let Some(t) = table.take() {
-                        out.blocks.push(Block::Table(t));
+                        out.list.push(Block::Table(t));
                     }
                 }
                 TagEnd::TableHead => {
@@ -261,7 +304,10 @@ pub(crate) fn walk(text: &str, base: usize, lines: &Lines) -> Blocks {
                 TagEnd::TableCell => {
                     if let Some((s, e, t)) = cell.take() {
                         let (cs, ce) = trim_cell(text, s, e);
-                        let raw = RawCell { text: t.trim().to_owned(), span: sp(cs, ce) };
+                        let raw = RawCell {
+                            text: t.trim().to_owned(),
+                            span: sp(cs, ce),
+                        };
                         if in_head && row.is_none() {
                             row = Some((s, Vec::new()));
                         }
@@ -293,10 +339,32 @@ pub(crate) fn walk(text: &str, base: usize, lines: &Lines) -> Blocks {
                 if code_start.is_some() {
                     continue;
                 }
-                push_text(&mut out, &mut stack, &item_stack, &mut cell, &mut link, &t, range.start, range.end, &sp, text);
+                push_text(
+                    &mut out,
+                    &mut stack,
+                    &item_stack,
+                    &mut cell,
+                    &mut link,
+                    &t,
+                    range.start,
+                    range.end,
+                    &sp,
+                    text,
+                );
             }
             Event::SoftBreak | Event::HardBreak => {
-                push_text(&mut out, &mut stack, &item_stack, &mut cell, &mut link, " ", range.start, range.start, &sp, text);
+                push_text(
+                    &mut out,
+                    &mut stack,
+                    &item_stack,
+                    &mut cell,
+                    &mut link,
+                    " ",
+                    range.start,
+                    range.start,
+                    &sp,
+                    text,
+                );
             }
             Event::TaskListMarker(_) => {
                 if let Some(&(i, _)) = item_stack.last() {
@@ -326,8 +394,19 @@ pub(crate) fn walk(text: &str, base: usize, lines: &Lines) -> Blocks {
             && chars.next().is_none_or(char::is_whitespace)
         {
             let len = 2 + c.len_utf8();
-            item.marker = Some((c, Span { start: ts.start, end: ts.start + len, line: ts.line }));
-            let skip = item.text.char_indices().nth(3).map_or(item.text.len(), |(j, _)| j);
+            item.marker = Some((
+                c,
+                Span {
+                    start: ts.start,
+                    end: ts.start + len,
+                    line: ts.line,
+                },
+            ));
+            let skip = item
+                .text
+                .char_indices()
+                .nth(3)
+                .map_or(item.text.len(), |(j, _)| j);
             item.text = item.text[skip..].trim_start().to_owned();
             if let Some(p) = item.parent {
                 out.items[p].has_checkbox_children = true;
@@ -363,7 +442,12 @@ fn push_text(
         return;
     }
     match stack.last_mut() {
-        Some(Frame::Heading { text, text_start, text_end, .. }) => {
+        Some(Frame::Heading {
+            text,
+            text_start,
+            text_end,
+            ..
+        }) => {
             text.push_str(t);
             if text_start.is_none() {
                 *text_start = Some(start);
@@ -377,7 +461,10 @@ fn push_text(
                 item.text.push_str(t);
                 let span = match item.text_span {
                     None => sp(start, end),
-                    Some(s) => Span { end: end.max(s.end), ..s },
+                    Some(s) => Span {
+                        end: end.max(s.end),
+                        ..s
+                    },
                 };
                 item.text_span = Some(span);
             }

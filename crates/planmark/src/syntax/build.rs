@@ -43,9 +43,18 @@ pub(crate) struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    pub(crate) fn finding(&mut self, code: Code, severity: Severity, span: Span, message: String, help: &str) {
+    pub(crate) fn finding(
+        &mut self,
+        code: Code,
+        severity: Severity,
+        span: Span,
+        message: String,
+        help: &str,
+    ) {
         let path = self.doc.path.clone();
-        self.doc.findings.push(Diagnostic::new(code, severity, &path, Some(span), message).with_help(help));
+        self.doc
+            .findings
+            .push(Diagnostic::new(code, severity, &path, Some(span), message).with_help(help));
     }
 
     fn origin_item(item: &Item) -> Origin {
@@ -76,37 +85,53 @@ impl Builder<'_> {
             None => None,
         };
         match (marked, attrs.status) {
-            (Some(Status::Todo) | None, Some(st)) => st,
-            (Some(st), _) => st,
+            (Some(Status::Todo) | None, Some(st)) | (Some(st), _) => st,
             (None, None) => Status::Todo,
         }
-    }
-
-    /// Ids are made unique at the end, in one pass ([`unique_slugs`]).
-    pub(crate) fn unique_id(&mut self, id: String, _source: IdSource) -> String {
-        id
     }
 
     pub(crate) fn estimate_findings(&mut self, attrs: &Attrs, span: Span) {
         for bad in &attrs.bad_estimates {
             let msg = format!("estimate `{bad}` is not a duration");
-            self.finding(Code::UnreadableEstimate, Severity::Warning, span, msg, "write an estimate like 2h, 1.5d, 3 days, 1w, 2-4d or 1d/2d/5d");
+            self.finding(
+                Code::UnreadableEstimate,
+                Severity::Warning,
+                span,
+                msg,
+                "write an estimate like 2h, 1.5d, 3 days, 1w, 2-4d or 1d/2d/5d",
+            );
         }
         if let Some(bad) = &attrs.bad_date {
             let msg = format!("date `{bad}` is not a date");
-            self.finding(Code::UnreadableDate, Severity::Warning, span, msg, "write dates as YYYY-MM-DD");
+            self.finding(
+                Code::UnreadableDate,
+                Severity::Warning,
+                span,
+                msg,
+                "write dates as YYYY-MM-DD",
+            );
         }
     }
 
-    pub(crate) fn new_task(&mut self, attrs: Attrs, origin: Origin, phase: Option<String>, parent: Option<String>) -> usize {
-        let (id, id_source) = match attrs.id.clone() {
-            Some((id, src)) => (id, src),
-            None => {
-                let s = inline::slug(&attrs.title);
-                (if s.is_empty() { format!("line-{}", origin.span.line) } else { s }, IdSource::Slug)
-            }
-        };
-        let id = self.unique_id(id, id_source);
+    pub(crate) fn new_task(
+        &mut self,
+        attrs: Attrs,
+        origin: Origin,
+        phase: Option<String>,
+        parent: Option<String>,
+    ) -> usize {
+        let (id, id_source) = attrs.id.clone().unwrap_or_else(|| {
+            let s = inline::slug(&attrs.title);
+            (
+                if s.is_empty() {
+                    format!("line-{}", origin.span.line)
+                } else {
+                    s
+                },
+                IdSource::Slug,
+            )
+        });
+        // Ids are made unique at the end, in one pass (`unique_slugs`).
         self.estimate_findings(&attrs, origin.span);
         let status = attrs.status.unwrap_or_default();
         self.doc.tasks.push(Task {
@@ -129,17 +154,52 @@ impl Builder<'_> {
     }
 
     fn phase_name(&self, open: Option<&Open>) -> Option<String> {
-        open.and_then(|o| o.phase).map(|i| self.doc.phases[i].name.clone())
+        open.and_then(|o| o.phase)
+            .map(|i| self.doc.phases[i].name.clone())
     }
 }
 
 /// Keys that describe a phase or a task rather than being a task themselves.
 const META_KEYS: &[&str] = &[
-    "goal", "goals", "purpose", "objective", "deliverable", "deliverables", "duration", "timeline",
-    "estimate", "estimated", "effort", "owner", "owners", "assignee", "status", "dependencies",
-    "depends on", "priority", "outcome", "output", "exit criteria", "success criteria", "note",
-    "notes", "description", "acceptance criteria", "checkpoint", "focus", "scope", "target",
-    "due", "start", "risk", "risks", "independent test", "test", "why", "team", "lead",
+    "goal",
+    "goals",
+    "purpose",
+    "objective",
+    "deliverable",
+    "deliverables",
+    "duration",
+    "timeline",
+    "estimate",
+    "estimated",
+    "effort",
+    "owner",
+    "owners",
+    "assignee",
+    "status",
+    "dependencies",
+    "depends on",
+    "priority",
+    "outcome",
+    "output",
+    "exit criteria",
+    "success criteria",
+    "note",
+    "notes",
+    "description",
+    "acceptance criteria",
+    "checkpoint",
+    "focus",
+    "scope",
+    "target",
+    "due",
+    "start",
+    "risk",
+    "risks",
+    "independent test",
+    "test",
+    "why",
+    "team",
+    "lead",
 ];
 
 /// Splits `Key: value` (the key at most five words).
@@ -153,11 +213,18 @@ fn key_value(text: &str) -> Option<(String, &str)> {
 }
 
 pub(crate) fn build(doc: &mut Document, text: &str, walked: &Blocks, lines: &Lines) {
-    let mut b = Builder { doc, text, lines, item_task: vec![None; walked.items.len()], item_risk: vec![None; walked.items.len()], numbers: HashMap::new() };
+    let mut b = Builder {
+        doc,
+        text,
+        lines,
+        item_task: vec![None; walked.items.len()],
+        item_risk: vec![None; walked.items.len()],
+        numbers: HashMap::new(),
+    };
 
     // Classify every heading once; does the document have a real task section?
     let kinds: Vec<SectionKind> = walked
-        .blocks
+        .list
         .iter()
         .filter_map(|bl| match bl {
             Block::Heading { level, text, .. } => Some(classify(text, *level)),
@@ -165,7 +232,7 @@ pub(crate) fn build(doc: &mut Document, text: &str, walked: &Blocks, lines: &Lin
         })
         .collect();
     let has_task_section = walked
-        .blocks
+        .list
         .iter()
         .filter_map(|bl| match bl {
             Block::Heading { level, .. } => Some(*level),
@@ -177,9 +244,14 @@ pub(crate) fn build(doc: &mut Document, text: &str, walked: &Blocks, lines: &Lin
 
     let mut stack: Vec<Open> = Vec::new();
     let mut section_starts: Vec<usize> = Vec::new();
-    for block in &walked.blocks {
+    for block in &walked.list {
         match block {
-            Block::Heading { level, text: htext, span, text_span } => {
+            Block::Heading {
+                level,
+                text: htext,
+                span,
+                text_span,
+            } => {
                 while stack.last().is_some_and(|o| o.level >= *level) {
                     stack.pop();
                 }
@@ -188,9 +260,23 @@ pub(crate) fn build(doc: &mut Document, text: &str, walked: &Blocks, lines: &Lin
                 if *level == 1 && b.doc.title.is_none() {
                     b.doc.title = Some(htext.clone());
                 }
-                b.doc.sections.push(Section { heading: htext.clone(), level: *level, kind, heading_span: *span, span: *span });
+                b.doc.sections.push(Section {
+                    heading: htext.clone(),
+                    level: *level,
+                    kind,
+                    heading_span: *span,
+                    span: *span,
+                });
                 section_starts.push(b.doc.sections.len() - 1);
-                let open = heading_context(&mut b, parent.as_ref(), kind, *level, htext, *span, *text_span);
+                let open = heading_context(
+                    &mut b,
+                    parent.as_ref(),
+                    kind,
+                    *level,
+                    htext,
+                    *span,
+                    *text_span,
+                );
                 stack.push(open);
             }
             Block::Item(idx) => {
@@ -202,7 +288,7 @@ pub(crate) fn build(doc: &mut Document, text: &str, walked: &Blocks, lines: &Lin
                 let open = stack.last().cloned();
                 let phase = b.phase_name(open.as_ref());
                 let effective = open.as_ref().map_or(SectionKind::Other, |o| o.effective);
-                tables::table(&mut b, t, effective, phase, has_task_section);
+                tables::table(&mut b, t, effective, phase.as_deref(), has_task_section);
             }
             Block::Lines { span, code, links } => {
                 let open = stack.last().cloned();
@@ -216,9 +302,13 @@ pub(crate) fn build(doc: &mut Document, text: &str, walked: &Blocks, lines: &Lin
     let end = text.len();
     for i in 0..n {
         let level = b.doc.sections[i].level;
-        let stop = b.doc.sections[i + 1..].iter().find(|s| s.level <= level).map_or(end, |s| s.heading_span.start);
+        let stop = b.doc.sections[i + 1..]
+            .iter()
+            .find(|s| s.level <= level)
+            .map_or(end, |s| s.heading_span.start);
         let mut stop = stop;
-        while stop > b.doc.sections[i].span.start && text.as_bytes()[stop - 1].is_ascii_whitespace() {
+        while stop > b.doc.sections[i].span.start && text.as_bytes()[stop - 1].is_ascii_whitespace()
+        {
             stop -= 1;
         }
         b.doc.sections[i].span.end = stop.max(b.doc.sections[i].heading_span.end);
@@ -250,7 +340,13 @@ fn heading_context(
 ) -> Open {
     let parent_tasks = parent.is_some_and(|p| holds_tasks(p.effective));
     let parent_milestones = parent.is_some_and(|p| p.effective == SectionKind::Milestones);
-    let origin = Origin { span, form: Form::Heading, marker: None, text: Some(text_span), cells: Vec::new() };
+    let origin = Origin {
+        span,
+        form: Form::Heading,
+        marker: None,
+        text: Some(text_span),
+        cells: Vec::new(),
+    };
     let inherit = |effective| Open {
         level,
         effective,
@@ -262,23 +358,48 @@ fn heading_context(
     if parent_tasks && kind != SectionKind::Phase {
         let parent = parent.expect("parent_tasks");
         let attrs = inline::extract(htext);
-        let is_task = attrs.id.as_ref().is_some_and(|(_, s)| matches!(s, IdSource::Label | IdSource::Explicit))
+        let is_task = attrs
+            .id
+            .as_ref()
+            .is_some_and(|(_, s)| matches!(s, IdSource::Label | IdSource::Explicit))
             || attrs.estimate.is_some()
             || attrs.status.is_some();
         if is_task {
             let phase = b.phase_name(Some(parent));
             let t = b.new_task(attrs, origin, phase, None);
-            return Open { task: Some(t), ..parent.clone() }.with_level(level);
+            return Open {
+                task: Some(t),
+                ..parent.clone()
+            }
+            .with_level(level);
         }
         if kind == SectionKind::Tasks && level > 1 && !parent.strong {
-            return Open { level, effective: SectionKind::Tasks, strong: true, phase: None, explicit_phase: false, task: None };
+            return Open {
+                level,
+                effective: SectionKind::Tasks,
+                strong: true,
+                phase: None,
+                explicit_phase: false,
+                task: None,
+            };
         }
         if !breaks_task_context(kind) {
             if parent.explicit_phase || kind == SectionKind::Tasks {
                 return inherit(parent.effective);
             }
-            b.doc.phases.push(Phase { number: None, name: htext.trim().to_owned(), origin });
-            return Open { level, effective: SectionKind::Phase, strong: parent.strong, phase: Some(b.doc.phases.len() - 1), explicit_phase: false, task: None };
+            b.doc.phases.push(Phase {
+                number: None,
+                name: htext.trim().to_owned(),
+                origin,
+            });
+            return Open {
+                level,
+                effective: SectionKind::Phase,
+                strong: parent.strong,
+                phase: Some(b.doc.phases.len() - 1),
+                explicit_phase: false,
+                task: None,
+            };
         }
     }
     match kind {
@@ -286,29 +407,82 @@ fn heading_context(
             let n = normalize(htext);
             let number = phase_number(&n);
             let name = htext.trim().to_owned();
-            b.doc.phases.push(Phase { number, name: name.clone(), origin: origin.clone() });
+            b.doc.phases.push(Phase {
+                number,
+                name: name.clone(),
+                origin: origin.clone(),
+            });
             if n.starts_with("milestone") || n.starts_with("meilenstein") {
                 add_milestone_for(b, &name, origin);
             }
-            Open { level, effective: SectionKind::Phase, strong: true, phase: Some(b.doc.phases.len() - 1), explicit_phase: true, task: None }
+            Open {
+                level,
+                effective: SectionKind::Phase,
+                strong: true,
+                phase: Some(b.doc.phases.len() - 1),
+                explicit_phase: true,
+                task: None,
+            }
         }
-        SectionKind::Tasks if level > 1 => {
-            Open { level, effective: SectionKind::Tasks, strong: true, phase: None, explicit_phase: false, task: None }
-        }
+        SectionKind::Tasks if level > 1 => Open {
+            level,
+            effective: SectionKind::Tasks,
+            strong: true,
+            phase: None,
+            explicit_phase: false,
+            task: None,
+        },
         SectionKind::Tasks | SectionKind::Title => {
             // A document-level title: `# Tasks: Feature` makes checkboxes tasks.
             let n = normalize(htext);
-            let tasky = ["task", "todo", "to do", "backlog", "roadmap", "plan"].iter().any(|w| n.contains(w));
-            Open { level, effective: if tasky { SectionKind::Tasks } else { SectionKind::Title }, strong: false, phase: None, explicit_phase: false, task: None }
+            let tasky = ["task", "todo", "to do", "backlog", "roadmap", "plan"]
+                .iter()
+                .any(|w| n.contains(w));
+            Open {
+                level,
+                effective: if tasky {
+                    SectionKind::Tasks
+                } else {
+                    SectionKind::Title
+                },
+                strong: false,
+                phase: None,
+                explicit_phase: false,
+                task: None,
+            }
         }
         SectionKind::Other if parent_milestones => {
             let name = htext.trim().to_owned();
-            b.doc.phases.push(Phase { number: None, name: name.clone(), origin: origin.clone() });
+            b.doc.phases.push(Phase {
+                number: None,
+                name: name.clone(),
+                origin: origin.clone(),
+            });
             add_milestone_for(b, &name, origin);
-            Open { level, effective: SectionKind::Phase, strong: true, phase: Some(b.doc.phases.len() - 1), explicit_phase: true, task: None }
+            Open {
+                level,
+                effective: SectionKind::Phase,
+                strong: true,
+                phase: Some(b.doc.phases.len() - 1),
+                explicit_phase: true,
+                task: None,
+            }
         }
-        SectionKind::Other => inherit(parent.map_or(SectionKind::Other, |p| if p.effective == SectionKind::Title { SectionKind::Other } else { p.effective })),
-        other => Open { level, effective: other, strong: false, phase: None, explicit_phase: false, task: None },
+        SectionKind::Other => inherit(parent.map_or(SectionKind::Other, |p| {
+            if p.effective == SectionKind::Title {
+                SectionKind::Other
+            } else {
+                p.effective
+            }
+        })),
+        other => Open {
+            level,
+            effective: other,
+            strong: false,
+            phase: None,
+            explicit_phase: false,
+            task: None,
+        },
     }
 }
 
@@ -318,11 +492,32 @@ fn breaks_task_context(kind: SectionKind) -> bool {
     use SectionKind as K;
     matches!(
         kind,
-        K::Risks | K::Milestones | K::Dependencies | K::Decisions | K::ActionItems | K::OpenQuestions
-            | K::SuccessCriteria | K::NextSteps | K::Timeline | K::References | K::Checklist | K::Goals
-            | K::Requirements | K::FunctionalRequirements | K::NonFunctionalRequirements
-            | K::Team | K::Resources | K::Tools | K::MeetingNotes | K::Notes | K::Overview | K::Context
-            | K::Constraints | K::PlanningFocus | K::Components | K::DataFlow
+        K::Risks
+            | K::Milestones
+            | K::Dependencies
+            | K::Decisions
+            | K::ActionItems
+            | K::OpenQuestions
+            | K::SuccessCriteria
+            | K::NextSteps
+            | K::Timeline
+            | K::References
+            | K::Checklist
+            | K::Goals
+            | K::Requirements
+            | K::FunctionalRequirements
+            | K::NonFunctionalRequirements
+            | K::Team
+            | K::Resources
+            | K::Tools
+            | K::MeetingNotes
+            | K::Notes
+            | K::Overview
+            | K::Context
+            | K::Constraints
+            | K::PlanningFocus
+            | K::Components
+            | K::DataFlow
     )
 }
 
@@ -349,18 +544,37 @@ fn add_milestone_for(b: &mut Builder, name: &str, origin: Origin) {
 /// `Milestone 1: Beta` gives `M1`.
 fn milestone_id(title: &str) -> Option<String> {
     let lower = title.to_lowercase();
-    let rest = lower.strip_prefix("milestone ").or_else(|| lower.strip_prefix("meilenstein "))?;
-    let n: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '.').collect();
+    let rest = lower
+        .strip_prefix("milestone ")
+        .or_else(|| lower.strip_prefix("meilenstein "))?;
+    let n: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '.')
+        .collect();
     (!n.is_empty()).then(|| format!("M{}", n.to_uppercase()))
 }
 
-fn item_block(b: &mut Builder, walked: &Blocks, idx: usize, item: &Item, open: Option<&Open>, has_task_section: bool) {
+fn item_block(
+    b: &mut Builder,
+    walked: &Blocks,
+    idx: usize,
+    item: &Item,
+    open: Option<&Open>,
+    has_task_section: bool,
+) {
     let effective = open.map_or(SectionKind::Other, |o| o.effective);
     let top = item.parent.is_none();
     let origin = Builder::origin_item(item);
     let text = item.text.trim();
     match effective {
-        SectionKind::Tasks | SectionKind::Phase => task_item(b, walked, idx, item, open.expect("task section"), has_task_section),
+        SectionKind::Tasks | SectionKind::Phase => task_item(
+            b,
+            walked,
+            idx,
+            item,
+            open.expect("task section"),
+            has_task_section,
+        ),
         SectionKind::Milestones if top => {
             let attrs = inline::extract(text);
             let status = b.status_of(item, &attrs);
@@ -369,11 +583,26 @@ fn item_block(b: &mut Builder, walked: &Blocks, idx: usize, item: &Item, open: O
                 .or_else(|| attrs.id.as_ref().map(|i| i.0.clone()))
                 .unwrap_or_else(|| inline::slug(&attrs.title));
             b.estimate_findings(&attrs, origin.span);
-            b.doc.milestones.push(Milestone { id, title: attrs.title, status, target: attrs.due, after, origin });
+            b.doc.milestones.push(Milestone {
+                id,
+                title: attrs.title,
+                status,
+                target: attrs.due,
+                after,
+                origin,
+            });
         }
-        SectionKind::Goals if top => b.doc.goals.push(Goal { text: text.to_owned(), origin }),
-        SectionKind::PlanningFocus | SectionKind::Constraints => field_line(b, text, item.span, effective),
-        SectionKind::Requirements | SectionKind::FunctionalRequirements | SectionKind::NonFunctionalRequirements | SectionKind::UserStories => {
+        SectionKind::Goals if top => b.doc.goals.push(Goal {
+            text: text.to_owned(),
+            origin,
+        }),
+        SectionKind::PlanningFocus | SectionKind::Constraints => {
+            field_line(b, text, item.span, effective);
+        }
+        SectionKind::Requirements
+        | SectionKind::FunctionalRequirements
+        | SectionKind::NonFunctionalRequirements
+        | SectionKind::UserStories => {
             if starts_story(text) || effective == SectionKind::UserStories {
                 user_story(b, text, origin);
             } else if top {
@@ -394,18 +623,37 @@ fn item_block(b: &mut Builder, walked: &Blocks, idx: usize, item: &Item, open: O
                 Some((_, v)) if text.to_lowercase().starts_with("decision") => (v.to_owned(), None),
                 _ => split_dash(text),
             };
-            b.doc.decisions.push(Decision { decision, rationale, made_by: None, date: None, origin });
+            b.doc.decisions.push(Decision {
+                decision,
+                rationale,
+                made_by: None,
+                date: None,
+                origin,
+            });
         }
         SectionKind::ActionItems if top => {
             let attrs = inline::extract(text);
             let status = b.status_of(item, &attrs);
             b.estimate_findings(&attrs, origin.span);
             let owner = attrs.resources.first().map(|d| d.name.clone());
-            b.doc.actions.push(ActionItem { action: attrs.title, owner, due: attrs.due, due_text: attrs.bad_date, status, origin });
+            b.doc.actions.push(ActionItem {
+                action: attrs.title,
+                owner,
+                due: attrs.due,
+                due_text: attrs.bad_date,
+                status,
+                origin,
+            });
         }
-        SectionKind::OpenQuestions | SectionKind::SuccessCriteria | SectionKind::NextSteps if top => {
+        SectionKind::OpenQuestions | SectionKind::SuccessCriteria | SectionKind::NextSteps
+            if top =>
+        {
             let status = b.status_of(item, &Attrs::default());
-            let ci = CheckItem { text: text.to_owned(), status, origin };
+            let ci = CheckItem {
+                text: text.to_owned(),
+                status,
+                origin,
+            };
             match effective {
                 SectionKind::OpenQuestions => b.doc.questions.push(ci),
                 SectionKind::SuccessCriteria => b.doc.success_criteria.push(ci),
@@ -414,12 +662,22 @@ fn item_block(b: &mut Builder, walked: &Blocks, idx: usize, item: &Item, open: O
         }
         SectionKind::Checklist if top => {
             let status = b.status_of(item, &Attrs::default());
-            b.doc.checklist.push(ChecklistItem { text: text.to_owned(), topic: checklist_topic(text), status, origin });
+            b.doc.checklist.push(ChecklistItem {
+                text: text.to_owned(),
+                topic: checklist_topic(text),
+                status,
+                origin,
+            });
         }
-        SectionKind::Team | SectionKind::Resources if top => team_item(b, text, origin, effective == SectionKind::Team),
+        SectionKind::Team | SectionKind::Resources if top => {
+            team_item(b, text, origin, effective == SectionKind::Team);
+        }
         SectionKind::Tools if top => {
             let (name, note) = match text.split_once(':') {
-                Some((n, v)) => (n.trim().to_owned(), Some(v.trim().to_owned()).filter(|v| !v.is_empty())),
+                Some((n, v)) => (
+                    n.trim().to_owned(),
+                    Some(v.trim().to_owned()).filter(|v| !v.is_empty()),
+                ),
                 None => (text.to_owned(), None),
             };
             b.doc.tools.push(Tool { name, note, origin });
@@ -433,29 +691,64 @@ fn item_block(b: &mut Builder, walked: &Blocks, idx: usize, item: &Item, open: O
         _ => {
             // Outside any task section: a document without task sections still
             // has tasks in its checkboxes (a TODO list, a roadmap).
-            if !has_task_section && item.marker.is_some() && !matches!(effective, SectionKind::Checklist | SectionKind::SuccessCriteria | SectionKind::OpenQuestions | SectionKind::NextSteps | SectionKind::Requirements | SectionKind::FunctionalRequirements | SectionKind::NonFunctionalRequirements | SectionKind::Milestones | SectionKind::Testing | SectionKind::Security | SectionKind::Performance | SectionKind::ErrorHandling) {
-                let weak = Open { level: 0, effective: SectionKind::Tasks, strong: false, phase: None, explicit_phase: false, task: None };
+            if !has_task_section
+                && item.marker.is_some()
+                && !matches!(
+                    effective,
+                    SectionKind::Checklist
+                        | SectionKind::SuccessCriteria
+                        | SectionKind::OpenQuestions
+                        | SectionKind::NextSteps
+                        | SectionKind::Requirements
+                        | SectionKind::FunctionalRequirements
+                        | SectionKind::NonFunctionalRequirements
+                        | SectionKind::Milestones
+                        | SectionKind::Testing
+                        | SectionKind::Security
+                        | SectionKind::Performance
+                        | SectionKind::ErrorHandling
+                )
+            {
+                let weak = Open {
+                    level: 0,
+                    effective: SectionKind::Tasks,
+                    strong: false,
+                    phase: None,
+                    explicit_phase: false,
+                    task: None,
+                };
                 task_item(b, walked, idx, item, &weak, has_task_section);
             }
         }
     }
 }
 
-fn task_item(b: &mut Builder, walked: &Blocks, idx: usize, item: &Item, open: &Open, _has_task_section: bool) {
+fn task_item(
+    b: &mut Builder,
+    walked: &Blocks,
+    idx: usize,
+    item: &Item,
+    open: &Open,
+    _has_task_section: bool,
+) {
     let text = item.text.trim();
     let origin = Builder::origin_item(item);
     let parent_task = item.parent.and_then(|p| b.item_task[p]);
-    let heading_task = if item.parent.is_none() { open.task } else { None };
+    let heading_task = if item.parent.is_none() {
+        open.task
+    } else {
+        None
+    };
     let owner_task = parent_task.or(heading_task);
     let checkbox = item.marker.is_some();
 
     // `Estimate: 3d` under a task sets that task's attribute.
-    if !checkbox && let Some(t) = owner_task
+    if !checkbox
+        && let Some(t) = owner_task
         && let Some((key, value)) = key_value(text)
+        && apply_key(b, t, &key, value, origin.span)
     {
-        if apply_key(b, t, &key, value, origin.span) {
-            return;
-        }
+        return;
     }
     if !checkbox {
         // Nested plain items are details of their task; plain items that
@@ -472,7 +765,11 @@ fn task_item(b: &mut Builder, walked: &Blocks, idx: usize, item: &Item, open: &O
             return;
         }
         // A plain item in a parent that is not a task: a sub-point of prose.
-        if item.parent.is_some_and(|p| !walked.items[p].has_checkbox_children && walked.items[p].marker.is_none() && b.item_task[p].is_none()) {
+        if item.parent.is_some_and(|p| {
+            !walked.items[p].has_checkbox_children
+                && walked.items[p].marker.is_none()
+                && b.item_task[p].is_none()
+        }) {
             return;
         }
     }
@@ -498,15 +795,28 @@ pub(crate) fn apply_key(b: &mut Builder, t: usize, key: &str, value: &str, span:
                 b.doc.tasks[t].estimate = Some(e);
             } else if attrs.bad_estimates.is_empty() && !values::is_none_text(value) {
                 let msg = format!("estimate `{value}` is not a duration");
-                b.finding(Code::UnreadableEstimate, Severity::Warning, span, msg, "write an estimate like 2h, 1.5d, 3 days, 1w, 2-4d or 1d/2d/5d");
+                b.finding(
+                    Code::UnreadableEstimate,
+                    Severity::Warning,
+                    span,
+                    msg,
+                    "write an estimate like 2h, 1.5d, 3 days, 1w, 2-4d or 1d/2d/5d",
+                );
             }
             true
         }
-        "depends on" | "dependencies" | "depends" | "deps" | "after" | "blocked by" | "requires" | "prerequisites" => {
+        "depends on" | "dependencies" | "depends" | "deps" | "after" | "blocked by"
+        | "requires" | "prerequisites" => {
             let (deps, bad) = values::dependencies(value, false);
             for x in bad {
                 let msg = format!("dependency `{x}` cannot be read");
-                b.finding(Code::UnreadableDependency, Severity::Warning, span, msg, "name tasks by id: 1.1, T003, Task 2");
+                b.finding(
+                    Code::UnreadableDependency,
+                    Severity::Warning,
+                    span,
+                    msg,
+                    "name tasks by id: 1.1, T003, Task 2",
+                );
             }
             b.doc.tasks[t].dependencies.extend(deps);
             true
@@ -544,22 +854,36 @@ fn milestone_after(text: &str) -> Vec<String> {
         if let Some(i) = lower.find(key) {
             let rest = &text[i + key.len()..];
             let end = rest.find([')', ';', '.']).unwrap_or(rest.len());
-            out.extend(values::split_list(&rest[..end]).into_iter().filter(|s| values::is_id_like(s)).map(str::to_owned));
+            out.extend(
+                values::split_list(&rest[..end])
+                    .into_iter()
+                    .filter(|s| values::is_id_like(s))
+                    .map(str::to_owned),
+            );
         }
     }
     out
 }
 
 fn field_line(b: &mut Builder, text: &str, span: Span, kind: SectionKind) {
-    let Some((key, value)) = key_value(text) else { return };
-    let f = Some(Field { value: value.to_owned(), span });
+    let Some((key, value)) = key_value(text) else {
+        return;
+    };
+    let f = Some(Field {
+        value: value.to_owned(),
+        span,
+    });
     let d = &mut *b.doc;
     match (kind, key.as_str()) {
         (SectionKind::PlanningFocus, "topic") => d.focus.topic = f,
         (SectionKind::PlanningFocus, "scope") => d.focus.scope = f,
-        (SectionKind::PlanningFocus, "timeframe" | "time frame" | "deadline" | "timeline") => d.focus.timeframe = f,
+        (SectionKind::PlanningFocus, "timeframe" | "time frame" | "deadline" | "timeline") => {
+            d.focus.timeframe = f;
+        }
         (SectionKind::Constraints, "time") => d.constraints.time = f,
-        (SectionKind::Constraints, "resources" | "resource" | "budget") => d.constraints.resources = f,
+        (SectionKind::Constraints, "resources" | "resource" | "budget") => {
+            d.constraints.resources = f;
+        }
         (SectionKind::Constraints, "technical" | "tech") => d.constraints.technical = f,
         (SectionKind::Constraints, "dependencies" | "dependency") => d.constraints.dependencies = f,
         _ => {}
@@ -567,8 +891,11 @@ fn field_line(b: &mut Builder, text: &str, span: Span, kind: SectionKind) {
 }
 
 fn starts_story(text: &str) -> bool {
-    let l = text.trim_start_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
-    l.starts_with("as a ") || l.starts_with("as an ")
+    let l = text
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    l.starts_with("as a ")
+        || l.starts_with("as an ")
         || (l.starts_with("us") && l.contains(": as a"))
 }
 
@@ -579,18 +906,43 @@ fn user_story(b: &mut Builder, text: &str, origin: Origin) {
     }
     let lower = t.to_lowercase();
     let (id, body_at) = match t.split_once(':') {
-        Some((k, _)) if values::code_len(k.trim()) == k.trim().len() && !k.trim().is_empty() => (Some(k.trim().to_owned()), k.len() + 1),
+        Some((k, _)) if values::code_len(k.trim()) == k.trim().len() && !k.trim().is_empty() => {
+            (Some(k.trim().to_owned()), k.len() + 1)
+        }
         _ => (None, 0),
     };
-    let find = |pats: &[&str], from: usize| pats.iter().filter_map(|p| lower[from..].find(p).map(|i| (from + i, p.len()))).min();
+    let find = |pats: &[&str], from: usize| {
+        pats.iter()
+            .filter_map(|p| lower[from..].find(p).map(|i| (from + i, p.len())))
+            .min()
+    };
     let role_at = find(&["as an ", "as a "], body_at);
-    let want_at = find(&["i want to ", "i want ", "i need to ", "i need ", "i'd like to ", "i would like to "], body_at);
+    let want_at = find(
+        &[
+            "i want to ",
+            "i want ",
+            "i need to ",
+            "i need ",
+            "i'd like to ",
+            "i would like to ",
+        ],
+        body_at,
+    );
     let so_at = find(&["so that ", "so i can ", "in order to "], body_at);
     let part = |a: Option<(usize, usize)>, ends: &[Option<(usize, usize)>]| -> Option<String> {
         let (i, l) = a?;
         let start = i + l;
-        let end = ends.iter().flatten().map(|e| e.0).filter(|&e| e >= start).min().unwrap_or(t.len());
-        let s = t[start..end].trim().trim_end_matches([',', '.', ';']).trim();
+        let end = ends
+            .iter()
+            .flatten()
+            .map(|e| e.0)
+            .filter(|&e| e >= start)
+            .min()
+            .unwrap_or(t.len());
+        let s = t[start..end]
+            .trim()
+            .trim_end_matches([',', '.', ';'])
+            .trim();
         (!s.is_empty()).then(|| s.to_owned())
     };
     b.doc.user_stories.push(UserStory {
@@ -619,30 +971,64 @@ fn requirement(b: &mut Builder, text: &str, status: Status, origin: Origin, kind
         }
         body = rest.trim_start_matches([':', '-', '–', '—', '.']).trim();
     }
-    let kind = if id.as_deref().is_some_and(|i| i.starts_with("NFR")) || kind == SectionKind::NonFunctionalRequirements {
+    let kind = if id.as_deref().is_some_and(|i| i.starts_with("NFR"))
+        || kind == SectionKind::NonFunctionalRequirements
+    {
         RequirementKind::NonFunctional
     } else {
         RequirementKind::Functional
     };
-    b.doc.requirements.push(Requirement { id, kind, category, text: body.to_owned(), status, origin });
+    b.doc.requirements.push(Requirement {
+        id,
+        kind,
+        category,
+        text: body.to_owned(),
+        status,
+        origin,
+    });
 }
 
 fn risk_item(b: &mut Builder, text: &str, origin: Origin) -> usize {
-    let mut r = Risk { id: String::new(), title: String::new(), likelihood: None, impact: None, mitigation: None, owner: None, affects: Vec::new(), delay: None, origin };
+    let mut r = Risk {
+        id: String::new(),
+        title: String::new(),
+        likelihood: None,
+        impact: None,
+        mitigation: None,
+        owner: None,
+        affects: Vec::new(),
+        delay: None,
+        origin,
+    };
     // `Risk: title — Likelihood: High, Impact: Med, Mitigation: ...`
     let mut title = text.to_owned();
     let lower = text.to_lowercase();
     let mut cut = text.len();
-    for key in ["likelihood", "probability", "impact", "severity", "mitigation", "owner", "delay", "affects"] {
-        if let Some(i) = lower.find(&format!("{key}:")).or_else(|| lower.find(&format!("{key} -"))) {
+    for key in [
+        "likelihood",
+        "probability",
+        "impact",
+        "severity",
+        "mitigation",
+        "owner",
+        "delay",
+        "affects",
+    ] {
+        if let Some(i) = lower
+            .find(&format!("{key}:"))
+            .or_else(|| lower.find(&format!("{key} -")))
+        {
             cut = cut.min(i);
         }
     }
     if cut < text.len() {
         risk_detail(&mut r, &text[cut..]);
-        title = text[..cut].to_owned();
+        text[..cut].clone_into(&mut title);
     }
-    let title = title.trim().trim_end_matches(|c: char| matches!(c, '-' | '—' | '–' | '|' | ',' | ';' | '(' | ' ')).trim();
+    let title = title
+        .trim()
+        .trim_end_matches(['-', '—', '–', '|', ',', ';', '(', ' '])
+        .trim();
     let title = match key_value(title) {
         Some((k, v)) if k == "risk" || values::code_len(&k.to_uppercase()) == k.len() => {
             if k != "risk" {
@@ -679,7 +1065,13 @@ pub(crate) fn rating_findings(b: &mut Builder, r: &Risk) {
             && !values::is_none_text(&rt.text)
         {
             let msg = format!("{what} `{}` is not a known level", rt.text);
-            b.finding(Code::UnknownRating, Severity::Warning, r.origin.span, msg, "use Low, Medium or High (or Very Low..Very High, 1-5, or a percentage)");
+            b.finding(
+                Code::UnknownRating,
+                Severity::Warning,
+                r.origin.span,
+                msg,
+                "use Low, Medium or High (or Very Low..Very High, 1-5, or a percentage)",
+            );
         }
     }
 }
@@ -687,21 +1079,49 @@ pub(crate) fn rating_findings(b: &mut Builder, r: &Risk) {
 /// Reads `Likelihood: High, Impact: Med, Mitigation: ...` into a risk.
 fn risk_detail(r: &mut Risk, text: &str) {
     let lower = text.to_lowercase();
-    let keys = ["likelihood", "probability", "impact", "severity", "mitigation", "contingency", "owner", "delay", "affects"];
-    let mut found: Vec<(usize, &str)> = keys.iter().filter_map(|k| lower.find(&format!("{k}:")).map(|i| (i, *k))).collect();
+    let keys = [
+        "likelihood",
+        "probability",
+        "impact",
+        "severity",
+        "mitigation",
+        "contingency",
+        "owner",
+        "delay",
+        "affects",
+    ];
+    let mut found: Vec<(usize, &str)> = keys
+        .iter()
+        .filter_map(|k| lower.find(&format!("{k}:")).map(|i| (i, *k)))
+        .collect();
     found.sort_unstable();
     for (n, &(i, key)) in found.iter().enumerate() {
         let start = i + key.len() + 1;
         let end = found.get(n + 1).map_or(text.len(), |x| x.0);
-        let v = text[start..end].trim().trim_end_matches([',', ';', '|', '.', ')']).trim();
+        let v = text[start..end]
+            .trim()
+            .trim_end_matches([',', ';', '|', '.', ')'])
+            .trim();
         let v = v.trim_matches(|c: char| c == '*' || c == '_').trim();
         match key {
             "likelihood" | "probability" => r.likelihood = Some(values::rating(v)),
             "impact" | "severity" => r.impact = Some(values::rating(v)),
-            "mitigation" | "contingency" => r.mitigation = Some(v.to_owned()).filter(|m| !m.is_empty()),
+            "mitigation" | "contingency" => {
+                r.mitigation = Some(v.to_owned()).filter(|m| !m.is_empty());
+            }
             "owner" => r.owner = Some(v.trim_start_matches('@').to_owned()),
-            "delay" => r.delay = values::quantity(v.trim_start_matches('+'), Some(crate::model::TimeUnit::Days)),
-            _ => r.affects = values::split_list(v).into_iter().map(str::to_owned).collect(),
+            "delay" => {
+                r.delay = values::quantity(
+                    v.trim_start_matches('+'),
+                    Some(crate::model::TimeUnit::Days),
+                );
+            }
+            _ => {
+                r.affects = values::split_list(v)
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect();
+            }
         }
     }
     if found.is_empty() && r.mitigation.is_none() {
@@ -746,32 +1166,83 @@ fn checklist_topic(text: &str) -> Option<ChecklistTopic> {
 }
 
 fn team_item(b: &mut Builder, text: &str, origin: Origin, team_section: bool) {
-    let (name, role) = match text.split_once(':').or_else(|| text.split_once(" - ")).or_else(|| text.split_once(" — ")) {
-        Some((n, r)) => (n.trim().trim_start_matches('@').to_owned(), r.trim().to_owned()),
-        None if team_section => (text.trim().trim_start_matches('@').to_owned(), String::new()),
+    let (name, role) = match text
+        .split_once(':')
+        .or_else(|| text.split_once(" - "))
+        .or_else(|| text.split_once(" — "))
+    {
+        Some((n, r)) => (
+            n.trim().trim_start_matches('@').to_owned(),
+            r.trim().to_owned(),
+        ),
+        None if team_section => (
+            text.trim().trim_start_matches('@').to_owned(),
+            String::new(),
+        ),
         None => return,
     };
     if name.is_empty() || name.split_whitespace().count() > 4 {
         return;
     }
     let lower_name = name.to_lowercase();
-    if !team_section && ["tool", "infrastructure", "budget", "service", "hardware", "software", "documentation"].iter().any(|k| lower_name.contains(k)) {
+    if !team_section
+        && [
+            "tool",
+            "infrastructure",
+            "budget",
+            "service",
+            "hardware",
+            "software",
+            "documentation",
+        ]
+        .iter()
+        .any(|k| lower_name.contains(k))
+    {
         return;
     }
     // `Backend team: 3 developers` is a pool.
     let lr = role.to_lowercase();
-    let count = lr.split_whitespace().next().and_then(|w| w.parse::<f64>().ok());
-    let people = ["developer", "engineer", "people", "person", "dev", "member", "tester", "designer", "qa", "analyst", "fte", "x"];
+    let count = lr
+        .split_whitespace()
+        .next()
+        .and_then(|w| w.parse::<f64>().ok());
+    let people = [
+        "developer",
+        "engineer",
+        "people",
+        "person",
+        "dev",
+        "member",
+        "tester",
+        "designer",
+        "qa",
+        "analyst",
+        "fte",
+        "x",
+    ];
     if let Some(n) = count
-        && (people.iter().any(|p| lr.contains(p)) || lower_name.contains("team") || lower_name.contains("pool"))
+        && (people.iter().any(|p| lr.contains(p))
+            || lower_name.contains("team")
+            || lower_name.contains("pool"))
     {
-        b.doc.pools.push(crate::model::ResourcePool { name, units: n, origin });
+        b.doc.pools.push(crate::model::ResourcePool {
+            name,
+            units: n,
+            origin,
+        });
         return;
     }
     // Capacity: `(80%)`, `50%`, `part-time`.
     let mut capacity = 1.0;
     if let Some(p) = lr.find('%') {
-        let digits: String = lr[..p].chars().rev().take_while(|c| c.is_ascii_digit() || *c == '.').collect::<Vec<_>>().into_iter().rev().collect();
+        let digits: String = lr[..p]
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         if let Ok(v) = digits.parse::<f64>() {
             capacity = v / 100.0;
         }
@@ -779,27 +1250,57 @@ fn team_item(b: &mut Builder, text: &str, origin: Origin, team_section: bool) {
         capacity = 0.5;
     }
     let role = Some(role).filter(|r| !r.is_empty());
-    b.doc.team.push(TeamMember { name, role, capacity, origin });
+    b.doc.team.push(TeamMember {
+        name,
+        role,
+        capacity,
+        origin,
+    });
 }
 
 /// Reads `Week 1: Phase 1 - Foundation`, `Weeks 2-3: ...`, `2026-12-01 – 2026-12-05: ...`.
 pub(crate) fn timeline_entry(text: &str, origin: Origin) -> Option<TimelineEntry> {
     let t = text.trim().trim_start_matches(['-', '*']).trim();
-    let (period, rest) = t.split_once(':').or_else(|| t.split_once(" - ")).or_else(|| t.split_once(" — ")).or_else(|| t.split_once('|'))?;
-    let period = period.trim().trim_matches(|c: char| c == '*' || c == '_').trim();
+    let (period, rest) = t
+        .split_once(':')
+        .or_else(|| t.split_once(" - "))
+        .or_else(|| t.split_once(" — "))
+        .or_else(|| t.split_once('|'))?;
+    let period = period
+        .trim()
+        .trim_matches(|c: char| c == '*' || c == '_')
+        .trim();
     let lower = period.to_lowercase();
     let mut weeks = None;
     let (mut start, mut end) = (None, None);
     let word = lower.split_whitespace().next()?;
-    if matches!(word, "week" | "weeks" | "wk" | "w" | "woche" | "wochen" | "semaine" | "semana" | "sprint" | "sprints") {
-        let nums: Vec<u32> = lower[word.len()..].split(|c: char| !c.is_ascii_digit()).filter_map(|n| n.parse().ok()).collect();
+    if matches!(
+        word,
+        "week"
+            | "weeks"
+            | "wk"
+            | "w"
+            | "woche"
+            | "wochen"
+            | "semaine"
+            | "semana"
+            | "sprint"
+            | "sprints"
+    ) {
+        let nums: Vec<u32> = lower[word.len()..]
+            .split(|c: char| !c.is_ascii_digit())
+            .filter_map(|n| n.parse().ok())
+            .collect();
         match nums.as_slice() {
             [a] => weeks = Some((*a, *a)),
             [a, b, ..] => weeks = Some((*a, *b)),
             [] => return None,
         }
     } else {
-        let parts: Vec<&str> = period.split(['–', '—']).flat_map(|p| p.split(" to ")).collect();
+        let parts: Vec<&str> = period
+            .split(['–', '—'])
+            .flat_map(|p| p.split(" to "))
+            .collect();
         start = values::date(parts[0]);
         end = parts.get(1).and_then(|p| values::date(p)).or(start);
         if start.is_none() {
@@ -809,33 +1310,70 @@ pub(crate) fn timeline_entry(text: &str, origin: Origin) -> Option<TimelineEntry
         }
     }
     let rest = rest.trim();
-    let (phase, description) = match rest.split_once(" - ").or_else(|| rest.split_once(" — ")).or_else(|| rest.split_once(": ")) {
-        Some((p, d)) if sections::phase_number(&normalize(p)).is_some() => (Some(p.trim().to_owned()), d.trim().to_owned()),
-        _ if sections::phase_number(&normalize(rest)).is_some() => (Some(rest.to_owned()), String::new()),
+    let (phase, description) = match rest
+        .split_once(" - ")
+        .or_else(|| rest.split_once(" — "))
+        .or_else(|| rest.split_once(": "))
+    {
+        Some((p, d)) if sections::phase_number(&normalize(p)).is_some() => {
+            (Some(p.trim().to_owned()), d.trim().to_owned())
+        }
+        _ if sections::phase_number(&normalize(rest)).is_some() => {
+            (Some(rest.to_owned()), String::new())
+        }
         _ => (None, rest.to_owned()),
     };
-    Some(TimelineEntry { period: period.to_owned(), weeks, start, end, phase, description, origin })
+    Some(TimelineEntry {
+        period: period.to_owned(),
+        weeks,
+        start,
+        end,
+        phase,
+        description,
+        origin,
+    })
 }
 
 fn references(b: &mut Builder, links: &[Link], text: &str, origin: Origin) {
     if links.is_empty() {
         let t = text.trim();
-        if t.starts_with("http") || t.ends_with(".md") {
-            b.doc.references.push(Reference { text: t.to_owned(), target: t.to_owned(), origin });
+        let md = std::path::Path::new(t)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("md"));
+        if t.starts_with("http") || md {
+            b.doc.references.push(Reference {
+                text: t.to_owned(),
+                target: t.to_owned(),
+                origin,
+            });
         }
         return;
     }
     for l in links {
-        b.doc.references.push(Reference { text: l.text.clone(), target: l.dest.clone(), origin: origin.clone() });
+        b.doc.references.push(Reference {
+            text: l.text.clone(),
+            target: l.dest.clone(),
+            origin: origin.clone(),
+        });
     }
 }
 
 fn lines_block(b: &mut Builder, span: Span, code: bool, links: &[Link], effective: SectionKind) {
     let src = &b.text[span.start..span.end];
     match effective {
-        SectionKind::PlanningFocus | SectionKind::Constraints | SectionKind::Timeline | SectionKind::UserStories | SectionKind::Requirements => {}
+        SectionKind::PlanningFocus
+        | SectionKind::Constraints
+        | SectionKind::Timeline
+        | SectionKind::UserStories
+        | SectionKind::Requirements => {}
         SectionKind::References => {
-            let origin = Origin { span, form: Form::Line, marker: None, text: None, cells: Vec::new() };
+            let origin = Origin {
+                span,
+                form: Form::Line,
+                marker: None,
+                text: None,
+                cells: Vec::new(),
+            };
             references(b, links, "", origin);
             return;
         }
@@ -848,15 +1386,29 @@ fn lines_block(b: &mut Builder, span: Span, code: bool, links: &[Link], effectiv
         let line_start = pos;
         pos += raw.len();
         let trimmed_line = raw.trim_end();
-        if code && (trimmed_line.trim_start().starts_with("```") || trimmed_line.trim_start().starts_with("~~~")) {
+        if code
+            && (trimmed_line.trim_start().starts_with("```")
+                || trimmed_line.trim_start().starts_with("~~~"))
+        {
             continue;
         }
         let lspan = b.lines.span(line_start, line_start + trimmed_line.len());
-        let clean: String = trimmed_line.chars().filter(|&c| c != '*' && c != '`').collect();
+        let clean: String = trimmed_line
+            .chars()
+            .filter(|&c| c != '*' && c != '`')
+            .collect();
         let clean = clean.trim();
-        let origin = Origin { span: lspan, form: Form::Line, marker: None, text: None, cells: Vec::new() };
+        let origin = Origin {
+            span: lspan,
+            form: Form::Line,
+            marker: None,
+            text: None,
+            cells: Vec::new(),
+        };
         match effective {
-            SectionKind::PlanningFocus | SectionKind::Constraints => field_line(b, clean, lspan, effective),
+            SectionKind::PlanningFocus | SectionKind::Constraints => {
+                field_line(b, clean, lspan, effective);
+            }
             SectionKind::Timeline => {
                 if let Some(e) = timeline_entry(clean, origin) {
                     b.doc.timeline.push(e);
@@ -872,7 +1424,14 @@ fn lines_block(b: &mut Builder, span: Span, code: bool, links: &[Link], effectiv
                 }
                 if starts_story(clean) {
                     if let Some((t, s)) = story.take() {
-                        user_story(b, &t, Origin { span: s, ..origin.clone() });
+                        user_story(
+                            b,
+                            &t,
+                            Origin {
+                                span: s,
+                                ..origin.clone()
+                            },
+                        );
                     }
                     story = Some((clean.to_owned(), lspan));
                 } else if let Some((t, s)) = story.as_mut() {
@@ -884,7 +1443,17 @@ fn lines_block(b: &mut Builder, span: Span, code: bool, links: &[Link], effectiv
         }
     }
     if let Some((t, s)) = story.take() {
-        user_story(b, &t, Origin { span: s, form: Form::Line, marker: None, text: None, cells: Vec::new() });
+        user_story(
+            b,
+            &t,
+            Origin {
+                span: s,
+                form: Form::Line,
+                marker: None,
+                text: None,
+                cells: Vec::new(),
+            },
+        );
     }
 }
 
@@ -907,7 +1476,10 @@ fn unique_slugs(doc: &mut Document) {
     let mut taken: HashSet<String> = doc.tasks.iter().map(|t| t.id.clone()).collect();
     for i in renames {
         let base = doc.tasks[i].id.clone();
-        let id = (2..).map(|n| format!("{base}-{n}")).find(|c| !taken.contains(c)).expect("unbounded");
+        let id = (2..=doc.tasks.len() + 1)
+            .map(|n| format!("{base}-{n}"))
+            .find(|c| !taken.contains(c))
+            .unwrap_or(base);
         taken.insert(id.clone());
         doc.tasks[i].id = id;
     }
@@ -916,9 +1488,18 @@ fn unique_slugs(doc: &mut Document) {
 /// Kind from front matter, else from the title.
 fn kind_of(doc: &mut Document) {
     let fm = doc.front_matter.as_ref();
-    let field = |k: &str| fm.and_then(|f| f.fields.get(k)).and_then(|v| v.as_str()).map(str::to_lowercase);
+    let field = |k: &str| {
+        fm.and_then(|f| f.fields.get(k))
+            .and_then(|v| v.as_str())
+            .map(str::to_lowercase)
+    };
     if doc.title.is_none() {
-        doc.title = field("title").map(|_| fm.and_then(|f| f.fields.get("title")).and_then(|v| v.as_str()).unwrap_or_default().to_owned());
+        doc.title = field("title").map(|_| {
+            fm.and_then(|f| f.fields.get("title"))
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned()
+        });
     }
     doc.kind = match field("kind").as_deref() {
         Some("session") => DocumentKind::Session,
@@ -926,10 +1507,17 @@ fn kind_of(doc: &mut Document) {
         Some("generic") => DocumentKind::Generic,
         _ if field("phase").as_deref() == Some("implementation") => DocumentKind::Guide,
         _ => {
-            let t = doc.title.as_deref().map(str::to_lowercase).unwrap_or_default();
+            let t = doc
+                .title
+                .as_deref()
+                .map(str::to_lowercase)
+                .unwrap_or_default();
             if t.starts_with("planning session") {
                 DocumentKind::Session
-            } else if t.contains("implementation guide") || t.starts_with("planning & implementation") || t.starts_with("planning and implementation") {
+            } else if t.contains("implementation guide")
+                || t.starts_with("planning & implementation")
+                || t.starts_with("planning and implementation")
+            {
                 DocumentKind::Guide
             } else {
                 DocumentKind::Generic
@@ -973,7 +1561,9 @@ pub(crate) fn resolve(doc: &mut Document, numbers: &HashMap<String, Vec<usize>>)
             }
             // `Task 1.2` names task `1.2`.
             let t2 = d.target.trim();
-            if let Some(rest) = ["task ", "Task ", "TASK ", "step ", "Step "].iter().find_map(|p| t2.strip_prefix(p))
+            if let Some(rest) = ["task ", "Task ", "TASK ", "step ", "Step "]
+                .iter()
+                .find_map(|p| t2.strip_prefix(p))
                 && let Some(&i) = by_id.get(rest.trim())
             {
                 found.push((ti, di, Some(doc.tasks[i].id.clone()), true));
@@ -981,8 +1571,17 @@ pub(crate) fn resolve(doc: &mut Document, numbers: &HashMap<String, Vec<usize>>)
             }
             // `after 2` in a numbered list: item 2 of the same phase's list.
             if let Some(cands) = numbers.get(d.target.trim()) {
-                let same: Vec<&usize> = cands.iter().filter(|&&c| doc.tasks[c].phase == t.phase).collect();
-                let pick = if same.len() == 1 { Some(*same[0]) } else if cands.len() == 1 { Some(cands[0]) } else { None };
+                let same: Vec<&usize> = cands
+                    .iter()
+                    .filter(|&&c| doc.tasks[c].phase == t.phase)
+                    .collect();
+                let pick = if same.len() == 1 {
+                    Some(*same[0])
+                } else if cands.len() == 1 {
+                    Some(cands[0])
+                } else {
+                    None
+                };
                 if let Some(c) = pick {
                     found.push((ti, di, Some(doc.tasks[c].id.clone()), true));
                     continue;
@@ -1000,7 +1599,10 @@ pub(crate) fn resolve(doc: &mut Document, numbers: &HashMap<String, Vec<usize>>)
                 m
             });
             let raw = d.target.trim().to_lowercase();
-            let stripped = ["task ", "step ", "story "].iter().find_map(|p| raw.strip_prefix(p)).map(str::trim);
+            let stripped = ["task ", "step ", "story "]
+                .iter()
+                .find_map(|p| raw.strip_prefix(p))
+                .map(str::trim);
             let hit = keys
                 .get(&raw)
                 .or_else(|| stripped.and_then(|s| keys.get(s)))

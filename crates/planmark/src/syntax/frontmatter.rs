@@ -39,7 +39,10 @@ pub(crate) fn read(
     };
     let yaml = &t[first_len..yaml_end];
     let span = lines.span(base, base + end);
-    let mut fm = FrontMatter { span, ..FrontMatter::default() };
+    let mut fm = FrontMatter {
+        span,
+        ..FrontMatter::default()
+    };
     if yaml.trim().is_empty() {
         return (Some(fm), base + end);
     }
@@ -54,8 +57,14 @@ pub(crate) fn read(
                 let d = values::date(&s);
                 if d.is_none() {
                     findings.push(
-                        Diagnostic::new(Code::UnreadableDate, Severity::Warning, path, Some(span), format!("front matter `{k}: {s}` is not a date"))
-                            .with_help("write dates as YYYY-MM-DD"),
+                        Diagnostic::new(
+                            Code::UnreadableDate,
+                            Severity::Warning,
+                            path,
+                            Some(span),
+                            format!("front matter `{k}: {s}` is not a date"),
+                        )
+                        .with_help("write dates as YYYY-MM-DD"),
                     );
                 }
                 d
@@ -69,8 +78,14 @@ pub(crate) fn read(
             let msg = e.to_string();
             let first = msg.lines().next().unwrap_or("invalid YAML").to_owned();
             findings.push(
-                Diagnostic::new(Code::FrontMatter, Severity::Warning, path, Some(span), format!("front matter is not a YAML mapping: {first}"))
-                    .with_help("front matter is `key: value` lines between two `---` lines"),
+                Diagnostic::new(
+                    Code::FrontMatter,
+                    Severity::Warning,
+                    path,
+                    Some(span),
+                    format!("front matter is not a YAML mapping: {first}"),
+                )
+                .with_help("front matter is `key: value` lines between two `---` lines"),
             );
         }
     }

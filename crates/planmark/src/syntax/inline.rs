@@ -3,8 +3,8 @@
 
 use std::sync::LazyLock;
 
+use aho_corasick::{AhoCorasick, MatchKind};
 use jiff::civil::Date;
-use regex::Regex;
 
 use super::values;
 use crate::model::{Demand, Dependency, Effort, IdSource, Priority, Status};
@@ -62,48 +62,125 @@ impl Scan<'_> {
 }
 
 /// Keys of `key: value` attributes, recognised anywhere in an item.
-static KEYED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)(?:^|[ \t,;(\[|—–-])(depends on|depends|dependencies|deps|blocked by|requires|after|est\.?|estimated|estimate|effort|duration|owner|owners|assignee|assigned to|assigned|who|due date|due|deadline|by|target|eta|priority|prio|start|starts|status)(?-u:\b)[ \t]*:?",
-    )
-    .expect("valid regex")
+const KEYS: &[&str] = &[
+    "depends on",
+    "depends",
+    "dependencies",
+    "deps",
+    "blocked by",
+    "requires",
+    "after",
+    "est.",
+    "est",
+    "estimated",
+    "estimate",
+    "effort",
+    "duration",
+    "owner",
+    "owners",
+    "assignee",
+    "assigned to",
+    "assigned",
+    "who",
+    "due date",
+    "due",
+    "deadline",
+    "by",
+    "target",
+    "eta",
+    "priority",
+    "prio",
+    "start",
+    "starts",
+    "status",
+];
+
+static KEYED: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(KEYS)
+        .expect("valid keywords")
 });
 
-/// Splits a `KEYED` match into where the key starts, the key in lower
-/// case, and whether a colon followed it.
-fn split_key(text: &str, start: usize, end: usize) -> (usize, String, bool) {
-    let m = &text[start..end];
-    let lead = m.len() - m.trim_start_matches(|c: char| !c.is_ascii_alphabetic()).len();
-    let body = m[lead..].trim_end();
-    let has_colon = body.ends_with(':');
-    let key = body.trim_end_matches(':').trim_end().to_ascii_lowercase();
-    (start + lead, key, has_colon)
+/// A keyword at a word boundary: where it starts, the key (lower case),
+/// where its value starts and whether a colon followed it.
+struct Key {
+    start: usize,
+    name: &'static str,
+    value_start: usize,
+    colon: bool,
+}
+
+fn keys(text: &str) -> impl Iterator<Item = Key> + '_ {
+    let b = text.as_bytes();
+    KEYED.find_iter(text).filter_map(move |m| {
+        let (start, end) = (m.start(), m.end());
+        let before_ok = start == 0
+            || matches!(
+                b[start - 1],
+                b' ' | b'\t' | b',' | b';' | b'(' | b'[' | b'|' | b'-'
+            )
+            || text[..start].ends_with(['—', '–']);
+        let after_ok = end == b.len() || !(b[end].is_ascii_alphanumeric() || b[end] == b'_');
+        if !before_ok || !after_ok {
+            return None;
+        }
+        let mut v = end;
+        while v < b.len() && matches!(b[v], b' ' | b'\t') {
+            v += 1;
+        }
+        let colon = v < b.len() && b[v] == b':';
+        if colon {
+            v += 1;
+        }
+        Some(Key {
+            start,
+            name: KEYS[m.pattern().as_usize()],
+            value_start: v,
+            colon,
+        })
+    })
 }
 
 /// Reads the attributes of an item's plain text.
 pub(crate) fn extract(text: &str) -> Attrs {
     let mut a = Attrs::default();
     let text = text.trim();
-    let mut s = Scan { text, removed: Vec::new() };
+    let mut s = Scan {
+        text,
+        removed: Vec::new(),
+    };
     let bytes = text.as_bytes();
 
     // Status emoji and words at either end: `✅ Ship it`, `Ship it ✅`, `DONE: Ship it`.
-    let lead = text.len() - text.trim_start_matches(|c: char| lead_symbol(c) && !c.is_ascii()).len();
+    let lead = text.len()
+        - text
+            .trim_start_matches(|c: char| lead_symbol(c) && !c.is_ascii())
+            .len();
     if lead > 0 {
         if let Some(st) = text[..lead].chars().find_map(values::status_emoji) {
             a.status = Some(st);
         }
         s.remove(0, lead);
     }
-    let trail_start = text.trim_end_matches(|c: char| lead_symbol(c) && !c.is_ascii()).len();
-    if trail_start < text.len() && trail_start > lead {
-        if let Some(st) = text[trail_start..].chars().find_map(values::status_emoji) {
-            a.status = a.status.or(Some(st));
-            s.remove(trail_start, text.len());
-        }
+    let trail_start = text
+        .trim_end_matches(|c: char| lead_symbol(c) && !c.is_ascii())
+        .len();
+    if trail_start < text.len()
+        && trail_start > lead
+        && let Some(st) = text[trail_start..].chars().find_map(values::status_emoji)
+    {
+        a.status = a.status.or(Some(st));
+        s.remove(trail_start, text.len());
     }
     let body_start = lead;
-    for (word, st) in [("DONE", Status::Done), ("WIP", Status::InProgress), ("TODO", Status::Todo), ("BLOCKED", Status::Blocked)] {
+    for (word, st) in [
+        ("DONE", Status::Done),
+        ("WIP", Status::InProgress),
+        ("TODO", Status::Todo),
+        ("BLOCKED", Status::Blocked),
+    ] {
         if let Some(r) = text[body_start..].strip_prefix(word)
             && r.starts_with([':', ' ', '-'])
         {
@@ -114,7 +191,10 @@ pub(crate) fn extract(text: &str) -> Attrs {
     }
 
     // Explicit id `{#api}`.
-    if let Some(i) = text.bytes().position(|b| b == b'{').filter(|&i| bytes.get(i + 1) == Some(&b'#'))
+    if let Some(i) = text
+        .bytes()
+        .position(|b| b == b'{')
+        .filter(|&i| bytes.get(i + 1) == Some(&b'#'))
         && let Some(j) = text[i..].find('}')
     {
         let id = text[i + 2..i + j].trim();
@@ -125,7 +205,14 @@ pub(crate) fn extract(text: &str) -> Attrs {
     }
 
     // Leading label or tracker code.
-    let start = s.removed.iter().filter(|r| r.0 == body_start || r.0 == 0).map(|r| r.1).max().unwrap_or(0).max(body_start);
+    let start = s
+        .removed
+        .iter()
+        .filter(|r| r.0 == body_start || r.0 == 0)
+        .map(|r| r.1)
+        .max()
+        .unwrap_or(0)
+        .max(body_start);
     if let Some((id, src, end)) = leading_id(text, start) {
         if a.id.is_none() {
             a.id = Some((id, src));
@@ -157,16 +244,14 @@ pub(crate) fn extract(text: &str) -> Attrs {
 
     // `key: value` attributes outside groups.
     let mut spans = Vec::new();
-    for m in KEYED.find_iter(text) {
-        let (key_start, key, has_colon) = split_key(text, m.start(), m.end());
-        if s.is_removed(key_start) || groups.iter().any(|&(x, y)| x <= key_start && key_start < y) {
+    for k in keys(text) {
+        if s.is_removed(k.start) || groups.iter().any(|&(x, y)| x <= k.start && k.start < y) {
             continue;
         }
-        let value_start = m.end();
-        let value_end = clause_end(text, value_start);
-        let value = text[value_start..value_end].trim();
-        if keyed(&mut a, &key, value, has_colon) {
-            spans.push((key_start, value_end));
+        let value_end = clause_end(text, k.value_start);
+        let value = text[k.value_start..value_end].trim();
+        if keyed(&mut a, k.name, value, k.colon) {
+            spans.push((k.start, value_end));
         }
     }
     for (x, y) in spans {
@@ -202,24 +287,32 @@ pub(crate) fn extract(text: &str) -> Attrs {
         let mut units = 1.0;
         let tail = &text[end..];
         if let Some(r) = tail.strip_prefix(" x").or_else(|| tail.strip_prefix(" ×")) {
-            let n = r.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(r.len());
+            let n = r
+                .find(|c: char| !c.is_ascii_digit() && c != '.')
+                .unwrap_or(r.len());
             if let Ok(v) = r[..n].parse::<f64>() {
                 units = v;
                 end += tail.len() - r.len() + n;
             }
         }
-        a.resources.push(Demand { name: name.to_owned(), units });
+        a.resources.push(Demand {
+            name: name.to_owned(),
+            units,
+        });
         s.remove(i, end);
     }
 
     // `P0`..`P4` as a word.
     for (i, _) in text.match_indices('P') {
-        if s.is_removed(i) || (i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'-')) {
+        if s.is_removed(i)
+            || (i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'-'))
+        {
             continue;
         }
         if i + 1 < bytes.len()
             && (b'0'..=b'4').contains(&bytes[i + 1])
-            && (i + 2 == bytes.len() || !(bytes[i + 2].is_ascii_alphanumeric() || bytes[i + 2] == b'.'))
+            && (i + 2 == bytes.len()
+                || !(bytes[i + 2].is_ascii_alphanumeric() || bytes[i + 2] == b'.'))
         {
             a.priority.get_or_insert(values::priority(&text[i..i + 2]));
             s.remove(i, i + 2);
@@ -228,7 +321,13 @@ pub(crate) fn extract(text: &str) -> Attrs {
 
     let ascii = text.is_ascii();
     // Obsidian-style priorities.
-    for (emoji, level) in [("🔺", "critical"), ("⏫", "high"), ("🔼", "medium"), ("🔽", "low"), ("⏬", "low")] {
+    for (emoji, level) in [
+        ("🔺", "critical"),
+        ("⏫", "high"),
+        ("🔼", "medium"),
+        ("🔽", "low"),
+        ("⏬", "low"),
+    ] {
         if ascii {
             break;
         }
@@ -239,7 +338,14 @@ pub(crate) fn extract(text: &str) -> Attrs {
     }
 
     // Obsidian-style dates: `📅 2026-12-01`, `🛫 2026-11-20`, `✅ 2026-11-30`.
-    for (emoji, which) in [("📅", 0), ("🗓", 0), ("⏰", 0), ("🛫", 1), ("⏳", 1), ("✅", 2)] {
+    for (emoji, which) in [
+        ("📅", 0),
+        ("🗓", 0),
+        ("⏰", 0),
+        ("🛫", 1),
+        ("⏳", 1),
+        ("✅", 2),
+    ] {
         if ascii {
             break;
         }
@@ -259,29 +365,42 @@ pub(crate) fn extract(text: &str) -> Attrs {
     }
 
     // A trailing estimate after a separator: `Set up CI — 2h`.
-    if a.estimate.is_none() {
+    let last_word = text.trim_end().rsplit(' ').next().unwrap_or("");
+    let may_end_in_estimate = last_word.bytes().any(|b| b.is_ascii_digit())
+        || last_word.bytes().all(|b| b.is_ascii_alphabetic())
+            && text
+                .trim_end()
+                .rsplit(' ')
+                .nth(1)
+                .is_some_and(|w| w.bytes().any(|b| b.is_ascii_digit()));
+    if a.estimate.is_none() && may_end_in_estimate {
         let rest = s.rest();
         let r = rest.trim_end();
         if let Some(i) = r.rfind(['—', '–', '-', ':', '|']) {
             let sep_len = r[i..].chars().next().map_or(1, char::len_utf8);
-            if i > 0 && r.as_bytes()[i - 1] == b' ' || matches!(r.as_bytes()[i], b':' | b'|') {
-                if let Some(e) = values::effort(&r[i + sep_len..], None) {
-                    a.estimate = Some(e);
-                    // Rebuild from the shortened text.
-                    let title_part = r[..i].to_owned();
-                    return finish(a, &title_part, text);
-                }
+            if (i > 0 && r.as_bytes()[i - 1] == b' ' || matches!(r.as_bytes()[i], b':' | b'|'))
+                && let Some(e) = values::effort(&r[i + sep_len..], None)
+            {
+                a.estimate = Some(e);
+                // Rebuild from the shortened text.
+                let title_part = r[..i].to_owned();
+                return finish(a, &title_part, text);
             }
         }
     }
 
     // `#tags` preceded by a space.
     let rest = s.rest();
+    if !rest.contains('#') {
+        return finish(a, &rest, text);
+    }
     let mut title = String::with_capacity(rest.len());
     for word in rest.split(' ') {
         if let Some(tag) = word.strip_prefix('#')
             && tag.starts_with(|c: char| c.is_alphabetic())
-            && tag.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == '/')
+            && tag
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == '/')
         {
             a.tags.push(tag.to_owned());
             continue;
@@ -293,6 +412,21 @@ pub(crate) fn extract(text: &str) -> Attrs {
 }
 
 fn finish(mut a: Attrs, title: &str, _original: &str) -> Attrs {
+    let title = title.trim();
+    let sep = |c: char| matches!(c, '-' | '–' | '—' | ':' | '|' | ',' | ';') || c.is_whitespace();
+    let tb = title.as_bytes();
+    let clean = !title.is_empty()
+        && title.is_ascii()
+        && !title.starts_with(sep)
+        && !title.ends_with(sep)
+        && !tb.windows(2).any(|w| {
+            w[0].is_ascii_whitespace() && w[1].is_ascii_whitespace() || w == b"()" || w == b"[]"
+        })
+        && !tb.iter().any(|&b| b == b'\t' || b == b'\n' || b == b'\r');
+    if clean {
+        title.clone_into(&mut a.title);
+        return a;
+    }
     // Collapse whitespace, drop what removals left behind (`()`, `[]`) and
     // dangling separators at the ends.
     let mut t = String::with_capacity(title.len());
@@ -305,14 +439,26 @@ fn finish(mut a: Attrs, title: &str, _original: &str) -> Attrs {
         }
         t.push_str(w);
     }
-    let sep = |c: char| matches!(c, '-' | '–' | '—' | ':' | '|' | ',' | ';') || c.is_whitespace();
     let trimmed = t.trim_matches(sep);
-    a.title = if trimmed.len() == t.len() { t } else { trimmed.to_owned() };
+    a.title = if trimmed.len() == t.len() {
+        t
+    } else {
+        trimmed.to_owned()
+    };
     a
 }
 
 fn lead_symbol(c: char) -> bool {
-    !(c.is_alphanumeric() || c == '(' || c == '[' || c == '{' || c == '@' || c == '#' || c == '`' || c == '~' || c == '"' || c == '\'')
+    !(c.is_alphanumeric()
+        || c == '('
+        || c == '['
+        || c == '{'
+        || c == '@'
+        || c == '#'
+        || c == '`'
+        || c == '~'
+        || c == '"'
+        || c == '\'')
 }
 
 /// The end of a keyed value: the next `;` `|` `)` `. `, ` - ` (or an en or
@@ -342,8 +488,12 @@ fn clause_end(text: &str, from: usize) -> usize {
 /// obtained and where the title starts.
 fn leading_id(text: &str, start: usize) -> Option<(String, IdSource, usize)> {
     let t = &text[start..];
-    for prefix in ["task ", "step ", "item ", "story ", "ticket ", "subtask ", "todo "] {
-        if t.len() > prefix.len() && t.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes()) {
+    for prefix in [
+        "task ", "step ", "item ", "story ", "ticket ", "subtask ", "todo ",
+    ] {
+        if t.len() > prefix.len()
+            && t.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+        {
             let rest = t[prefix.len()..].trim_start();
             let n = id_token_len(rest);
             if n > 0 {
@@ -359,7 +509,11 @@ fn leading_id(text: &str, start: usize) -> Option<(String, IdSource, usize)> {
     if n > 0
         && let Some(end) = label_end(&t[n..], false)
     {
-        return Some((t[..n].trim_end_matches('.').to_owned(), IdSource::Label, start + n + end));
+        return Some((
+            t[..n].trim_end_matches('.').to_owned(),
+            IdSource::Label,
+            start + n + end,
+        ));
     }
     let c = values::code_len(t);
     if c > 0 {
@@ -370,7 +524,11 @@ fn leading_id(text: &str, start: usize) -> Option<(String, IdSource, usize)> {
             let after_sep = after_sep
                 .strip_prefix(['-', '–', '—', ':', '|'])
                 .map_or(after_sep, str::trim_start);
-            return Some((t[..c].to_owned(), IdSource::Code, start + t.len() - after_sep.len()));
+            return Some((
+                t[..c].to_owned(),
+                IdSource::Code,
+                start + t.len() - after_sep.len(),
+            ));
         }
     }
     None
@@ -383,9 +541,16 @@ fn id_token_len(s: &str) -> usize {
         .unwrap_or(s.len());
     let tok = s[..n].trim_end_matches(['.', '-', '_']);
     let has_digit = tok.bytes().any(|b| b.is_ascii_digit());
-    let letters_ok = tok.bytes().filter(u8::is_ascii_alphabetic).all(|b| b.is_ascii_uppercase())
+    let letters_ok = tok
+        .bytes()
+        .filter(u8::is_ascii_alphabetic)
+        .all(|b| b.is_ascii_uppercase())
         || tok.bytes().take_while(u8::is_ascii_alphabetic).count() == 0;
-    if has_digit && letters_ok && tok.len() <= 24 { tok.len() } else { 0 }
+    if has_digit && letters_ok && tok.len() <= 24 {
+        tok.len()
+    } else {
+        0
+    }
 }
 
 /// Where the title starts after an id token: after `:` (and, for prefixed
@@ -412,9 +577,27 @@ fn group(a: &mut Attrs, content: &str, bracket: bool) -> bool {
     if c.is_empty() {
         return false;
     }
-    let lower = if c.len() <= 11 { c.to_ascii_lowercase() } else { String::new() };
-    if matches!(lower.as_str(), "done" | "completed" | "complete" | "finished" | "wip" | "in progress" | "blocked" | "cancelled" | "canceled" | "dropped" | "deferred" | "optional" | "todo")
-    {
+    let lower = if c.len() <= 11 {
+        c.to_ascii_lowercase()
+    } else {
+        String::new()
+    };
+    if matches!(
+        lower.as_str(),
+        "done"
+            | "completed"
+            | "complete"
+            | "finished"
+            | "wip"
+            | "in progress"
+            | "blocked"
+            | "cancelled"
+            | "canceled"
+            | "dropped"
+            | "deferred"
+            | "optional"
+            | "todo"
+    ) {
         if lower != "optional" {
             a.status = values::status_word(c);
         }
@@ -438,7 +621,16 @@ fn group(a: &mut Attrs, content: &str, bracket: bool) -> bool {
         in_deps = ok && a.deps.len() > deps_before;
         if ok {
             applied = true;
-        } else if bracket && p.len() <= 12 && p.chars().all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '-' || ch == '_' || ch == '.') {
+        } else if bracket
+            && p.len() <= 12
+            && p.chars().all(|ch| {
+                ch.is_ascii_uppercase()
+                    || ch.is_ascii_digit()
+                    || ch == '-'
+                    || ch == '_'
+                    || ch == '.'
+            })
+        {
             // Spec-kit tags `[P]`, `[US1]`, `[Story]`.
             a.tags.push(p.to_owned());
             applied = true;
@@ -452,11 +644,10 @@ fn group(a: &mut Attrs, content: &str, bracket: bool) -> bool {
 /// Reads one comma-separated part of a group.
 fn piece(a: &mut Attrs, p: &str) -> bool {
     // `key: value` or `key value`.
-    if let Some(m) = KEYED.find(p)
-        && m.start() == 0
+    if let Some(k) = keys(p).next()
+        && k.start == 0
     {
-        let (_, key, has_colon) = split_key(p, m.start(), m.end());
-        return keyed(a, &key, p[m.end()..].trim(), has_colon);
+        return keyed(a, k.name, p[k.value_start..].trim(), k.colon);
     }
     if p.starts_with('@') {
         let d = values::owners(p);
@@ -473,7 +664,10 @@ fn piece(a: &mut Attrs, p: &str) -> bool {
         && (p.len() <= 8 || p.to_ascii_lowercase().contains("prio"))
         && !matches!(p.trim(), "m" | "l" | "h" | "M" | "L" | "H")
     {
-        a.priority.get_or_insert(crate::model::Priority { level: Some(level), text: p.trim().to_owned() });
+        a.priority.get_or_insert(crate::model::Priority {
+            level: Some(level),
+            text: p.trim().to_owned(),
+        });
         return true;
     }
     if let Some(d) = values::date(p) {
@@ -488,7 +682,8 @@ fn piece(a: &mut Attrs, p: &str) -> bool {
 fn keyed(a: &mut Attrs, key: &str, value: &str, colon: bool) -> bool {
     let value = value.trim().trim_matches(|c: char| c == '*' || c == '_');
     match key.trim_end_matches('.') {
-        "depends on" | "depends" | "dependencies" | "deps" | "blocked by" | "requires" | "after" => {
+        "depends on" | "depends" | "dependencies" | "deps" | "blocked by" | "requires"
+        | "after" => {
             let (deps, bad) = values::dependencies(value, true);
             if deps.is_empty() || !bad.is_empty() {
                 if colon && values::is_none_text(value) {
@@ -557,6 +752,7 @@ fn keyed(a: &mut Attrs, key: &str, value: &str, colon: bool) -> bool {
 }
 
 /// Makes an id from a title: lower case words joined by `-`.
+#[must_use]
 pub fn slug(title: &str) -> String {
     let mut out = String::with_capacity(title.len().min(64));
     let mut dash = false;
@@ -589,7 +785,9 @@ mod tests {
     use crate::model::{PriorityLevel, WorkTime};
 
     fn hours(a: &Attrs) -> Option<f64> {
-        a.estimate.as_ref().map(|e| e.likely_hours(WorkTime::default()))
+        a.estimate
+            .as_ref()
+            .map(|e| e.likely_hours(WorkTime::default()))
     }
 
     #[test]
@@ -597,10 +795,20 @@ mod tests {
         let a = extract("Task 1.2: Set up the repo");
         assert_eq!(a.id, Some(("1.2".into(), IdSource::Label)));
         assert_eq!(a.title, "Set up the repo");
-        for (text, id) in [("T1.2: x", "T1.2"), ("API-3: x", "API-3"), ("J7: x", "J7"), ("T012 x", "T012"), ("1.2 x", "1.2"), ("1.2. x", "1.2")] {
+        for (text, id) in [
+            ("T1.2: x", "T1.2"),
+            ("API-3: x", "API-3"),
+            ("J7: x", "J7"),
+            ("T012 x", "T012"),
+            ("1.2 x", "1.2"),
+            ("1.2. x", "1.2"),
+        ] {
             assert_eq!(extract(text).id.map(|i| i.0).as_deref(), Some(id), "{text}");
         }
-        assert_eq!(extract("Set up {#setup} the repo").id, Some(("setup".into(), IdSource::Explicit)));
+        assert_eq!(
+            extract("Set up {#setup} the repo").id,
+            Some(("setup".into(), IdSource::Explicit))
+        );
         assert_eq!(extract("OAuth2 flow").id, None);
         assert_eq!(extract("3 developers onboarded").id, None);
         assert_eq!(extract("Task 1").id, None);
@@ -625,7 +833,10 @@ mod tests {
     #[test]
     fn dependencies_owners_priority_inline() {
         let a = extract("Build API (depends on 1.1, 1.2) @alice P1");
-        assert_eq!(a.deps.iter().map(|d| d.target.as_str()).collect::<Vec<_>>(), ["1.1", "1.2"]);
+        assert_eq!(
+            a.deps.iter().map(|d| d.target.as_str()).collect::<Vec<_>>(),
+            ["1.1", "1.2"]
+        );
         assert_eq!(a.resources[0].name, "alice");
         assert_eq!(a.priority.unwrap().level, Some(PriorityLevel::High));
         assert_eq!(a.title, "Build API");
@@ -635,7 +846,10 @@ mod tests {
         assert!(a.deps.is_empty());
         assert_eq!(a.title, "Deploy after lunch");
         let a = extract("Load test @backend x2");
-        assert_eq!((a.resources[0].name.as_str(), a.resources[0].units), ("backend", 2.0));
+        assert_eq!(
+            (a.resources[0].name.as_str(), a.resources[0].units),
+            ("backend", 2.0)
+        );
         let a = extract("Mail alice@example.com");
         assert!(a.resources.is_empty());
     }
@@ -652,6 +866,9 @@ mod tests {
         assert_eq!(a.title, "Create project structure in src/");
         let a = extract("Fix login #auth #bug");
         assert_eq!(a.tags, ["auth", "bug"]);
-        assert_eq!(extract("Ship it 📅 2026-12-01").due.unwrap().to_string(), "2026-12-01");
+        assert_eq!(
+            extract("Ship it 📅 2026-12-01").due.unwrap().to_string(),
+            "2026-12-01"
+        );
     }
 }

@@ -40,24 +40,38 @@ pub fn parse_bytes(path: &str, bytes: &[u8]) -> Result<Document, Diagnostic> {
             Severity::Error,
             path,
             None,
-            format!("file is {} MiB, more than the {} MiB a plan may be", bytes.len() >> 20, MAX_FILE_SIZE >> 20),
+            format!(
+                "file is {} MiB, more than the {} MiB a plan may be",
+                bytes.len() >> 20,
+                MAX_FILE_SIZE >> 20
+            ),
         )
         .with_help("split the plan into several documents"));
     }
     if bytes[..bytes.len().min(8192)].contains(&0) {
-        return Err(Diagnostic::new(Code::NotText, Severity::Error, path, None, "file is binary, not Markdown text".into())
-            .with_help("only Markdown files are read as plans; exclude this file in planmark.toml"));
+        return Err(Diagnostic::new(
+            Code::NotText,
+            Severity::Error,
+            path,
+            None,
+            "file is binary, not Markdown text".into(),
+        )
+        .with_help("only Markdown files are read as plans; exclude this file in planmark.toml"));
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(parse_str(path, text)),
         Err(e) => {
             let at = e.valid_up_to();
-            let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+            let line = memchr::memchr_iter(b'\n', &bytes[..at]).count() as u32 + 1;
             Err(Diagnostic::new(
                 Code::NotText,
                 Severity::Error,
                 path,
-                Some(crate::model::Span { start: at, end: at + e.error_len().unwrap_or(1), line }),
+                Some(crate::model::Span {
+                    start: at,
+                    end: at + e.error_len().unwrap_or(1),
+                    line,
+                }),
                 format!("invalid UTF-8 at byte {at} (line {line})"),
             )
             .with_help("save the file as UTF-8"))
@@ -100,5 +114,9 @@ pub fn parse_str(path: &str, text: &str) -> Document {
 fn line_ending(text: &str) -> LineEnding {
     let crlf = text.matches("\r\n").count();
     let lf = text.matches('\n').count();
-    if crlf * 2 > lf { LineEnding::Crlf } else { LineEnding::Lf }
+    if crlf * 2 > lf {
+        LineEnding::Crlf
+    } else {
+        LineEnding::Lf
+    }
 }

@@ -57,8 +57,24 @@ fn strip_numbering(s: &str) -> &str {
 
 /// The words (lower case) that start a phase heading: `Phase 2`, `Sprint 3`.
 const PHASE_WORDS: &[&str] = &[
-    "phase", "stage", "sprint", "iteration", "milestone", "week", "weeks", "step", "part", "wave",
-    "release", "increment", "etappe", "fase", "étape", "etapa", "phasen", "meilenstein",
+    "phase",
+    "stage",
+    "sprint",
+    "iteration",
+    "milestone",
+    "week",
+    "weeks",
+    "step",
+    "part",
+    "wave",
+    "release",
+    "increment",
+    "etappe",
+    "fase",
+    "étape",
+    "etapa",
+    "phasen",
+    "meilenstein",
 ];
 
 /// Returns the phase number when the heading reads like `Phase 2: Name`.
@@ -70,10 +86,28 @@ pub(crate) fn phase_number(normalized: &str) -> Option<String> {
     }
     let num = words.next()?.trim_end_matches([':', '.']);
     let ok = !num.is_empty()
-        && (num.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-            || matches!(num, "one" | "two" | "three" | "four" | "five" | "six" | "i" | "ii" | "iii" | "iv" | "v" | "vi")
+        && (num
+            .split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            || matches!(
+                num,
+                "one"
+                    | "two"
+                    | "three"
+                    | "four"
+                    | "five"
+                    | "six"
+                    | "i"
+                    | "ii"
+                    | "iii"
+                    | "iv"
+                    | "v"
+                    | "vi"
+            )
             || (num.len() == 1 && num.as_bytes()[0].is_ascii_lowercase())
-            || num.split('-').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())));
+            || num
+                .split('-')
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())));
     ok.then(|| num.to_owned())
 }
 
@@ -149,7 +183,10 @@ const EXACT: &[(&str, SectionKind)] = &[
     ("testing", SectionKind::Testing),
     ("testing strategy", SectionKind::Testing),
     ("test plan", SectionKind::Testing),
-    ("dependencies and execution order", SectionKind::Dependencies),
+    (
+        "dependencies and execution order",
+        SectionKind::Dependencies,
+    ),
     ("steps", SectionKind::Tasks),
     ("plan", SectionKind::Tasks),
     ("the plan", SectionKind::Tasks),
@@ -204,7 +241,10 @@ const CONTAINS: &[(&str, SectionKind)] = &[
     ("non functional", SectionKind::NonFunctionalRequirements),
     ("nonfunctional", SectionKind::NonFunctionalRequirements),
     ("quality attributes", SectionKind::NonFunctionalRequirements),
-    ("functional requirement", SectionKind::FunctionalRequirements),
+    (
+        "functional requirement",
+        SectionKind::FunctionalRequirements,
+    ),
     ("milestone", SectionKind::Milestones),
     ("risk", SectionKind::Risks),
     ("mitigation", SectionKind::Risks),
@@ -324,9 +364,10 @@ pub(crate) fn classify(heading: &str, level: u8) -> SectionKind {
 }
 
 /// One automaton for all [`CONTAINS`] keywords.
-static CONTAINS_AC: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
-    aho_corasick::AhoCorasick::new(CONTAINS.iter().map(|(k, _)| k)).expect("valid keywords")
-});
+static CONTAINS_AC: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::new(CONTAINS.iter().map(|(k, _)| k)).expect("valid keywords")
+    });
 
 /// Whether a section of this kind holds tasks.
 pub(crate) fn holds_tasks(kind: SectionKind) -> bool {
@@ -348,10 +389,22 @@ mod tests {
         assert_eq!(classify("Phase 2: Core Features", 3), SectionKind::Phase);
         assert_eq!(classify("Phase 3.1: Setup", 2), SectionKind::Phase);
         assert_eq!(classify("Sprint 4 (Dec 1 – Dec 12)", 2), SectionKind::Phase);
-        assert_eq!(classify("User Stories (if applicable)", 3), SectionKind::UserStories);
-        assert_eq!(classify("Meeting Notes (if applicable)", 2), SectionKind::MeetingNotes);
-        assert_eq!(classify("Non-Functional Requirements", 3), SectionKind::NonFunctionalRequirements);
-        assert_eq!(classify("Functional Requirements", 3), SectionKind::FunctionalRequirements);
+        assert_eq!(
+            classify("User Stories (if applicable)", 3),
+            SectionKind::UserStories
+        );
+        assert_eq!(
+            classify("Meeting Notes (if applicable)", 2),
+            SectionKind::MeetingNotes
+        );
+        assert_eq!(
+            classify("Non-Functional Requirements", 3),
+            SectionKind::NonFunctionalRequirements
+        );
+        assert_eq!(
+            classify("Functional Requirements", 3),
+            SectionKind::FunctionalRequirements
+        );
         assert_eq!(classify("Goals / Objectives", 2), SectionKind::Goals);
         assert_eq!(classify("Timeline & Estimates", 2), SectionKind::Timeline);
         assert_eq!(classify("Aufgaben", 2), SectionKind::Tasks);
@@ -360,7 +413,10 @@ mod tests {
         assert_eq!(classify("IV. Decisions Made", 2), SectionKind::Decisions);
         assert_eq!(classify("Session Checklist", 2), SectionKind::Checklist);
         assert_eq!(classify("Launch checklist", 2), SectionKind::Tasks);
-        assert_eq!(classify("Dependencies & Execution Order", 2), SectionKind::Dependencies);
+        assert_eq!(
+            classify("Dependencies & Execution Order", 2),
+            SectionKind::Dependencies
+        );
         assert_eq!(classify("Task dependencies", 2), SectionKind::Dependencies);
         assert_eq!(classify("Weather", 2), SectionKind::Other);
     }
@@ -368,7 +424,10 @@ mod tests {
     #[test]
     fn phase_numbers() {
         assert_eq!(phase_number(&normalize("Phase 2: Core")), Some("2".into()));
-        assert_eq!(phase_number(&normalize("Phase 3.1: Setup")), Some("3.1".into()));
+        assert_eq!(
+            phase_number(&normalize("Phase 3.1: Setup")),
+            Some("3.1".into())
+        );
         assert_eq!(phase_number(&normalize("Phases overview")), None);
         assert_eq!(phase_number(&normalize("Step one")), Some("one".into()));
     }

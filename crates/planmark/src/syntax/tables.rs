@@ -38,7 +38,7 @@ enum Role {
     Period,
     Requirement,
     Name,
-    RoleCol,
+    JobTitle,
     Capacity,
     Other,
 }
@@ -46,7 +46,9 @@ enum Role {
 fn role(header: &str) -> Role {
     let h: String = header
         .chars()
-        .filter(|c| c.is_alphanumeric() || c.is_whitespace() || matches!(c, '#' | '(' | ')' | '.' | '/'))
+        .filter(|c| {
+            c.is_alphanumeric() || c.is_whitespace() || matches!(c, '#' | '(' | ')' | '.' | '/')
+        })
         .collect::<String>()
         .to_lowercase();
     let h = h.trim();
@@ -57,30 +59,46 @@ fn role(header: &str) -> Role {
         .or_else(|| values::unit(h));
     let base = h.split('(').next().unwrap_or(h).trim();
     match base {
-        "#" | "id" | "no" | "no." | "nr" | "nr." | "task id" | "key" | "ref" | "num" | "number" | "n" => Role::Id,
-        "task" | "tasks" | "action" | "actions" | "action item" | "item" | "work" | "work item" | "title"
-        | "activity" | "todo" | "to do" | "aufgabe" | "tâche" | "tarea" | "tarefa" | "compito" | "task name"
-        | "ticket" | "issue" => Role::Task,
-        "name" | "description" | "deliverable" | "feature" | "story" | "step" | "what" | "summary" | "details" => {
-            Role::WeakTask
+        "#" | "id" | "no" | "no." | "nr" | "nr." | "task id" | "key" | "ref" | "num" | "number"
+        | "n" => Role::Id,
+        "task" | "tasks" | "action" | "actions" | "action item" | "item" | "work" | "work item"
+        | "title" | "activity" | "todo" | "to do" | "aufgabe" | "tâche" | "tarea" | "tarefa"
+        | "compito" | "task name" | "ticket" | "issue" => Role::Task,
+        "name" | "description" | "deliverable" | "feature" | "story" | "step" | "what"
+        | "summary" | "details" => Role::WeakTask,
+        "estimate" | "est" | "est." | "effort" | "duration" | "time" | "hours" | "days"
+        | "size" | "estimated effort" | "estimation" | "aufwand" | "durée" | "estimación"
+        | "estimated time" | "weeks" | "dauer" | "estimate h" | "estimate d" => {
+            Role::Estimate(unit)
         }
-        "estimate" | "est" | "est." | "effort" | "duration" | "time" | "hours" | "days" | "size"
-        | "estimated effort" | "estimation" | "aufwand" | "durée" | "estimación" | "estimated time"
-        | "weeks" | "dauer" | "estimate h" | "estimate d" => Role::Estimate(unit),
-        "priority" | "prio" | "pri" | "importance" | "priorität" | "priorité" | "prioridad" => Role::Priority,
-        "dependencies" | "dependency" | "depends on" | "depends" | "deps" | "after" | "blocked by"
-        | "prerequisites" | "predecessors" | "requires" | "abhängigkeiten" | "dépendances" | "dependencias" => Role::Deps,
-        "owner" | "owners" | "assignee" | "assigned to" | "assigned" | "who" | "responsible" | "resources"
-        | "resource" | "lead" | "dri" | "team" | "verantwortlich" | "responsable" | "person" => Role::Owner,
-        "status" | "state" | "done" | "progress" | "stand" | "statut" | "estado" | "complete" => Role::Status,
+        "priority" | "prio" | "pri" | "importance" | "priorität" | "priorité" | "prioridad" => {
+            Role::Priority
+        }
+        "dependencies" | "dependency" | "depends on" | "depends" | "deps" | "after"
+        | "blocked by" | "prerequisites" | "predecessors" | "requires" | "abhängigkeiten"
+        | "dépendances" | "dependencias" => Role::Deps,
+        "owner" | "owners" | "assignee" | "assigned to" | "assigned" | "who" | "responsible"
+        | "resources" | "resource" | "lead" | "dri" | "team" | "verantwortlich" | "responsable"
+        | "person" => Role::Owner,
+        "status" | "state" | "done" | "progress" | "stand" | "statut" | "estado" | "complete" => {
+            Role::Status
+        }
         "start" | "start date" | "begin" | "from" | "starts" => Role::Start,
-        "due" | "due date" | "deadline" | "end" | "end date" | "target" | "target date" | "finish" | "by"
-        | "when" | "eta" | "date" | "fällig" | "échéance" => Role::Due,
+        "due" | "due date" | "deadline" | "end" | "end date" | "target" | "target date"
+        | "finish" | "by" | "when" | "eta" | "date" | "fällig" | "échéance" => Role::Due,
         "phase" | "sprint" | "stage" | "iteration" | "epic" => Role::Phase,
-        "risk" | "risks" | "risk description" | "threat" | "risiko" | "risque" | "riesgo" => Role::Risk,
-        "likelihood" | "probability" | "prob" | "prob." | "chance" | "wahrscheinlichkeit" | "probabilité" => Role::Likelihood,
+        "risk" | "risks" | "risk description" | "threat" | "risiko" | "risque" | "riesgo" => {
+            Role::Risk
+        }
+        "likelihood" | "probability" | "prob" | "prob." | "chance" | "wahrscheinlichkeit"
+        | "probabilité" => Role::Likelihood,
         "impact" | "severity" | "consequence" | "auswirkung" => Role::Impact,
-        "mitigation" | "mitigation strategy" | "response" | "contingency" | "maßnahme" | "mitigación" => Role::Mitigation,
+        "mitigation"
+        | "mitigation strategy"
+        | "response"
+        | "contingency"
+        | "maßnahme"
+        | "mitigación" => Role::Mitigation,
         "affects" | "affected tasks" | "affected" => Role::Affects,
         "delay" | "schedule impact" | "delay if hit" => Role::Delay,
         "decision" | "decisions" | "entscheidung" | "décision" => Role::Decision,
@@ -88,7 +106,7 @@ fn role(header: &str) -> Role {
         "made by" | "decided by" | "decider" | "approver" => Role::MadeBy,
         "component" | "module" | "service" | "komponente" => Role::Component,
         "responsibility" | "responsibilities" | "purpose" => Role::Responsibility,
-        "role" | "roles" | "position" => Role::RoleCol,
+        "role" | "roles" | "position" => Role::JobTitle,
         "milestone" | "milestones" | "meilenstein" | "jalon" | "hito" => Role::Milestone,
         "week" | "period" | "dates" | "timeframe" | "timeline" | "woche" => Role::Period,
         "requirement" | "requirements" => Role::Requirement,
@@ -116,7 +134,7 @@ impl Columns {
     }
 }
 
-fn cell<'a>(cells: &'a [Cell], i: Option<usize>) -> &'a str {
+fn cell(cells: &[Cell], i: Option<usize>) -> &str {
     i.and_then(|i| cells.get(i)).map_or("", |c| c.text.as_str())
 }
 
@@ -125,47 +143,102 @@ fn opt(s: &str) -> Option<String> {
     (!s.is_empty() && !values::is_none_text(s)).then(|| s.to_owned())
 }
 
+/// What a table's rows are, with the column holding each row's name.
+enum Kind {
+    Tasks(usize),
+    Risks(usize),
+    Actions(usize),
+    Decisions(usize),
+    Components(usize),
+    Milestones(usize),
+    Timeline,
+    Team(usize),
+    Requirements(usize),
+}
+
 #[allow(clippy::too_many_lines)]
-pub(crate) fn table(b: &mut Builder, t: &Table, effective: SectionKind, phase: Option<String>, has_task_section: bool) {
-    let cols = Columns { roles: t.header.iter().map(|c| role(&c.text)).collect() };
-    let task_col = cols.find(|r| r == Role::Task).or_else(|| cols.find(|r| r == Role::WeakTask));
-    let attr_cols = cols.estimate().is_some() || cols.has(Role::Deps) || cols.has(Role::Status) || cols.has(Role::Priority) || cols.has(Role::Owner);
+pub(crate) fn table(
+    b: &mut Builder,
+    t: &Table,
+    effective: SectionKind,
+    phase: Option<&str>,
+    has_task_section: bool,
+) {
+    let cols = Columns {
+        roles: t.header.iter().map(|c| role(&c.text)).collect(),
+    };
+    let task_col = cols
+        .find(|r| r == Role::Task)
+        .or_else(|| cols.find(|r| r == Role::WeakTask));
+    let attr_cols = cols.estimate().is_some()
+        || cols.has(Role::Deps)
+        || cols.has(Role::Status)
+        || cols.has(Role::Priority)
+        || cols.has(Role::Owner);
     let in_tasks = matches!(effective, SectionKind::Tasks | SectionKind::Phase);
 
-    enum Kind {
-        Tasks(usize),
-        Risks(usize),
-        Actions(usize),
-        Decisions(usize),
-        Components(usize),
-        Milestones(usize),
-        Timeline,
-        Team(usize),
-        Requirements(usize),
-    }
     let first_text = cols.find(|r| !matches!(r, Role::Id)).unwrap_or(0);
     let kind = match effective {
-        SectionKind::Risks => Some(Kind::Risks(cols.find(|r| r == Role::Risk).or(task_col).unwrap_or(first_text))),
-        SectionKind::ActionItems => Some(Kind::Actions(task_col.or_else(|| cols.find(|r| r == Role::Decision)).unwrap_or(first_text))),
-        SectionKind::Decisions => Some(Kind::Decisions(cols.find(|r| r == Role::Decision).or(task_col).unwrap_or(first_text))),
-        SectionKind::Components | SectionKind::Architecture | SectionKind::HighLevelDesign if cols.has(Role::Component) || cols.has(Role::Responsibility) => {
-            Some(Kind::Components(cols.find(|r| r == Role::Component).unwrap_or(first_text)))
+        SectionKind::Risks => Some(Kind::Risks(
+            cols.find(|r| r == Role::Risk)
+                .or(task_col)
+                .unwrap_or(first_text),
+        )),
+        SectionKind::ActionItems => Some(Kind::Actions(
+            task_col
+                .or_else(|| cols.find(|r| r == Role::Decision))
+                .unwrap_or(first_text),
+        )),
+        SectionKind::Decisions => Some(Kind::Decisions(
+            cols.find(|r| r == Role::Decision)
+                .or(task_col)
+                .unwrap_or(first_text),
+        )),
+        SectionKind::Components | SectionKind::Architecture | SectionKind::HighLevelDesign
+            if cols.has(Role::Component) || cols.has(Role::Responsibility) =>
+        {
+            Some(Kind::Components(
+                cols.find(|r| r == Role::Component).unwrap_or(first_text),
+            ))
         }
         SectionKind::Components => Some(Kind::Components(first_text)),
-        SectionKind::Milestones if !(task_col.is_some() && attr_cols && !cols.has(Role::Milestone)) => {
-            Some(Kind::Milestones(cols.find(|r| r == Role::Milestone).or(task_col).unwrap_or(first_text)))
+        SectionKind::Milestones
+            if !(task_col.is_some() && attr_cols && !cols.has(Role::Milestone)) =>
+        {
+            Some(Kind::Milestones(
+                cols.find(|r| r == Role::Milestone)
+                    .or(task_col)
+                    .unwrap_or(first_text),
+            ))
         }
-        SectionKind::Timeline if cols.has(Role::Period) || cols.has(Role::Phase) => Some(Kind::Timeline),
-        SectionKind::Team | SectionKind::Resources if cols.has(Role::Name) || cols.has(Role::Owner) || cols.has(Role::RoleCol) || cols.has(Role::Responsibility) || cols.has(Role::Capacity) => {
-            Some(Kind::Team(cols.find(|r| matches!(r, Role::Owner | Role::WeakTask)).unwrap_or(first_text)))
+        SectionKind::Timeline if cols.has(Role::Period) || cols.has(Role::Phase) => {
+            Some(Kind::Timeline)
         }
-        SectionKind::Requirements | SectionKind::FunctionalRequirements | SectionKind::NonFunctionalRequirements => {
-            Some(Kind::Requirements(cols.find(|r| r == Role::Requirement).or(task_col).unwrap_or(first_text)))
+        SectionKind::Team | SectionKind::Resources
+            if cols.has(Role::Name)
+                || cols.has(Role::Owner)
+                || cols.has(Role::JobTitle)
+                || cols.has(Role::Responsibility)
+                || cols.has(Role::Capacity) =>
+        {
+            Some(Kind::Team(
+                cols.find(|r| matches!(r, Role::Owner | Role::WeakTask))
+                    .unwrap_or(first_text),
+            ))
         }
+        SectionKind::Requirements
+        | SectionKind::FunctionalRequirements
+        | SectionKind::NonFunctionalRequirements => Some(Kind::Requirements(
+            cols.find(|r| r == Role::Requirement)
+                .or(task_col)
+                .unwrap_or(first_text),
+        )),
         _ if in_tasks => match task_col {
             Some(c) => Some(Kind::Tasks(c)),
             None if attr_cols => Some(Kind::Tasks(first_text)),
-            None if cols.has(Role::Milestone) => Some(Kind::Milestones(cols.find(|r| r == Role::Milestone).unwrap_or(0))),
+            None if cols.has(Role::Milestone) => Some(Kind::Milestones(
+                cols.find(|r| r == Role::Milestone).unwrap_or(0),
+            )),
             None => None,
         },
         _ => {
@@ -173,11 +246,24 @@ pub(crate) fn table(b: &mut Builder, t: &Table, effective: SectionKind, phase: O
             if cols.has(Role::Risk) && (cols.has(Role::Likelihood) || cols.has(Role::Impact)) {
                 Some(Kind::Risks(cols.find(|r| r == Role::Risk).unwrap_or(0)))
             } else if cols.has(Role::Decision) && cols.has(Role::Rationale) {
-                Some(Kind::Decisions(cols.find(|r| r == Role::Decision).unwrap_or(0)))
-            } else if cols.has(Role::Milestone) && (cols.has(Role::Due) || cols.has(Role::Status)) && task_col.is_none() {
-                Some(Kind::Milestones(cols.find(|r| r == Role::Milestone).unwrap_or(0)))
-            } else if let Some(c) = task_col.filter(|_| attr_cols && (cols.has(Role::Task) || !has_task_section)) {
-                if cols.roles.get(c) == Some(&Role::Task) && t.header[c].text.to_lowercase().starts_with("action") && (cols.has(Role::Owner) || cols.has(Role::Due)) && !cols.estimate().is_some() {
+                Some(Kind::Decisions(
+                    cols.find(|r| r == Role::Decision).unwrap_or(0),
+                ))
+            } else if cols.has(Role::Milestone)
+                && (cols.has(Role::Due) || cols.has(Role::Status))
+                && task_col.is_none()
+            {
+                Some(Kind::Milestones(
+                    cols.find(|r| r == Role::Milestone).unwrap_or(0),
+                ))
+            } else if let Some(c) =
+                task_col.filter(|_| attr_cols && (cols.has(Role::Task) || !has_task_section))
+            {
+                if cols.roles.get(c) == Some(&Role::Task)
+                    && t.header[c].text.to_lowercase().starts_with("action")
+                    && (cols.has(Role::Owner) || cols.has(Role::Due))
+                    && cols.estimate().is_none()
+                {
                     Some(Kind::Actions(c))
                 } else {
                     Some(Kind::Tasks(c))
@@ -189,7 +275,15 @@ pub(crate) fn table(b: &mut Builder, t: &Table, effective: SectionKind, phase: O
     };
     let Some(kind) = kind else {
         let planning = in_tasks
-            || matches!(effective, SectionKind::Risks | SectionKind::ActionItems | SectionKind::Decisions | SectionKind::Milestones | SectionKind::Components | SectionKind::Timeline);
+            || matches!(
+                effective,
+                SectionKind::Risks
+                    | SectionKind::ActionItems
+                    | SectionKind::Decisions
+                    | SectionKind::Milestones
+                    | SectionKind::Components
+                    | SectionKind::Timeline
+            );
         if planning {
             let headers: Vec<&str> = t.header.iter().map(|c| c.text.as_str()).collect();
             b.finding(
@@ -213,27 +307,48 @@ pub(crate) fn table(b: &mut Builder, t: &Table, effective: SectionKind, phase: O
                 Code::RaggedTable,
                 Severity::Warning,
                 *row_span,
-                format!("row has {} cells but the header has {}", raw.len(), header.len()),
+                format!(
+                    "row has {} cells but the header has {}",
+                    raw.len(),
+                    header.len()
+                ),
                 "escape a `|` inside a cell as `\\|`",
             );
         }
         let cells: Vec<Cell> = raw
             .iter()
             .enumerate()
-            .map(|(i, c)| Cell { column: header.get(i).cloned().unwrap_or_default(), text: c.text.clone(), span: c.span })
+            .map(|(i, c)| Cell {
+                column: header.get(i).cloned().unwrap_or_default(),
+                text: c.text.clone(),
+                span: c.span,
+            })
             .collect();
         if let Kind::Tasks(c) = kind {
-            task_row(b, &cols, cells, c, *row_span, phase.clone());
+            task_row(b, &cols, cells, c, *row_span, phase.map(str::to_owned));
             continue;
         }
-        let origin = Origin { span: *row_span, form: Form::TableRow, marker: None, text: None, cells: cells.clone() };
+        let origin = Origin {
+            span: *row_span,
+            form: Form::TableRow,
+            marker: None,
+            text: None,
+            cells: cells.clone(),
+        };
         let get = |r: Role| cell(&cells, cols.find(|x| x == r));
         match kind {
             Kind::Tasks(_) => {}
             Kind::Risks(c) => {
                 let title = cell(&cells, Some(c)).to_owned();
-                let affects = values::split_list(get(Role::Affects)).into_iter().filter(|s| !values::is_none_text(s)).map(str::to_owned).collect();
-                let id_col = cols.find(|r| r == Role::Id).map(|i| cells.get(i).map_or("", |c| c.text.as_str()).to_owned()).filter(|s| !s.is_empty());
+                let affects = values::split_list(get(Role::Affects))
+                    .into_iter()
+                    .filter(|s| !values::is_none_text(s))
+                    .map(str::to_owned)
+                    .collect();
+                let id_col = cols
+                    .find(|r| r == Role::Id)
+                    .map(|i| cells.get(i).map_or("", |c| c.text.as_str()).to_owned())
+                    .filter(|s| !s.is_empty());
                 let r = Risk {
                     id: id_col.unwrap_or_else(|| inline::slug(&title)),
                     title,
@@ -242,7 +357,10 @@ pub(crate) fn table(b: &mut Builder, t: &Table, effective: SectionKind, phase: O
                     mitigation: opt(get(Role::Mitigation)),
                     owner: opt(get(Role::Owner)).map(|o| o.trim_start_matches('@').to_owned()),
                     affects,
-                    delay: values::quantity(get(Role::Delay).trim_start_matches('+'), Some(TimeUnit::Days)),
+                    delay: values::quantity(
+                        get(Role::Delay).trim_start_matches('+'),
+                        Some(TimeUnit::Days),
+                    ),
                     origin,
                 };
                 rating_findings(b, &r);
@@ -252,9 +370,19 @@ pub(crate) fn table(b: &mut Builder, t: &Table, effective: SectionKind, phase: O
                 let attrs = inline::extract(cell(&cells, Some(c)));
                 let due_text = opt(get(Role::Due));
                 let due = due_text.as_deref().and_then(values::date).or(attrs.due);
-                let status = values::status_word(get(Role::Status)).or(attrs.status).unwrap_or_default();
-                let owner = opt(get(Role::Owner)).or_else(|| attrs.resources.first().map(|d| d.name.clone()));
-                b.doc.actions.push(ActionItem { action: attrs.title, owner, due, due_text, status, origin });
+                let status = values::status_word(get(Role::Status))
+                    .or(attrs.status)
+                    .unwrap_or_default();
+                let owner = opt(get(Role::Owner))
+                    .or_else(|| attrs.resources.first().map(|d| d.name.clone()));
+                b.doc.actions.push(ActionItem {
+                    action: attrs.title,
+                    owner,
+                    due,
+                    due_text,
+                    status,
+                    origin,
+                });
             }
             Kind::Decisions(c) => b.doc.decisions.push(Decision {
                 decision: cell(&cells, Some(c)).to_owned(),
@@ -271,35 +399,81 @@ pub(crate) fn table(b: &mut Builder, t: &Table, effective: SectionKind, phase: O
             }),
             Kind::Milestones(c) => {
                 let attrs = inline::extract(cell(&cells, Some(c)));
-                let status = values::status_word(get(Role::Status)).or(attrs.status).unwrap_or_default();
+                let status = values::status_word(get(Role::Status))
+                    .or(attrs.status)
+                    .unwrap_or_default();
                 let target = values::date(get(Role::Due)).or(attrs.due);
-                let id = cols.find(|r| r == Role::Id).and_then(|i| opt(cell(&cells, Some(i)))).unwrap_or_else(|| inline::slug(&attrs.title));
-                let after = values::split_list(get(Role::Deps)).into_iter().map(str::to_owned).collect();
-                b.doc.milestones.push(Milestone { id, title: attrs.title, status, target, after, origin });
+                let id = cols
+                    .find(|r| r == Role::Id)
+                    .and_then(|i| opt(cell(&cells, Some(i))))
+                    .unwrap_or_else(|| inline::slug(&attrs.title));
+                let after = values::split_list(get(Role::Deps))
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect();
+                b.doc.milestones.push(Milestone {
+                    id,
+                    title: attrs.title,
+                    status,
+                    target,
+                    after,
+                    origin,
+                });
             }
             Kind::Timeline => {
                 let period = cell(&cells, cols.find(|r| r == Role::Period)).to_owned();
-                let rest: Vec<&str> = cells.iter().map(|c| c.text.as_str()).filter(|s| *s != period).collect();
-                if let Some(e) = timeline_entry(&format!("{period}: {}", rest.join(" - ")), origin) {
+                let rest: Vec<&str> = cells
+                    .iter()
+                    .map(|c| c.text.as_str())
+                    .filter(|s| *s != period)
+                    .collect();
+                if let Some(e) = timeline_entry(&format!("{period}: {}", rest.join(" - ")), origin)
+                {
                     b.doc.timeline.push(e);
                 }
             }
             Kind::Team(c) => {
                 let name = cell(&cells, Some(c)).trim_start_matches('@').to_owned();
                 let cap = get(Role::Capacity);
-                let capacity = cap.trim_end_matches('%').trim().parse::<f64>().map_or(1.0, |v| if cap.contains('%') || v > 1.0 { v / 100.0 } else { v });
-                let role = opt(get(Role::RoleCol)).or_else(|| opt(get(Role::Responsibility)));
-                b.doc.team.push(TeamMember { name, role, capacity, origin });
+                let capacity = cap
+                    .trim_end_matches('%')
+                    .trim()
+                    .parse::<f64>()
+                    .map_or(1.0, |v| {
+                        if cap.contains('%') || v > 1.0 {
+                            v / 100.0
+                        } else {
+                            v
+                        }
+                    });
+                let role = opt(get(Role::JobTitle)).or_else(|| opt(get(Role::Responsibility)));
+                b.doc.team.push(TeamMember {
+                    name,
+                    role,
+                    capacity,
+                    origin,
+                });
             }
             Kind::Requirements(c) => {
-                let id = cols.find(|r| r == Role::Id).and_then(|i| opt(cell(&cells, Some(i))));
-                let kind = if id.as_deref().is_some_and(|i| i.starts_with("NFR")) || effective == SectionKind::NonFunctionalRequirements {
+                let id = cols
+                    .find(|r| r == Role::Id)
+                    .and_then(|i| opt(cell(&cells, Some(i))));
+                let kind = if id.as_deref().is_some_and(|i| i.starts_with("NFR"))
+                    || effective == SectionKind::NonFunctionalRequirements
+                {
                     RequirementKind::NonFunctional
                 } else {
                     RequirementKind::Functional
                 };
                 let status = values::status_word(get(Role::Status)).unwrap_or(Status::Todo);
-                b.doc.requirements.push(Requirement { id, kind, category: None, text: cell(&cells, Some(c)).to_owned(), status, origin });
+                b.doc.requirements.push(Requirement {
+                    id,
+                    kind,
+                    category: None,
+                    text: cell(&cells, Some(c)).to_owned(),
+                    status,
+                    origin,
+                });
             }
         }
     }
@@ -310,7 +484,14 @@ fn opt_any(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_owned())
 }
 
-fn task_row(b: &mut Builder, cols: &Columns, cells: Vec<Cell>, c: usize, span: crate::model::Span, phase: Option<String>) {
+fn task_row(
+    b: &mut Builder,
+    cols: &Columns,
+    cells: Vec<Cell>,
+    c: usize,
+    span: crate::model::Span,
+    phase: Option<String>,
+) {
     let origin_cells = cells;
     let cells = &origin_cells[..];
     let get = |r: Role| cell(cells, cols.find(|x| x == r));
@@ -338,7 +519,13 @@ fn task_row(b: &mut Builder, cols: &Columns, cells: Vec<Cell>, c: usize, span: c
                 None => {
                     let cspan = cells.get(i).map_or(span, |c| c.span);
                     let msg = format!("estimate `{text}` is not a duration");
-                    b.finding(Code::UnreadableEstimate, Severity::Warning, cspan, msg, "write an estimate like 2h, 1.5d, 3 days, 1w, 2-4d or 1d/2d/5d");
+                    b.finding(
+                        Code::UnreadableEstimate,
+                        Severity::Warning,
+                        cspan,
+                        msg,
+                        "write an estimate like 2h, 1.5d, 3 days, 1w, 2-4d or 1d/2d/5d",
+                    );
                 }
             }
         }
@@ -347,9 +534,17 @@ fn task_row(b: &mut Builder, cols: &Columns, cells: Vec<Cell>, c: usize, span: c
         let text = get(Role::Deps);
         let (deps, bad) = values::dependencies(text, false);
         for x in bad {
-            let cspan = cells.get(cols.find(|r| r == Role::Deps).unwrap_or(0)).map_or(span, |c| c.span);
+            let cspan = cells
+                .get(cols.find(|r| r == Role::Deps).unwrap_or(0))
+                .map_or(span, |c| c.span);
             let msg = format!("dependency `{x}` cannot be read");
-            b.finding(Code::UnreadableDependency, Severity::Warning, cspan, msg, "name tasks by id: 1.1, T003, Task 2");
+            b.finding(
+                Code::UnreadableDependency,
+                Severity::Warning,
+                cspan,
+                msg,
+                "name tasks by id: 1.1, T003, Task 2",
+            );
         }
         attrs.deps.extend(deps);
     }
@@ -361,9 +556,17 @@ fn task_row(b: &mut Builder, cols: &Columns, cells: Vec<Cell>, c: usize, span: c
     if let Some(p) = opt(get(Role::Priority)) {
         let pr = values::priority(&p);
         if pr.level.is_none() {
-            let cspan = cells.get(cols.find(|r| r == Role::Priority).unwrap_or(0)).map_or(span, |c| c.span);
+            let cspan = cells
+                .get(cols.find(|r| r == Role::Priority).unwrap_or(0))
+                .map_or(span, |c| c.span);
             let msg = format!("priority `{p}` is not a known level");
-            b.finding(Code::UnknownPriority, Severity::Warning, cspan, msg, "use Critical, High, Medium, Low or P0..P3");
+            b.finding(
+                Code::UnknownPriority,
+                Severity::Warning,
+                cspan,
+                msg,
+                "use Critical, High, Medium, Low or P0..P3",
+            );
         }
         attrs.priority = Some(pr);
     }
@@ -372,9 +575,17 @@ fn task_row(b: &mut Builder, cols: &Columns, cells: Vec<Cell>, c: usize, span: c
         match values::status_word(s) {
             Some(st) => attrs.status = Some(st),
             None => {
-                let cspan = cells.get(cols.find(|r| r == Role::Status).unwrap_or(0)).map_or(span, |c| c.span);
+                let cspan = cells
+                    .get(cols.find(|r| r == Role::Status).unwrap_or(0))
+                    .map_or(span, |c| c.span);
                 let msg = format!("status `{s}` is not a known status");
-                b.finding(Code::UnknownStatus, Severity::Warning, cspan, msg, "use Todo, In Progress, Done, Blocked or Cancelled");
+                b.finding(
+                    Code::UnknownStatus,
+                    Severity::Warning,
+                    cspan,
+                    msg,
+                    "use Todo, In Progress, Done, Blocked or Cancelled",
+                );
             }
         }
     }
@@ -387,9 +598,17 @@ fn task_row(b: &mut Builder, cols: &Columns, cells: Vec<Cell>, c: usize, span: c
             Some(d) if slot == 0 => attrs.start = Some(d),
             Some(d) => attrs.due = Some(d),
             None => {
-                let cspan = cells.get(cols.find(|r| r == role).unwrap_or(0)).map_or(span, |c| c.span);
+                let cspan = cells
+                    .get(cols.find(|r| r == role).unwrap_or(0))
+                    .map_or(span, |c| c.span);
                 let msg = format!("date `{s}` is not a date");
-                b.finding(Code::UnreadableDate, Severity::Warning, cspan, msg, "write dates as YYYY-MM-DD");
+                b.finding(
+                    Code::UnreadableDate,
+                    Severity::Warning,
+                    cspan,
+                    msg,
+                    "write dates as YYYY-MM-DD",
+                );
             }
         }
     }
@@ -398,9 +617,25 @@ fn task_row(b: &mut Builder, cols: &Columns, cells: Vec<Cell>, c: usize, span: c
         && !b.doc.phases.iter().any(|x| &x.name == p)
     {
         let number = super::sections::phase_number(&super::sections::normalize(p));
-        let origin = Origin { span, form: Form::TableRow, marker: None, text: None, cells: Vec::new() };
-        b.doc.phases.push(crate::model::Phase { number, name: p.clone(), origin });
+        let origin = Origin {
+            span,
+            form: Form::TableRow,
+            marker: None,
+            text: None,
+            cells: Vec::new(),
+        };
+        b.doc.phases.push(crate::model::Phase {
+            number,
+            name: p.clone(),
+            origin,
+        });
     }
-    let origin = Origin { span, form: Form::TableRow, marker: None, text: None, cells: origin_cells };
+    let origin = Origin {
+        span,
+        form: Form::TableRow,
+        marker: None,
+        text: None,
+        cells: origin_cells,
+    };
     b.new_task(attrs, origin, column_phase.or(phase), None);
 }

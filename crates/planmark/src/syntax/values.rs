@@ -13,8 +13,8 @@ pub(crate) fn unit(word: &str) -> Option<TimeUnit> {
     let w = word.trim().trim_end_matches('.').to_lowercase();
     Some(match w.as_str() {
         "m" | "min" | "mins" | "minute" | "minutes" | "mn" => TimeUnit::Minutes,
-        "h" | "hr" | "hrs" | "hour" | "hours" | "std" | "stunde" | "stunden" | "heure" | "heures"
-        | "hora" | "horas" | "ph" => TimeUnit::Hours,
+        "h" | "hr" | "hrs" | "hour" | "hours" | "std" | "stunde" | "stunden" | "heure"
+        | "heures" | "hora" | "horas" | "ph" => TimeUnit::Hours,
         "d" | "day" | "days" | "pd" | "md" | "dd" | "person-day" | "person-days" | "man-day"
         | "man-days" | "tag" | "tage" | "pt" | "jour" | "jours" | "j" | "día" | "días" | "dia"
         | "dias" | "giorni" | "giorno" | "t" => TimeUnit::Days,
@@ -52,8 +52,14 @@ pub(crate) fn quantity(s: &str, default: Option<TimeUnit>) -> Option<Quantity> {
         s = s.strip_prefix(p).unwrap_or(s).trim_start();
     }
     let lower = s.to_ascii_lowercase();
-    if matches!(lower.as_str(), "half a day" | "half day" | "½ day" | "half-day") {
-        return Some(Quantity { amount: 0.5, unit: TimeUnit::Days });
+    if matches!(
+        lower.as_str(),
+        "half a day" | "half day" | "½ day" | "half-day"
+    ) {
+        return Some(Quantity {
+            amount: 0.5,
+            unit: TimeUnit::Days,
+        });
     }
     let mut total: Option<Quantity> = None;
     let mut rest = s;
@@ -65,16 +71,25 @@ pub(crate) fn quantity(s: &str, default: Option<TimeUnit>) -> Option<Quantity> {
             .find(|&(_, c)| !(c.is_alphabetic() || c == '-' || c == '.'))
             .map_or(after.len(), |(i, _)| i);
         let word = after[..word_len].trim_end_matches(['-', '.']);
-        let u = if word.is_empty() { default? } else { unit(word)? };
+        let u = if word.is_empty() {
+            default?
+        } else {
+            unit(word)?
+        };
         if !value.is_finite() || value > 1.0e6 {
             return None;
         }
-        let q = Quantity { amount: value, unit: u };
+        let q = Quantity {
+            amount: value,
+            unit: u,
+        };
         total = Some(match total {
             None => q,
             Some(t) => combine(t, q),
         });
-        rest = after[word.len()..].trim_start().trim_start_matches(['.', ' ']);
+        rest = after[word.len()..]
+            .trim_start()
+            .trim_start_matches(['.', ' ']);
         if rest.is_empty() || word.is_empty() {
             break;
         }
@@ -85,15 +100,23 @@ pub(crate) fn quantity(s: &str, default: Option<TimeUnit>) -> Option<Quantity> {
 /// Adds two quantities of possibly different units (`1h30m`, `1d 4h`).
 fn combine(a: Quantity, b: Quantity) -> Quantity {
     if a.unit == b.unit {
-        return Quantity { amount: a.amount + b.amount, unit: a.unit };
+        return Quantity {
+            amount: a.amount + b.amount,
+            unit: a.unit,
+        };
     }
     let work = crate::model::WorkTime::default();
-    Quantity { amount: a.hours(work) + b.hours(work), unit: TimeUnit::Hours }
+    Quantity {
+        amount: a.hours(work) + b.hours(work),
+        unit: TimeUnit::Hours,
+    }
 }
 
 fn trailing_unit(s: &str) -> Option<TimeUnit> {
     let t = s.trim().trim_end_matches('.');
-    let start = t.rfind(|c: char| !c.is_alphabetic()).map_or(0, |i| i + t[i..].chars().next().map_or(1, char::len_utf8));
+    let start = t
+        .rfind(|c: char| !c.is_alphabetic())
+        .map_or(0, |i| i + t[i..].chars().next().map_or(1, char::len_utf8));
     if start >= t.len() {
         return None;
     }
@@ -117,12 +140,19 @@ pub(crate) fn effort(s: &str, default: Option<TimeUnit>) -> Option<Effort> {
         let o = quantity(parts[0], u)?;
         let l = quantity(parts[1], u)?;
         let p = quantity(parts[2], u)?;
-        return Some(Effort::ThreePoint { optimistic: o, likely: l, pessimistic: p, text });
+        return Some(Effort::ThreePoint {
+            optimistic: o,
+            likely: l,
+            pessimistic: p,
+            text,
+        });
     }
     // A range: the first separator after the first number.
     for (i, _) in t.char_indices().skip(1) {
         let r = &t[i..];
-        let sep = ["–", "—", " to ", "..", "-", " bis ", " à ", " a "].into_iter().find(|s| r.starts_with(s));
+        let sep = ["–", "—", " to ", "..", "-", " bis ", " à ", " a "]
+            .into_iter()
+            .find(|s| r.starts_with(s));
         if let Some(sep) = sep {
             let (a, b) = (&t[..i], &r[sep.len()..]);
             let u = trailing_unit(b).or(default);
@@ -136,12 +166,40 @@ pub(crate) fn effort(s: &str, default: Option<TimeUnit>) -> Option<Effort> {
 }
 
 const MONTHS: &[(&str, i8)] = &[
-    ("january", 1), ("february", 2), ("march", 3), ("april", 4), ("may", 5), ("june", 6),
-    ("july", 7), ("august", 8), ("september", 9), ("october", 10), ("november", 11),
-    ("december", 12), ("jan", 1), ("feb", 2), ("mar", 3), ("apr", 4), ("jun", 6), ("jul", 7),
-    ("aug", 8), ("sep", 9), ("sept", 9), ("oct", 10), ("nov", 11), ("dec", 12), ("januar", 1),
-    ("februar", 2), ("märz", 3), ("mai", 5), ("juni", 6), ("juli", 7), ("oktober", 10),
-    ("dezember", 12), ("okt", 10), ("dez", 12),
+    ("january", 1),
+    ("february", 2),
+    ("march", 3),
+    ("april", 4),
+    ("may", 5),
+    ("june", 6),
+    ("july", 7),
+    ("august", 8),
+    ("september", 9),
+    ("october", 10),
+    ("november", 11),
+    ("december", 12),
+    ("jan", 1),
+    ("feb", 2),
+    ("mar", 3),
+    ("apr", 4),
+    ("jun", 6),
+    ("jul", 7),
+    ("aug", 8),
+    ("sep", 9),
+    ("sept", 9),
+    ("oct", 10),
+    ("nov", 11),
+    ("dec", 12),
+    ("januar", 1),
+    ("februar", 2),
+    ("märz", 3),
+    ("mai", 5),
+    ("juni", 6),
+    ("juli", 7),
+    ("oktober", 10),
+    ("dezember", 12),
+    ("okt", 10),
+    ("dez", 12),
 ];
 
 fn month(word: &str) -> Option<i8> {
@@ -152,10 +210,16 @@ fn month(word: &str) -> Option<i8> {
 /// Reads a calendar date: `2026-12-15`, `2026/12/15`, `15.12.2026`,
 /// `Dec 15, 2026`, `15 December 2026`. Trailing times are ignored.
 pub(crate) fn date(s: &str) -> Option<Date> {
-    let s = s.trim().trim_matches(|c: char| c == '*' || c == '`' || c == '_');
+    let s = s
+        .trim()
+        .trim_matches(|c: char| c == '*' || c == '`' || c == '_');
     let first = s.split(['T', ' ']).next().unwrap_or(s);
     let nums: Vec<&str> = first.split(['-', '/', '.']).collect();
-    if nums.len() == 3 && nums.iter().all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())) {
+    if nums.len() == 3
+        && nums
+            .iter()
+            .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    {
         let v: Vec<i32> = nums.iter().filter_map(|n| n.parse().ok()).collect();
         if v.len() == 3 {
             let (y, m, d) = if nums[0].len() == 4 {
@@ -171,14 +235,21 @@ pub(crate) fn date(s: &str) -> Option<Date> {
             } else {
                 return None;
             };
-            return Date::new(i16::try_from(y).ok()?, i8::try_from(m).ok()?, i8::try_from(d).ok()?).ok();
+            return Date::new(
+                i16::try_from(y).ok()?,
+                i8::try_from(m).ok()?,
+                i8::try_from(d).ok()?,
+            )
+            .ok();
         }
     }
     // Month names: `Dec 15, 2026`, `15 Dec 2026`, `December 15th 2026`.
     let words: Vec<&str> = s.split([' ', ',']).filter(|w| !w.is_empty()).collect();
     if words.len() >= 3 {
         let day = |w: &str| -> Option<i8> {
-            w.trim_end_matches(|c: char| c.is_alphabetic() || c == '.').parse().ok()
+            w.trim_end_matches(|c: char| c.is_alphabetic() || c == '.')
+                .parse()
+                .ok()
         };
         let year = |w: &str| -> Option<i16> { w.parse().ok().filter(|y: &i16| *y > 1900) };
         if let (Some(m), Some(d), Some(y)) = (month(words[0]), day(words[1]), year(words[2])) {
@@ -207,18 +278,21 @@ pub(crate) fn priority_level(s: &str) -> Option<PriorityLevel> {
         buf[i] = b.to_ascii_lowercase();
     }
     let l = std::str::from_utf8(&buf[..n]).unwrap_or_default();
-    let l = l.strip_suffix(" priority").or_else(|| l.strip_prefix("priority ")).unwrap_or(l);
+    let l = l
+        .strip_suffix(" priority")
+        .or_else(|| l.strip_prefix("priority "))
+        .unwrap_or(l);
     priority_word(l.trim())
 }
 
 fn priority_word(l: &str) -> Option<PriorityLevel> {
     match l {
-        "critical" | "crit" | "urgent" | "blocker" | "highest" | "p0" | "showstopper" | "must have"
-        | "kritisch" => Some(PriorityLevel::Critical),
-        "high" | "hi" | "h" | "important" | "must" | "p1" | "hoch" | "haute" | "élevée" | "alta"
-        | "alto" => Some(PriorityLevel::High),
-        "medium" | "med" | "mid" | "m" | "normal" | "moderate" | "should" | "should have" | "p2"
-        | "mittel" | "moyenne" | "media" | "medio" => Some(PriorityLevel::Medium),
+        "critical" | "crit" | "urgent" | "blocker" | "highest" | "p0" | "showstopper"
+        | "must have" | "kritisch" => Some(PriorityLevel::Critical),
+        "high" | "hi" | "h" | "important" | "must" | "p1" | "hoch" | "haute" | "élevée"
+        | "alta" | "alto" => Some(PriorityLevel::High),
+        "medium" | "med" | "mid" | "m" | "normal" | "moderate" | "should" | "should have"
+        | "p2" | "mittel" | "moyenne" | "media" | "medio" => Some(PriorityLevel::Medium),
         "low" | "lo" | "l" | "minor" | "could" | "could have" | "nice to have" | "lowest"
         | "trivial" | "p3" | "p4" | "p5" | "niedrig" | "basse" | "baja" | "bajo" => {
             Some(PriorityLevel::Low)
@@ -229,15 +303,25 @@ fn priority_word(l: &str) -> Option<PriorityLevel> {
 
 /// Reads a priority; the level is `None` when the text is not understood.
 pub(crate) fn priority(s: &str) -> Priority {
-    Priority { level: priority_level(s), text: s.trim().to_owned() }
+    Priority {
+        level: priority_level(s),
+        text: s.trim().to_owned(),
+    }
 }
 
 /// Reads a likelihood or impact: Low/Med/High, Very Low..Very High, 1-5, or a percentage.
 pub(crate) fn rating(s: &str) -> Rating {
     let text = s.trim().to_owned();
-    let t = text.trim_matches(|c: char| !c.is_alphanumeric() && c != '%').to_lowercase();
+    let t = text
+        .trim_matches(|c: char| !c.is_alphanumeric() && c != '%')
+        .to_lowercase();
     if let Some(p) = t.strip_suffix('%') {
-        let probability = p.trim().parse::<f64>().ok().filter(|v| (0.0..=100.0).contains(v)).map(|v| v / 100.0);
+        let probability = p
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|v| (0.0..=100.0).contains(v))
+            .map(|v| v / 100.0);
         let level = probability.map(|p| match p {
             p if p < 0.1 => Level::VeryLow,
             p if p < 0.3 => Level::Low,
@@ -245,14 +329,18 @@ pub(crate) fn rating(s: &str) -> Rating {
             p if p < 0.85 => Level::High,
             _ => Level::VeryHigh,
         });
-        return Rating { level, probability, text };
+        return Rating {
+            level,
+            probability,
+            text,
+        };
     }
     let level = match t.as_str() {
         "very low" | "vl" | "rare" | "negligible" | "1" | "sehr niedrig" | "très faible" => {
             Some(Level::VeryLow)
         }
-        "low" | "l" | "lo" | "minor" | "unlikely" | "2" | "niedrig" | "gering" | "faible" | "bajo"
-        | "baja" => Some(Level::Low),
+        "low" | "l" | "lo" | "minor" | "unlikely" | "2" | "niedrig" | "gering" | "faible"
+        | "bajo" | "baja" => Some(Level::Low),
         "medium" | "med" | "m" | "moderate" | "possible" | "3" | "mittel" | "moyen" | "moyenne"
         | "medio" | "media" => Some(Level::Medium),
         "high" | "h" | "hi" | "major" | "likely" | "4" | "hoch" | "élevé" | "élevée" | "alto"
@@ -261,30 +349,38 @@ pub(crate) fn rating(s: &str) -> Rating {
         | "sehr hoch" | "très élevé" => Some(Level::VeryHigh),
         _ => None,
     };
-    Rating { level, probability: None, text }
+    Rating {
+        level,
+        probability: None,
+        text,
+    }
 }
 
 /// Reads a status word or emoji: `Done`, `In Progress`, `✅`, `WIP`.
 pub(crate) fn status_word(s: &str) -> Option<Status> {
-    let t = s.trim().trim_matches(|c: char| c == '*' || c == '_' || c == '`' || c == '[' || c == ']');
+    let t = s
+        .trim()
+        .trim_matches(|c: char| c == '*' || c == '_' || c == '`' || c == '[' || c == ']');
     if let Some(st) = t.chars().next().and_then(status_emoji)
-        && t.chars().skip(1).all(|c| c == '\u{fe0f}' || c.is_whitespace() || c.is_alphabetic())
+        && t.chars()
+            .skip(1)
+            .all(|c| c == '\u{fe0f}' || c.is_whitespace() || c.is_alphabetic())
     {
         return Some(st);
     }
-    let l = t.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+    let l = t
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
     Some(match l.as_str() {
-        "done" | "complete" | "completed" | "finished" | "closed" | "shipped" | "merged" | "resolved"
-        | "released" | "x" | "yes" | "erledigt" | "fertig" | "terminé" | "fait" | "hecho"
-        | "completado" | "concluído" => Status::Done,
+        "done" | "complete" | "completed" | "finished" | "closed" | "shipped" | "merged"
+        | "resolved" | "released" | "x" | "yes" | "erledigt" | "fertig" | "terminé" | "fait"
+        | "hecho" | "completado" | "concluído" => Status::Done,
         "in progress" | "in-progress" | "inprogress" | "wip" | "doing" | "started" | "active"
-        | "ongoing" | "in review" | "review" | "in development" | "in dev" | "working" | "partial"
-        | "partially done" | "in arbeit" | "en cours" | "en progreso" | "em andamento" => {
-            Status::InProgress
-        }
-        "blocked" | "on hold" | "waiting" | "stuck" | "paused" | "blockiert" | "bloqué" | "bloqueado" => {
-            Status::Blocked
-        }
+        | "ongoing" | "in review" | "review" | "in development" | "in dev" | "working"
+        | "partial" | "partially done" | "in arbeit" | "en cours" | "en progreso"
+        | "em andamento" => Status::InProgress,
+        "blocked" | "on hold" | "waiting" | "stuck" | "paused" | "blockiert" | "bloqué"
+        | "bloqueado" => Status::Blocked,
         "cancelled" | "canceled" | "dropped" | "won't do" | "wont do" | "wontfix" | "won't fix"
         | "abandoned" | "obsolete" | "removed" | "skipped" | "n/a" | "abgebrochen" | "annulé"
         | "cancelado" => Status::Cancelled,
@@ -299,10 +395,14 @@ pub(crate) fn status_word(s: &str) -> Option<Status> {
 pub(crate) fn status_emoji(c: char) -> Option<Status> {
     Some(match c {
         '✅' | '✔' | '☑' | '✓' | '☒' | '🟢' | '🎉' => Status::Done,
-        '🚧' | '🔄' | '⏳' | '🏗' | '🔨' | '🟡' | '🛠' | '⚙' | '🔧' | '👷' | '🏃' => Status::InProgress,
+        '🚧' | '🔄' | '⏳' | '🏗' | '🔨' | '🟡' | '🛠' | '⚙' | '🔧' | '👷' | '🏃' => {
+            Status::InProgress
+        }
         '❌' | '✗' | '✘' | '🚫' | '🗑' => Status::Cancelled,
         '⛔' | '🛑' | '🔴' | '⚠' | '🚨' | '🔒' => Status::Blocked,
-        '⬜' | '🔲' | '☐' | '⭕' | '📋' | '🔜' | '⏸' | '📝' | '🆕' | '⚪' => Status::Todo,
+        '⬜' | '🔲' | '☐' | '⭕' | '📋' | '🔜' | '⏸' | '📝' | '🆕' | '⚪' => {
+            Status::Todo
+        }
         _ => return None,
     })
 }
@@ -310,24 +410,47 @@ pub(crate) fn status_emoji(c: char) -> Option<Status> {
 /// Maps a checkbox character (`x` in `[x]`) to its status.
 pub(crate) fn checkbox(c: char) -> Option<Status> {
     Some(match c {
-        ' ' => Status::Todo,
+        ' ' | '>' | '<' => Status::Todo,
         'x' | 'X' | '✓' | '✔' => Status::Done,
         '~' | '/' | '.' | 'o' | 'O' | '+' => Status::InProgress,
         '-' => Status::Cancelled,
         '!' => Status::Blocked,
-        '>' | '<' => Status::Todo,
         _ => return None,
     })
 }
 
 /// Whether the text says "nothing": `None`, `-`, `N/A`, `TBD`, empty.
 pub(crate) fn is_none_text(s: &str) -> bool {
-    let t = s.trim().trim_matches(|c: char| c == '*' || c == '_' || c == '`' || c == '.');
-    matches!(
-        t.to_lowercase().as_str(),
-        "" | "-" | "--" | "—" | "–" | "none" | "n/a" | "na" | "nil" | "nothing" | "tbd" | "tba"
-            | "?" | "unassigned" | "no" | "keine" | "aucune" | "ninguna" | "x" | "/"
-    )
+    let t = s
+        .trim()
+        .trim_matches(|c: char| c == '*' || c == '_' || c == '`' || c == '.');
+    if t.len() > 10 {
+        return false;
+    }
+    [
+        "",
+        "-",
+        "--",
+        "—",
+        "–",
+        "none",
+        "n/a",
+        "na",
+        "nil",
+        "nothing",
+        "tbd",
+        "tba",
+        "?",
+        "unassigned",
+        "no",
+        "keine",
+        "aucune",
+        "ninguna",
+        "x",
+        "/",
+    ]
+    .iter()
+    .any(|w| t.eq_ignore_ascii_case(w))
 }
 
 /// Reads a list of people and pools: `@alice @bob`, `Alice, Bob`, `backend x2`.
@@ -342,12 +465,15 @@ pub(crate) fn owners(s: &str) -> Vec<Demand> {
         // `backend x2`, `backend ×2`, `backend (x2)`, `2x backend`, `2 × backend`.
         if let Some(i) = p.rfind([' ', '(']) {
             let tail = p[i + 1..].trim_end_matches(')');
-            if let Some(n) = tail.strip_prefix(['x', '×', '*']).and_then(|n| n.parse::<f64>().ok()) {
+            if let Some(n) = tail
+                .strip_prefix(['x', '×', '*'])
+                .and_then(|n| n.parse::<f64>().ok())
+            {
                 units = n;
                 p = p[..i].trim();
             }
         }
-        if units == 1.0
+        if (units - 1.0).abs() < f64::EPSILON
             && let Some((n, rest)) = number_prefix(p)
         {
             let rest = rest.trim_start();
@@ -356,8 +482,15 @@ pub(crate) fn owners(s: &str) -> Vec<Demand> {
                 p = r.trim();
             }
         }
-        for name in p.split_whitespace().filter(|w| w.starts_with('@')).map(|w| w.trim_start_matches('@')) {
-            out.push(Demand { name: clean_name(name), units: 1.0 });
+        for name in p
+            .split_whitespace()
+            .filter(|w| w.starts_with('@'))
+            .map(|w| w.trim_start_matches('@'))
+        {
+            out.push(Demand {
+                name: clean_name(name),
+                units: 1.0,
+            });
         }
         if p.starts_with('@') {
             if let Some(last) = out.last_mut() {
@@ -374,21 +507,40 @@ pub(crate) fn owners(s: &str) -> Vec<Demand> {
 }
 
 fn clean_name(s: &str) -> String {
-    s.trim().trim_start_matches('@').trim_matches(|c: char| c == '*' || c == '_' || c == '`' || c == '.').to_owned()
+    s.trim()
+        .trim_start_matches('@')
+        .trim_matches(|c: char| c == '*' || c == '_' || c == '`' || c == '.')
+        .to_owned()
 }
 
 /// Splits a list on `,`, `;`, `&` and ` and `.
 pub(crate) fn split_list(s: &str) -> Vec<&str> {
     let mut out = Vec::new();
-    for a in s.split([',', ';', '&']) {
-        let mut rest = a;
-        while let Some(i) = rest.find(" and ") {
-            out.push(&rest[..i]);
-            rest = &rest[i + 5..];
+    let b = s.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let sep = match b[i] {
+            b',' | b';' | b'&' => 1,
+            b' ' if b[i..].len() >= 5
+                && b[i + 1..i + 4].eq_ignore_ascii_case(b"and")
+                && b[i + 4] == b' ' =>
+            {
+                5
+            }
+            _ => 0,
+        };
+        if sep > 0 {
+            out.push(s[start..i].trim());
+            i += sep;
+            start = i;
+        } else {
+            i += 1;
         }
-        out.push(rest);
     }
-    out.into_iter().map(str::trim).filter(|p| !p.is_empty()).collect()
+    out.push(s[start..].trim());
+    out.retain(|p| !p.is_empty());
+    out
 }
 
 /// Whether `s` reads as a task id: `1.2`, `T012`, `API-3`, `doc#1.2`, `Task 3`, `Phase 2`.
@@ -400,12 +552,18 @@ pub(crate) fn is_id_like(s: &str) -> bool {
     let lower = s.to_lowercase();
     for p in ["task ", "phase ", "step ", "milestone ", "story "] {
         if let Some(rest) = lower.strip_prefix(p) {
-            return code_len(rest.trim()) == rest.trim().len() || rest.trim().bytes().all(|b| b.is_ascii_digit() || b == b'.');
+            return code_len(rest.trim()) == rest.trim().len()
+                || rest.trim().bytes().all(|b| b.is_ascii_digit() || b == b'.');
         }
     }
     // A slug (`local-database-layer`): lower case words joined by dashes.
-    let slug = s.contains('-') && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    !s.is_empty() && (slug || code_len(s) == s.len() || (s.bytes().all(|b| b.is_ascii_digit()) && s.len() < 5))
+    let slug = s.contains('-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    !s.is_empty()
+        && (slug
+            || code_len(s) == s.len()
+            || (s.bytes().all(|b| b.is_ascii_digit()) && s.len() < 5))
 }
 
 /// Length of a tracker-style code at the start of `s` (`T012`, `1.2`, `API-3`,
@@ -436,7 +594,10 @@ pub(crate) fn code_len(s: &str) -> usize {
         }
         dots += 1;
     }
-    if i < b.len() && b[i].is_ascii_lowercase() && (i + 1 == b.len() || !b[i + 1].is_ascii_alphanumeric()) {
+    if i < b.len()
+        && b[i].is_ascii_lowercase()
+        && (i + 1 == b.len() || !b[i + 1].is_ascii_alphanumeric())
+    {
         i += 1;
     }
     if i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
@@ -458,9 +619,22 @@ pub(crate) fn dependencies(s: &str, strict: bool) -> (Vec<Dependency>, Vec<Strin
         return (deps, bad);
     }
     for part in split_list(s) {
-        let mut p = part.trim().trim_matches(|c: char| c == '*' || c == '`' || c == '_');
-        for prefix in ["depends on", "depends", "after", "blocked by", "requires", "needs", "following", "nach"] {
-            if p.len() > prefix.len() && p.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes()) {
+        let mut p = part
+            .trim()
+            .trim_matches(|c: char| c == '*' || c == '`' || c == '_');
+        for prefix in [
+            "depends on",
+            "depends",
+            "after",
+            "blocked by",
+            "requires",
+            "needs",
+            "following",
+            "nach",
+        ] {
+            if p.len() > prefix.len()
+                && p.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+            {
                 p = p[prefix.len()..].trim_start_matches(':').trim();
                 break;
             }
@@ -474,7 +648,13 @@ pub(crate) fn dependencies(s: &str, strict: bool) -> (Vec<Dependency>, Vec<Strin
             bad.push(part.to_owned());
             continue;
         }
-        deps.push(Dependency { target: target.to_owned(), kind, lag, text: part.to_owned(), resolved: false });
+        deps.push(Dependency {
+            target: target.to_owned(),
+            kind,
+            lag,
+            text: part.to_owned(),
+            resolved: false,
+        });
     }
     (deps, bad)
 }
@@ -487,14 +667,19 @@ fn link_suffix(p: &str) -> (&str, LinkKind, Option<Quantity>) {
     if let Some(i) = p.rfind(['+', '-'])
         && i > 0
         && let Some(q) = quantity(&p[i + 1..], Some(TimeUnit::Days))
-        && p[i + 1..].trim_start().starts_with(|c: char| c.is_ascii_digit())
+        && p[i + 1..]
+            .trim_start()
+            .starts_with(|c: char| c.is_ascii_digit())
     {
         let sign = if p.as_bytes()[i] == b'-' { -1.0 } else { 1.0 };
         // `API-3` is an id, not a lag: require a link type or a space before the sign.
         let before = p[..i].trim_end();
         let typed = ["SS", "FS", "FF", "SF"].iter().any(|k| before.ends_with(k));
         if typed || p[..i].ends_with(' ') {
-            lag = Some(Quantity { amount: sign * q.amount, unit: q.unit });
+            lag = Some(Quantity {
+                amount: sign * q.amount,
+                unit: q.unit,
+            });
             target = before;
         }
     }
@@ -567,7 +752,10 @@ mod tests {
     fn dependency_lists() {
         let (d, bad) = dependencies("1.1, 1.2 SS, 2.1 FF+2d, Task 4", false);
         assert!(bad.is_empty());
-        let t: Vec<_> = d.iter().map(|d| (d.target.as_str(), d.kind, d.lag.map(|l| l.amount))).collect();
+        let t: Vec<_> = d
+            .iter()
+            .map(|d| (d.target.as_str(), d.kind, d.lag.map(|l| l.amount)))
+            .collect();
         assert_eq!(
             t,
             vec![
@@ -599,7 +787,10 @@ mod tests {
     #[test]
     fn owner_lists() {
         let o = owners("@alice @bob");
-        assert_eq!(o.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(), ["alice", "bob"]);
+        assert_eq!(
+            o.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(),
+            ["alice", "bob"]
+        );
         let o = owners("backend x2, Alice");
         assert_eq!((o[0].name.as_str(), o[0].units), ("backend", 2.0));
         assert_eq!(o[1].name, "Alice");
