@@ -34,9 +34,9 @@ fn plan(phases: usize) -> String {
                 String::new()
             };
             let mark = if t % 3 == 0 { "x" } else { " " };
-            let _ = write!(
+            let _ = writeln!(
                 s,
-                "- [{mark}] Task {p}.{t}: Implement part {t} of the package with tests and docs ({}d) @dev{}{dep}\n",
+                "- [{mark}] Task {p}.{t}: Implement part {t} of the package with tests and docs ({}d) @dev{}{dep}",
                 t % 5 + 1,
                 t % 4
             );
@@ -46,10 +46,11 @@ fn plan(phases: usize) -> String {
         }
         s.push_str("\n| Task | Estimate | Priority | Dependencies | Owner |\n|------|----------|----------|--------------|-------|\n");
         for t in 1..=10 {
-            s.push_str(&format!(
-                "| Review item {p}-{t} | {}h | High | Task {p}.{t} | Alice |\n",
+            let _ = writeln!(
+                s,
+                "| Review item {p}-{t} | {}h | High | Task {p}.{t} | Alice |",
                 t % 8 + 1
-            ));
+            );
         }
         s.push('\n');
     }
@@ -57,9 +58,10 @@ fn plan(phases: usize) -> String {
         "## Risks & Mitigation\n\n| Risk | Likelihood | Impact | Mitigation |\n|---|---|---|---|\n",
     );
     for r in 0..50 {
-        s.push_str(&format!(
-            "| Vendor {r} slips | Med | High | Weekly check-in with vendor {r} |\n"
-        ));
+        let _ = writeln!(
+            s,
+            "| Vendor {r} slips | Med | High | Weekly check-in with vendor {r} |"
+        );
     }
     s.push_str("\n## Action Items\n\n| Action | Owner | Due Date |\n|---|---|---|\n| Book the room | Sam | 2026-12-02 |\n");
     s
