@@ -2,6 +2,8 @@
 // Parsed values are compared exactly: they come from decimal text.
 #![allow(clippy::float_cmp)]
 
+use std::fmt::Write as _;
+
 use planmark::diag::Code;
 use planmark::model::{DocumentKind, SectionKind};
 use planmark::syntax::{parse_bytes, parse_str};
@@ -162,9 +164,10 @@ fn deep_nesting_does_not_overflow() {
     }
     s.push_str("[ ] deep\n");
     let quotes = format!("## Tasks\n{}- [ ] quoted\n", "> ".repeat(10_000));
-    let indented: String = (0..2_000)
-        .map(|i| format!("{}- [ ] level {i}\n", "  ".repeat(i)))
-        .collect();
+    let mut indented = String::new();
+    for i in 0..2_000 {
+        let _ = writeln!(indented, "{}- [ ] level {i}", "  ".repeat(i));
+    }
     for text in [s, quotes, format!("## Tasks\n{indented}")] {
         let d = parse_str("deep.md", &text);
         assert!(d.tasks.len() <= 10_001);
@@ -175,14 +178,15 @@ fn deep_nesting_does_not_overflow() {
 fn a_table_of_100_000_rows() {
     let mut s = String::from("## Tasks\n| Task | Estimate | Dependencies |\n|---|---|---|\n");
     for i in 0..100_000 {
-        s.push_str(&format!(
-            "| T{i}: step {i} | 2h | {} |\n",
+        let _ = writeln!(
+            s,
+            "| T{i}: step {i} | 2h | {} |",
             if i > 0 {
                 format!("T{}", i - 1)
             } else {
                 "-".into()
             }
-        ));
+        );
     }
     let d = parse_str("big.md", &s);
     assert_eq!(d.tasks.len(), 100_000);
