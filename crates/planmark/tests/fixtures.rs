@@ -403,3 +403,85 @@ fn examples_read_as_a_careful_reader_would() {
     assert_eq!(r.risks.len(), 2);
     assert!(r.findings.is_empty(), "{:?}", r.findings);
 }
+
+#[test]
+fn risks_written_as_headings_with_attribute_lines() {
+    let d = fixture("risk-register.md");
+    assert_eq!(
+        d.risks.len(),
+        2,
+        "{:?}",
+        d.risks.iter().map(|r| &r.title).collect::<Vec<_>>()
+    );
+    let r1 = &d.risks[0];
+    assert_eq!(r1.title, "Payment provider certification slips");
+    assert_eq!(
+        r1.likelihood.as_ref().unwrap().level,
+        Some(planmark::model::Level::High)
+    );
+    assert_eq!(
+        r1.impact.as_ref().unwrap().level,
+        Some(planmark::model::Level::VeryHigh)
+    );
+    assert_eq!(r1.owner.as_deref(), Some("ines"));
+    assert!(
+        r1.mitigation
+            .as_deref()
+            .unwrap()
+            .starts_with("Start certification")
+    );
+    let r2 = &d.risks[1];
+    assert_eq!(r2.id, "RISK-002");
+    assert_eq!(
+        r2.likelihood.as_ref().unwrap().level,
+        Some(planmark::model::Level::Medium)
+    );
+    assert_eq!(r2.affects, ["deploy-1", "deploy-2"]);
+    assert!(d.tasks.is_empty());
+}
+
+#[test]
+fn version_roadmap_checkboxes_are_tasks_and_prose_is_not() {
+    let d = fixture("version-roadmap.md");
+    let titles: Vec<&str> = d.tasks.iter().map(|t| t.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Repository layout and CI",
+            "Config file loading",
+            "Error messages with hints",
+            "Two-way sync with the tracker",
+            "Pull issues",
+            "Push status changes",
+            "Conflict report"
+        ]
+    );
+    assert_eq!(d.tasks[1].status, Status::InProgress);
+    assert_eq!(d.tasks[4].parent.as_deref(), Some(d.tasks[3].id.as_str()));
+    let phases: Vec<&str> = d.phases.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(phases, ["v0.1 -- Foundation", "v0.2 -- Sync"]);
+    assert!(d.findings.is_empty(), "{:?}", d.findings);
+}
+
+#[test]
+fn numbered_checkbox_tasks_with_detail_bullets() {
+    let d = fixture("kiro-tasks.md");
+    assert_eq!(ids(&d), ["1", "2", "2.1", "2.2", "3"]);
+    assert_eq!(done(&d), 2);
+    assert_eq!(deps(&d, "2.2"), ["2.1"]);
+    assert_eq!(deps(&d, "3"), ["2"]);
+    assert_eq!(task(&d, "1").title, "Set up the workspace and shared types");
+}
+
+#[test]
+fn a_phase_file_counts_its_tasks_not_its_outcomes() {
+    let d = fixture("phase-file.md");
+    assert_eq!(d.tasks.len(), 3, "{:?}", ids(&d));
+    assert!(
+        d.tasks
+            .iter()
+            .all(|t| t.phase.as_deref() == Some("Phase 2: Import pipeline"))
+    );
+    assert_eq!(d.success_criteria.len(), 1);
+    assert_eq!(d.goals.len(), 0);
+}

@@ -27,6 +27,8 @@ struct Open {
     explicit_phase: bool,
     /// A task written as a heading (`#### Task 1.1: Setup`).
     task: Option<usize>,
+    /// A risk written as a heading (`### Risk 2: Vendor slips`).
+    risk: Option<usize>,
 }
 
 pub(crate) struct Builder<'a> {
@@ -287,13 +289,26 @@ pub(crate) fn build(doc: &mut Document, text: &str, walked: &Blocks, lines: &Lin
             Block::Table(t) => {
                 let open = stack.last().cloned();
                 let phase = b.phase_name(open.as_ref());
-                let effective = open.as_ref().map_or(SectionKind::Other, |o| o.effective);
+                // A table under a document-level "Roadmap" title is read by its header alone.
+                let effective = open.as_ref().map_or(SectionKind::Other, |o| {
+                    if holds_tasks(o.effective) && !o.strong {
+                        SectionKind::Other
+                    } else {
+                        o.effective
+                    }
+                });
                 tables::table(&mut b, t, effective, phase.as_deref(), has_task_section);
             }
             Block::Lines { span, code, links } => {
                 let open = stack.last().cloned();
                 let effective = open.as_ref().map_or(SectionKind::Other, |o| o.effective);
-                lines_block(&mut b, *span, *code, links, effective);
+                let target = open
+                    .as_ref()
+                    .and_then(|o| o.task.map(Target::Task).or(o.risk.map(Target::Risk)));
+                match target {
+                    Some(t) if !*code => attribute_lines(&mut b, *span, t),
+                    _ => lines_block(&mut b, *span, *code, links, effective),
+                }
             }
         }
     }
@@ -328,6 +343,50 @@ pub(crate) fn build(doc: &mut Document, text: &str, walked: &Blocks, lines: &Lin
     resolve(b.doc, &numbers);
 }
 
+/// An item written as a heading, whose attribute lines follow it.
+#[derive(Clone, Copy)]
+enum Target {
+    Task(usize),
+    Risk(usize),
+}
+
+/// `**Status**: done` / `**Impact:** High` lines under a task or risk heading.
+fn attribute_lines(b: &mut Builder, span: Span, target: Target) {
+    let src = &b.text[span.start..span.end];
+    let mut pos = span.start;
+    for raw in src.split_inclusive('\n') {
+        let line_start = pos;
+        pos += raw.len();
+        let clean: String = raw
+            .trim()
+            .chars()
+            .filter(|&c| c != '*' && c != '`' && c != '_')
+            .collect();
+        let Some((key, value)) = key_value(&clean) else {
+            continue;
+        };
+        let lspan = b.lines.span(line_start, line_start + raw.trim_end().len());
+        match target {
+            Target::Task(t) => {
+                apply_key(b, t, &key, value, lspan);
+            }
+            Target::Risk(r) => risk_key(&mut b.doc.risks[r], &key, value),
+        }
+    }
+}
+
+/// Whether a heading names one risk: `Risk 2: ...`, `Risk: ...`, `RISK-001: ...`, `R3: ...`.
+fn is_risk_heading(text: &str) -> bool {
+    let t = text.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let lower = t.to_ascii_lowercase();
+    if let Some(rest) = lower.strip_prefix("risk") {
+        let rest = rest.trim_start_matches([' ', '-', '_', '#']);
+        return rest.starts_with(':') || rest.starts_with(|c: char| c.is_ascii_digit());
+    }
+    let c = values::code_len(t);
+    c > 0 && t.starts_with('R') && t[c..].trim_start().starts_with(':')
+}
+
 /// Works out what a heading opens.
 fn heading_context(
     b: &mut Builder,
@@ -354,7 +413,17 @@ fn heading_context(
         phase: parent.and_then(|p| p.phase),
         explicit_phase: parent.is_some_and(|p| p.explicit_phase),
         task: None,
+        risk: None,
     };
+    if (kind == SectionKind::Risks || parent.is_some_and(|p| p.effective == SectionKind::Risks))
+        && is_risk_heading(htext)
+    {
+        let r = risk_item(b, htext, origin);
+        return Open {
+            risk: Some(r),
+            ..inherit(SectionKind::Risks)
+        };
+    }
     if parent_tasks && kind != SectionKind::Phase {
         let parent = parent.expect("parent_tasks");
         let attrs = inline::extract(htext);
@@ -381,11 +450,20 @@ fn heading_context(
                 phase: None,
                 explicit_phase: false,
                 task: None,
+                risk: None,
             };
         }
         if !breaks_task_context(kind) {
-            if parent.explicit_phase || kind == SectionKind::Tasks {
+            if kind == SectionKind::Tasks {
                 return inherit(parent.effective);
+            }
+            if parent.explicit_phase {
+                // "### Expected Outcomes" under a phase: its checkboxes are
+                // tasks of the phase, its plain points are not.
+                return Open {
+                    strong: false,
+                    ..inherit(parent.effective)
+                };
             }
             b.doc.phases.push(Phase {
                 number: None,
@@ -399,6 +477,7 @@ fn heading_context(
                 phase: Some(b.doc.phases.len() - 1),
                 explicit_phase: false,
                 task: None,
+                risk: None,
             };
         }
     }
@@ -422,6 +501,7 @@ fn heading_context(
                 phase: Some(b.doc.phases.len() - 1),
                 explicit_phase: true,
                 task: None,
+                risk: None,
             }
         }
         SectionKind::Tasks if level > 1 => Open {
@@ -431,6 +511,7 @@ fn heading_context(
             phase: None,
             explicit_phase: false,
             task: None,
+            risk: None,
         },
         SectionKind::Tasks | SectionKind::Title => {
             // A document-level title: `# Tasks: Feature` makes checkboxes tasks.
@@ -449,6 +530,7 @@ fn heading_context(
                 phase: None,
                 explicit_phase: false,
                 task: None,
+                risk: None,
             }
         }
         SectionKind::Other if parent_milestones => {
@@ -466,6 +548,7 @@ fn heading_context(
                 phase: Some(b.doc.phases.len() - 1),
                 explicit_phase: true,
                 task: None,
+                risk: None,
             }
         }
         SectionKind::Other => inherit(parent.map_or(SectionKind::Other, |p| {
@@ -482,6 +565,7 @@ fn heading_context(
             phase: None,
             explicit_phase: false,
             task: None,
+            risk: None,
         },
     }
 }
@@ -611,7 +695,12 @@ fn item_block(
             }
         }
         SectionKind::Risks => {
-            if let Some(p) = item.parent.and_then(|p| b.item_risk[p]) {
+            if let Some(r) = open.and_then(|o| o.risk) {
+                // Under a risk heading, `Impact: High` points describe it.
+                if let Some((key, value)) = key_value(text) {
+                    risk_key(&mut b.doc.risks[r], &key, value);
+                }
+            } else if let Some(p) = item.parent.and_then(|p| b.item_risk[p]) {
                 risk_detail(&mut b.doc.risks[p], text);
             } else if top {
                 let r = risk_item(b, text, origin);
@@ -716,6 +805,7 @@ fn item_block(
                     phase: None,
                     explicit_phase: false,
                     task: None,
+                    risk: None,
                 };
                 task_item(b, walked, idx, item, &weak, has_task_section);
             }
@@ -789,7 +879,9 @@ fn task_item(
 pub(crate) fn apply_key(b: &mut Builder, t: usize, key: &str, value: &str, span: Span) -> bool {
     let attrs = inline::extract(&format!("{key}: {value}"));
     match key {
-        "estimate" | "estimated" | "effort" | "duration" | "est" | "time" | "size" => {
+        "estimate" | "estimated" | "effort" | "duration" | "est" | "time" | "size"
+        | "estimated time" | "time estimate" | "estimated effort" | "est. time"
+        | "estimated duration" => {
             b.estimate_findings(&attrs, span);
             if let Some(e) = attrs.estimate {
                 b.doc.tasks[t].estimate = Some(e);
@@ -1030,10 +1122,17 @@ fn risk_item(b: &mut Builder, text: &str, origin: Origin) -> usize {
         .trim_end_matches(['-', '—', '–', '|', ',', ';', '(', ' '])
         .trim();
     let title = match key_value(title) {
-        Some((k, v)) if k == "risk" || values::code_len(&k.to_uppercase()) == k.len() => {
-            if k != "risk" {
-                r.id = k.to_uppercase();
-            }
+        Some((k, v)) if k == "risk" => v.to_owned(),
+        // `Risk 2: ...` is R2.
+        Some((k, v))
+            if k.strip_prefix("risk ")
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())) =>
+        {
+            r.id = format!("R{}", &k[5..]);
+            v.to_owned()
+        }
+        Some((k, v)) if values::code_len(&k.to_uppercase()) == k.len() => {
+            r.id = k.to_uppercase();
             v.to_owned()
         }
         _ => title.to_owned(),
@@ -1073,6 +1172,48 @@ pub(crate) fn rating_findings(b: &mut Builder, r: &Risk) {
                 "use Low, Medium or High (or Very Low..Very High, 1-5, or a percentage)",
             );
         }
+    }
+}
+
+/// Applies one `key: value` to a risk.
+fn risk_key(r: &mut Risk, key: &str, value: &str) {
+    let v = value
+        .trim()
+        .trim_matches(|c: char| c == '*' || c == '_')
+        .trim();
+    if v.is_empty() {
+        return;
+    }
+    match key {
+        "likelihood" | "probability" => r.likelihood = Some(values::rating(v)),
+        "impact" | "severity" => {
+            if r.impact.is_none() || key == "impact" {
+                r.impact = Some(values::rating(v));
+            }
+        }
+        "mitigation"
+        | "mitigation strategy"
+        | "mitigation strategies"
+        | "contingency"
+        | "response" => {
+            if r.mitigation.is_none() {
+                r.mitigation = Some(v.to_owned());
+            }
+        }
+        "owner" => r.owner = Some(v.trim_start_matches('@').to_owned()),
+        "delay" => {
+            r.delay = values::quantity(
+                v.trim_start_matches('+'),
+                Some(crate::model::TimeUnit::Days),
+            )
+        }
+        "affects" | "related tasks" | "affected tasks" => {
+            r.affects = values::split_list(v)
+                .into_iter()
+                .map(str::to_owned)
+                .collect();
+        }
+        _ => {}
     }
 }
 

@@ -515,6 +515,16 @@ fn leading_id(text: &str, start: usize) -> Option<(String, IdSource, usize)> {
             start + n + end,
         ));
     }
+    // `1. Set up` inside a checkbox item: the number is the task's.
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 && digits < 5 && t[digits..].starts_with(". ") {
+        let after = t[digits + 2..].trim_start();
+        return Some((
+            t[..digits].to_owned(),
+            IdSource::Code,
+            start + t.len() - after.len(),
+        ));
+    }
     let c = values::code_len(t);
     if c > 0 {
         let after = &t[c..];
