@@ -1186,26 +1186,24 @@ fn risk_key(r: &mut Risk, key: &str, value: &str) {
     }
     match key {
         "likelihood" | "probability" => r.likelihood = Some(values::rating(v)),
-        "impact" | "severity" => {
-            if r.impact.is_none() || key == "impact" {
-                r.impact = Some(values::rating(v));
-            }
+        "impact" | "severity" if r.impact.is_none() || key == "impact" => {
+            r.impact = Some(values::rating(v))
         }
         "mitigation"
         | "mitigation strategy"
         | "mitigation strategies"
         | "contingency"
-        | "response" => {
-            if r.mitigation.is_none() {
-                r.mitigation = Some(v.to_owned());
-            }
+        | "response"
+            if r.mitigation.is_none() =>
+        {
+            r.mitigation = Some(v.to_owned());
         }
         "owner" => r.owner = Some(v.trim_start_matches('@').to_owned()),
         "delay" => {
             r.delay = values::quantity(
                 v.trim_start_matches('+'),
                 Some(crate::model::TimeUnit::Days),
-            )
+            );
         }
         "affects" | "related tasks" | "affected tasks" => {
             r.affects = values::split_list(v)
