@@ -1187,7 +1187,7 @@ fn risk_key(r: &mut Risk, key: &str, value: &str) {
     match key {
         "likelihood" | "probability" => r.likelihood = Some(values::rating(v)),
         "impact" | "severity" if r.impact.is_none() || key == "impact" => {
-            r.impact = Some(values::rating(v))
+            r.impact = Some(values::rating(v));
         }
         "mitigation"
         | "mitigation strategy"
