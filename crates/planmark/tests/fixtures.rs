@@ -485,3 +485,23 @@ fn a_phase_file_counts_its_tasks_not_its_outcomes() {
     assert_eq!(d.success_criteria.len(), 1);
     assert_eq!(d.goals.len(), 0);
 }
+
+#[test]
+fn release_scope_requirement_checklists_are_work() {
+    let d = fixture("release-scope.md");
+    let titles: Vec<&str> = d.tasks.iter().map(|t| t.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "No data loss on crash",
+            "Graceful shutdown on SIGTERM",
+            "Dependency audit in CI",
+            "Tokens stored in the OS keychain",
+            "Importer rewrite",
+            "Offline cache"
+        ]
+    );
+    assert_eq!(done(&d), 3);
+    assert_eq!(d.requirements.len(), 4);
+    assert!(d.findings.is_empty(), "{:?}", d.findings);
+}

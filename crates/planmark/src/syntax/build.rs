@@ -42,6 +42,9 @@ pub(crate) struct Builder<'a> {
     /// `2` for the task written as item 2 of an ordered list: a name
     /// dependencies may use (`after 2`), not an id.
     numbers: HashMap<String, Vec<usize>>,
+    /// Whether the document is a session or guide by its title (their
+    /// requirements are requirements, not work).
+    is_template_kind: bool,
 }
 
 impl Builder<'_> {
@@ -222,6 +225,7 @@ pub(crate) fn build(doc: &mut Document, text: &str, walked: &Blocks, lines: &Lin
         item_task: vec![None; walked.items.len()],
         item_risk: vec![None; walked.items.len()],
         numbers: HashMap::new(),
+        is_template_kind: false,
     };
 
     // Classify every heading once; does the document have a real task section?
@@ -261,6 +265,9 @@ pub(crate) fn build(doc: &mut Document, text: &str, walked: &Blocks, lines: &Lin
                 let kind = next_kind.next().unwrap_or(SectionKind::Other);
                 if *level == 1 && b.doc.title.is_none() {
                     b.doc.title = Some(htext.clone());
+                    let t = htext.to_lowercase();
+                    b.is_template_kind =
+                        t.starts_with("planning session") || t.contains("implementation guide");
                 }
                 b.doc.sections.push(Section {
                     heading: htext.clone(),
@@ -431,8 +438,7 @@ fn heading_context(
             .id
             .as_ref()
             .is_some_and(|(_, s)| matches!(s, IdSource::Label | IdSource::Explicit))
-            || attrs.estimate.is_some()
-            || attrs.status.is_some();
+            || attrs.estimate.is_some();
         if is_task {
             let phase = b.phase_name(Some(parent));
             let t = b.new_task(attrs, origin, phase, None);
@@ -480,6 +486,14 @@ fn heading_context(
                 risk: None,
             };
         }
+    }
+    // "### Security" under "## Requirements" holds security requirements,
+    // under "## Risks" security risks.
+    if let Some(p) = parent
+        && is_collection(p.effective)
+        && is_descriptive(kind)
+    {
+        return inherit(p.effective);
     }
     match kind {
         SectionKind::Phase => {
@@ -605,6 +619,49 @@ fn breaks_task_context(kind: SectionKind) -> bool {
     )
 }
 
+/// Sections whose items are one kind of thing.
+fn is_collection(kind: SectionKind) -> bool {
+    use SectionKind as K;
+    matches!(
+        kind,
+        K::Requirements
+            | K::FunctionalRequirements
+            | K::NonFunctionalRequirements
+            | K::Risks
+            | K::Milestones
+            | K::Decisions
+            | K::ActionItems
+            | K::OpenQuestions
+            | K::SuccessCriteria
+            | K::NextSteps
+            | K::Goals
+    )
+}
+
+/// Headings that name a topic rather than a kind of item.
+fn is_descriptive(kind: SectionKind) -> bool {
+    use SectionKind as K;
+    matches!(
+        kind,
+        K::Other
+            | K::Security
+            | K::Performance
+            | K::Testing
+            | K::ErrorHandling
+            | K::CoreFeatures
+            | K::Patterns
+            | K::CodeStructure
+            | K::DevelopmentSetup
+            | K::IntegrationPoints
+            | K::Architecture
+            | K::HighLevelDesign
+            | K::DataFlow
+            | K::ImplementationNotes
+            | K::Components
+            | K::Dependencies
+    )
+}
+
 impl Open {
     fn with_level(mut self, level: u8) -> Self {
         self.level = level;
@@ -691,7 +748,29 @@ fn item_block(
                 user_story(b, text, origin);
             } else if top {
                 let status = b.status_of(item, &Attrs::default());
-                requirement(b, text, status, origin, effective);
+                requirement(b, text, status, origin.clone(), effective);
+                // In a generic plan, an unlabelled requirement checkbox is also
+                // a piece of work ("- [ ] Input validation on all commands").
+                let labelled = b.doc.requirements.last().is_some_and(|r| r.id.is_some());
+                if item.marker.is_some()
+                    && !labelled
+                    && b.doc
+                        .front_matter
+                        .as_ref()
+                        .is_none_or(|f| !f.fields.contains_key("phase"))
+                    && !b.is_template_kind
+                {
+                    let weak = Open {
+                        level: 0,
+                        effective: SectionKind::Tasks,
+                        strong: false,
+                        phase: open.and_then(|o| o.phase),
+                        explicit_phase: false,
+                        task: None,
+                        risk: None,
+                    };
+                    task_item(b, walked, idx, item, &weak, has_task_section);
+                }
             }
         }
         SectionKind::Risks => {
