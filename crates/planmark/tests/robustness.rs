@@ -283,3 +283,16 @@ mod props {
         }
     }
 }
+
+#[test]
+fn text_whose_lower_case_is_longer_is_sliced_safely() {
+    // `İ` lower-cases to two characters: offsets found in a lower-cased copy
+    // must never be used on the original.
+    let d = parse_str(
+        "u.md",
+        "## Risks\n- İİİ risk — Likelihood: High, Impact: İİ\n## Milestones\n- [ ] İİ beta after İ 1.2\n## User Stories\n- As a İİ user, I want İ, so that İİİ\n",
+    );
+    assert_eq!(d.risks.len(), 1);
+    assert_eq!(d.milestones.len(), 1);
+    assert_eq!(d.user_stories.len(), 1);
+}

@@ -1019,7 +1019,7 @@ pub(crate) fn apply_key(b: &mut Builder, t: usize, key: &str, value: &str, span:
 }
 
 fn milestone_after(text: &str) -> Vec<String> {
-    let lower = text.to_lowercase();
+    let lower = text.to_ascii_lowercase();
     let mut out = Vec::new();
     for key in ["after ", "closes ", "includes ", "requires "] {
         if let Some(i) = lower.find(key) {
@@ -1075,7 +1075,7 @@ fn user_story(b: &mut Builder, text: &str, origin: Origin) {
     if t.is_empty() {
         return;
     }
-    let lower = t.to_lowercase();
+    let lower = t.to_ascii_lowercase();
     let (id, body_at) = match t.split_once(':') {
         Some((k, _)) if values::code_len(k.trim()) == k.trim().len() && !k.trim().is_empty() => {
             (Some(k.trim().to_owned()), k.len() + 1)
@@ -1173,23 +1173,22 @@ fn risk_item(b: &mut Builder, text: &str, origin: Origin) -> usize {
     };
     // `Risk: title — Likelihood: High, Impact: Med, Mitigation: ...`
     let mut title = text.to_owned();
-    let lower = text.to_lowercase();
+    let lower = text.to_ascii_lowercase();
     let mut cut = text.len();
-    for key in [
-        "likelihood",
-        "probability",
-        "impact",
-        "severity",
-        "mitigation",
-        "owner",
-        "delay",
-        "affects",
-    ] {
-        if let Some(i) = lower
-            .find(&format!("{key}:"))
-            .or_else(|| lower.find(&format!("{key} -")))
-        {
-            cut = cut.min(i);
+    if lower.contains(':') {
+        for key in [
+            "likelihood:",
+            "probability:",
+            "impact:",
+            "severity:",
+            "mitigation:",
+            "owner:",
+            "delay:",
+            "affects:",
+        ] {
+            if let Some(i) = lower.find(key) {
+                cut = cut.min(i);
+            }
         }
     }
     if cut < text.len() {
@@ -1296,7 +1295,7 @@ fn risk_key(r: &mut Risk, key: &str, value: &str) {
 
 /// Reads `Likelihood: High, Impact: Med, Mitigation: ...` into a risk.
 fn risk_detail(r: &mut Risk, text: &str) {
-    let lower = text.to_lowercase();
+    let lower = text.to_ascii_lowercase();
     let keys = [
         "likelihood",
         "probability",
@@ -1308,10 +1307,16 @@ fn risk_detail(r: &mut Risk, text: &str) {
         "delay",
         "affects",
     ];
-    let mut found: Vec<(usize, &str)> = keys
-        .iter()
-        .filter_map(|k| lower.find(&format!("{k}:")).map(|i| (i, *k)))
-        .collect();
+    // Each `word:` in the text, matched against the keys.
+    let mut found: Vec<(usize, &str)> = Vec::new();
+    for (colon, _) in lower.match_indices(':') {
+        let word_start = lower[..colon]
+            .rfind(|c: char| !c.is_ascii_alphabetic())
+            .map_or(0, |i| i + 1);
+        if let Some(k) = keys.iter().find(|k| **k == &lower[word_start..colon]) {
+            found.push((word_start, k));
+        }
+    }
     found.sort_unstable();
     for (n, &(i, key)) in found.iter().enumerate() {
         let start = i + key.len() + 1;

@@ -319,7 +319,12 @@ pub(crate) fn extract(text: &str) -> Attrs {
         }
     }
 
-    let ascii = text.is_ascii();
+    // The emoji below are in the U+23xx and U+27xx blocks or outside the
+    // Basic Multilingual Plane: skip their searches when none can be there.
+    let ascii = text.is_ascii()
+        || !text
+            .chars()
+            .any(|c| matches!(c as u32, 0x2300..=0x23FF | 0x2700..=0x27BF | 0x1F000..=0x1FFFF));
     // Obsidian-style priorities.
     for (emoji, level) in [
         ("🔺", "critical"),

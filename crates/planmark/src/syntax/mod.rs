@@ -112,8 +112,11 @@ pub fn parse_str(path: &str, text: &str) -> Document {
 }
 
 fn line_ending(text: &str) -> LineEnding {
-    let crlf = text.matches("\r\n").count();
-    let lf = text.matches('\n').count();
+    let b = text.as_bytes();
+    let lf = memchr::memchr_iter(b'\n', b).count();
+    let crlf = memchr::memchr_iter(b'\n', b)
+        .filter(|&i| i > 0 && b[i - 1] == b'\r')
+        .count();
     if crlf * 2 > lf {
         LineEnding::Crlf
     } else {

@@ -17,21 +17,42 @@ pub(crate) fn normalize(heading: &str) -> String {
     }
     let mut out = String::with_capacity(s.len());
     let mut depth = 0u32;
+    // Lower case, brackets dropped, punctuation to single spaces.
+    let mut space = false;
+    let mut push = |out: &mut String, c: char| {
+        if c == ' ' {
+            space = !out.is_empty();
+        } else {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
+        }
+    };
     for c in s.chars() {
         match c {
             '(' | '[' => depth += 1,
             ')' | ']' => depth = depth.saturating_sub(1),
             _ if depth > 0 => {}
-            '&' | '+' => out.push_str(" and "),
-            '/' | '-' | '–' | '—' | '_' | ',' => out.push(' '),
-            c if c.is_alphanumeric() || c == ' ' || c == '\'' || c == '.' || c == ':' => {
-                out.extend(c.to_lowercase());
+            '&' | '+' => {
+                push(&mut out, ' ');
+                push(&mut out, 'a');
+                push(&mut out, 'n');
+                push(&mut out, 'd');
+                push(&mut out, ' ');
             }
-            _ => out.push(' '),
+            c if c.is_alphanumeric() || c == '\'' || c == '.' || c == ':' => push(&mut out, c),
+            _ => push(&mut out, ' '),
         }
     }
-    let out = out.trim_end_matches([':', '.', ' ']);
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    let trimmed = out.trim_end_matches([':', '.', ' ']).len();
+    out.truncate(trimmed);
+    out
 }
 
 fn strip_numbering(s: &str) -> &str {
