@@ -58,8 +58,8 @@ pub enum Form {
 /// One cell of a table row: the column it belongs to and its exact bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Cell {
-    /// The column header as written.
-    pub column: String,
+    /// The column header as written (shared by the column's cells).
+    pub column: std::sync::Arc<str>,
     /// The cell's text, trimmed.
     pub text: String,
     /// The cell's content bytes (between the pipes, without padding).

@@ -4,6 +4,7 @@
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
+use smallvec::SmallVec;
 use jiff::civil::Date;
 
 use super::values;
@@ -30,7 +31,7 @@ pub(crate) struct Attrs {
 
 struct Scan<'a> {
     text: &'a str,
-    removed: Vec<(usize, usize)>,
+    removed: SmallVec<[(usize, usize); 8]>,
 }
 
 impl Scan<'_> {
@@ -43,6 +44,9 @@ impl Scan<'_> {
     }
 
     fn rest(&self) -> String {
+        if self.removed.is_empty() {
+            return self.text.to_owned();
+        }
         let mut r = self.removed.clone();
         r.sort_unstable();
         let mut out = String::with_capacity(self.text.len());
@@ -149,7 +153,7 @@ pub(crate) fn extract(text: &str) -> Attrs {
     let text = text.trim();
     let mut s = Scan {
         text,
-        removed: Vec::new(),
+        removed: SmallVec::new(),
     };
     let bytes = text.as_bytes();
 
@@ -221,7 +225,7 @@ pub(crate) fn extract(text: &str) -> Attrs {
     }
 
     // Groups in parentheses and brackets.
-    let mut groups: Vec<(usize, usize)> = Vec::new();
+    let mut groups: SmallVec<[(usize, usize); 4]> = SmallVec::new();
     let mut i = 0;
     while i < bytes.len() {
         let open = bytes[i];
@@ -243,7 +247,7 @@ pub(crate) fn extract(text: &str) -> Attrs {
     }
 
     // `key: value` attributes outside groups.
-    let mut spans = Vec::new();
+    let mut spans: SmallVec<[(usize, usize); 4]> = SmallVec::new();
     for k in keys(text) {
         if s.is_removed(k.start) || groups.iter().any(|&(x, y)| x <= k.start && k.start < y) {
             continue;
@@ -389,7 +393,7 @@ pub(crate) fn extract(text: &str) -> Attrs {
                 a.estimate = Some(e);
                 // Rebuild from the shortened text.
                 let title_part = r[..i].to_owned();
-                return finish(a, &title_part, text);
+                return finish(a, title_part);
             }
         }
     }
@@ -397,7 +401,7 @@ pub(crate) fn extract(text: &str) -> Attrs {
     // `#tags` preceded by a space.
     let rest = s.rest();
     if !rest.contains('#') {
-        return finish(a, &rest, text);
+        return finish(a, rest);
     }
     let mut title = String::with_capacity(rest.len());
     for word in rest.split(' ') {
@@ -413,11 +417,11 @@ pub(crate) fn extract(text: &str) -> Attrs {
         title.push_str(word);
         title.push(' ');
     }
-    finish(a, &title, text)
+    finish(a, title)
 }
 
-fn finish(mut a: Attrs, title: &str, _original: &str) -> Attrs {
-    let title = title.trim();
+fn finish(mut a: Attrs, owned: String) -> Attrs {
+    let title = owned.trim();
     let sep = |c: char| matches!(c, '-' | '–' | '—' | ':' | '|' | ',' | ';') || c.is_whitespace();
     let tb = title.as_bytes();
     let clean = !title.is_empty()
@@ -429,7 +433,7 @@ fn finish(mut a: Attrs, title: &str, _original: &str) -> Attrs {
         })
         && !tb.iter().any(|&b| b == b'\t' || b == b'\n' || b == b'\r');
     if clean {
-        title.clone_into(&mut a.title);
+        a.title = if title.len() == owned.len() { owned } else { title.to_owned() };
         return a;
     }
     // Collapse whitespace, drop what removals left behind (`()`, `[]`) and
