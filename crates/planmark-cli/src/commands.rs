@@ -56,7 +56,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Export(a) => export(&Context::new()?, &a),
         Command::Schema => {
             let schema = schemars::schema_for!(Workspace);
-            output::print(&format!("{}\n", serde_json::to_string_pretty(&schema)?))?;
+            output::json(&schema)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::New(a) => new(&a),
@@ -93,10 +93,9 @@ fn status(cx: &Context, a: &ReadArgs) -> anyhow::Result<ExitCode> {
         .map(|d| Summary::of(d, cx.work))
         .collect();
     if a.format == Format::Json {
-        output::print(&format!(
-            "{}\n",
-            serde_json::to_string_pretty(&json!({ "documents": summaries }))?
-        ))?;
+        output::json(&Documents {
+            documents: summaries,
+        })?;
         return Ok(report_unreadable(&ws));
     }
     let mut out = String::new();
@@ -214,29 +213,75 @@ fn phase_matches(t: &Task, doc: &Document, want: &str) -> bool {
     })
 }
 
-fn task_json(t: &Task, d: &Document, work: WorkTime) -> serde_json::Value {
-    json!({
-        "id": t.id,
-        "title": t.title,
-        "status": t.status.as_str(),
-        "phase": t.phase,
-        "estimate": t.estimate.as_ref().map(|e| {
-            let mut v = json!({ "hours": e.likely_hours(work), "text": e.text() });
-            if let Some(m) = e.min_hours(work) { v["min"] = json!(m); }
-            if let Some(m) = e.max_hours(work) { v["max"] = json!(m); }
-            v
+/// `tasks --format json`: `{"tasks": [...]}`.
+#[derive(serde::Serialize)]
+struct Tasks<'a> {
+    tasks: Vec<TaskView<'a>>,
+}
+
+/// `status --format json`: `{"documents": [...]}`.
+#[derive(serde::Serialize)]
+struct Documents {
+    documents: Vec<Summary>,
+}
+
+/// A task as `tasks --format json` and `show --format json` print it.
+#[derive(serde::Serialize)]
+struct TaskView<'a> {
+    id: &'a str,
+    title: &'a str,
+    status: &'static str,
+    phase: Option<&'a str>,
+    estimate: Option<EstimateView<'a>>,
+    dependencies: Vec<&'a str>,
+    owner: Option<&'a str>,
+    resources: &'a [planmark::model::Demand],
+    priority: Option<&'a str>,
+    parent: Option<&'a str>,
+    tags: &'a [String],
+    start: Option<jiff::civil::Date>,
+    due: Option<jiff::civil::Date>,
+    document: &'a str,
+    line: u32,
+}
+
+/// Working hours of the likely value, and of the bounds when there are any.
+#[derive(serde::Serialize)]
+struct EstimateView<'a> {
+    hours: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    min: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max: Option<f64>,
+    text: &'a str,
+}
+
+fn task_json<'a>(t: &'a Task, d: &'a Document, work: WorkTime) -> TaskView<'a> {
+    TaskView {
+        id: &t.id,
+        title: &t.title,
+        status: t.status.as_str(),
+        phase: t.phase.as_deref(),
+        estimate: t.estimate.as_ref().map(|e| EstimateView {
+            hours: e.likely_hours(work),
+            min: e.min_hours(work),
+            max: e.max_hours(work),
+            text: e.text(),
         }),
-        "dependencies": t.dependencies.iter().map(|x| x.target.clone()).collect::<Vec<_>>(),
-        "owner": t.owner(),
-        "resources": t.resources,
-        "priority": t.priority.as_ref().map(|p| p.level.map_or(p.text.as_str(), |l| l.as_str())),
-        "parent": t.parent,
-        "tags": t.tags,
-        "start": t.start,
-        "due": t.due,
-        "document": d.path,
-        "line": t.origin.span.line,
-    })
+        dependencies: t.dependencies.iter().map(|x| x.target.as_str()).collect(),
+        owner: t.owner(),
+        resources: &t.resources,
+        priority: t
+            .priority
+            .as_ref()
+            .map(|p| p.level.map_or(p.text.as_str(), |l| l.as_str())),
+        parent: t.parent.as_deref(),
+        tags: &t.tags,
+        start: t.start,
+        due: t.due,
+        document: &d.path,
+        line: t.origin.span.line,
+    }
 }
 
 fn tasks(cx: &Context, a: &TasksArgs) -> anyhow::Result<ExitCode> {
@@ -270,10 +315,7 @@ fn tasks(cx: &Context, a: &TasksArgs) -> anyhow::Result<ExitCode> {
             .iter()
             .map(|(d, t)| task_json(t, d, cx.work))
             .collect();
-        output::print(&format!(
-            "{}\n",
-            serde_json::to_string_pretty(&json!({ "tasks": list }))?
-        ))?;
+        output::json(&Tasks { tasks: list })?;
         return Ok(report_unreadable(&ws));
     }
     let several = ws.documents.len() > 1;
@@ -362,17 +404,11 @@ fn show(cx: &Context, a: &ShowArgs) -> anyhow::Result<ExitCode> {
                     .map(|r| (d, r))
             });
             if let Some((d, m)) = milestone {
-                output::print(&format!(
-                    "{}\n",
-                    serde_json::to_string_pretty(&json!({ "milestone": m, "document": d.path }))?
-                ))?;
+                output::json(&json!({ "milestone": m, "document": d.path }))?;
                 return Ok(ExitCode::SUCCESS);
             }
             if let Some((d, r)) = risk {
-                output::print(&format!(
-                    "{}\n",
-                    serde_json::to_string_pretty(&json!({ "risk": r, "document": d.path }))?
-                ))?;
+                output::json(&json!({ "risk": r, "document": d.path }))?;
                 return Ok(ExitCode::SUCCESS);
             }
             bail!(
@@ -404,14 +440,11 @@ fn show(cx: &Context, a: &ShowArgs) -> anyhow::Result<ExitCode> {
         .map(|o| o.id.as_str())
         .collect();
     if a.read.format == Format::Json {
-        let mut v = task_json(t, d, cx.work);
+        let mut v = serde_json::to_value(task_json(t, d, cx.work))?;
         v["dependents"] = json!(dependents);
         v["subtasks"] = json!(children);
         v["origin"] = serde_json::to_value(&t.origin)?;
-        output::print(&format!(
-            "{}\n",
-            serde_json::to_string_pretty(&json!({ "task": v }))?
-        ))?;
+        output::json(&json!({ "task": v }))?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut out = String::new();
@@ -485,12 +518,17 @@ fn show(cx: &Context, a: &ShowArgs) -> anyhow::Result<ExitCode> {
 
 fn export(cx: &Context, a: &ExportArgs) -> anyhow::Result<ExitCode> {
     let ws = cx.load(&a.paths)?;
-    let text = format!("{}\n", serde_json::to_string_pretty(&ws)?);
     match &a.output {
         Some(p) => {
-            std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display()))?;
+            let f = std::fs::File::create(p)
+                .with_context(|| format!("cannot write {}", p.display()))?;
+            let mut w = std::io::BufWriter::new(f);
+            serde_json::to_writer_pretty(&mut w, &ws)?;
+            std::io::Write::write_all(&mut w, b"\n")?;
+            std::io::Write::flush(&mut w)
+                .with_context(|| format!("cannot write {}", p.display()))?;
         }
-        None => output::print(&text)?,
+        None => output::json(&ws)?,
     }
     Ok(report_unreadable(&ws))
 }

@@ -100,14 +100,18 @@ impl Summary {
                 tasks: Counts::default(),
             })
             .collect();
+        let index: std::collections::HashMap<&str, usize> = doc
+            .phases
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.name.as_str(), i))
+            .collect();
         let mut remaining_hours = 0.0;
         let mut unestimated = 0;
         for t in &doc.tasks {
             tasks.add(t.status);
-            if let Some(p) = &t.phase
-                && let Some(ps) = phases.iter_mut().find(|ps| &ps.name == p)
-            {
-                ps.tasks.add(t.status);
+            if let Some(&i) = t.phase.as_deref().and_then(|p| index.get(p)) {
+                phases[i].tasks.add(t.status);
             }
             if !t.status.is_closed() {
                 match &t.estimate {

@@ -20,6 +20,10 @@ impl Lines {
         Lines { starts }
     }
 
+    pub(crate) fn count(&self) -> usize {
+        self.starts.len()
+    }
+
     pub(crate) fn line(&self, offset: usize) -> u32 {
         (self.starts.partition_point(|&s| s <= offset)) as u32
     }
@@ -126,9 +130,11 @@ pub(crate) fn walk(text: &str, base: usize, lines: &Lines) -> Blocks {
     let parser = Parser::new_ext(text, opts).into_offset_iter();
 
     let sp = |s: usize, e: usize| lines.span(base + s, base + e);
+    // Most plan lines are a block or an item: size the lists once.
+    let expect = lines.count().saturating_sub(lines.line(base) as usize) / 2 + 1;
     let mut out = Blocks {
-        list: Vec::new(),
-        items: Vec::new(),
+        list: Vec::with_capacity(expect),
+        items: Vec::with_capacity(expect),
         unclosed_fences: Vec::new(),
     };
     let mut stack: Vec<Frame> = Vec::new();

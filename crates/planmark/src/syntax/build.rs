@@ -228,6 +228,18 @@ pub(crate) fn build(doc: &mut Document, text: &str, walked: &Blocks, lines: &Lin
         is_template_kind: false,
     };
 
+    let rows: usize = walked
+        .list
+        .iter()
+        .map(|bl| {
+            if let Block::Table(t) = bl {
+                t.rows.len()
+            } else {
+                0
+            }
+        })
+        .sum();
+    b.doc.tasks.reserve(walked.items.len() + rows);
     // Classify every heading once; does the document have a real task section?
     let kinds: Vec<SectionKind> = walked
         .list

@@ -4,8 +4,8 @@
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
-use smallvec::SmallVec;
 use jiff::civil::Date;
+use smallvec::SmallVec;
 
 use super::values;
 use crate::model::{Demand, Dependency, Effort, IdSource, Priority, Status};
@@ -433,7 +433,11 @@ fn finish(mut a: Attrs, owned: String) -> Attrs {
         })
         && !tb.iter().any(|&b| b == b'\t' || b == b'\n' || b == b'\r');
     if clean {
-        a.title = if title.len() == owned.len() { owned } else { title.to_owned() };
+        a.title = if title.len() == owned.len() {
+            owned
+        } else {
+            title.to_owned()
+        };
         return a;
     }
     // Collapse whitespace, drop what removals left behind (`()`, `[]`) and

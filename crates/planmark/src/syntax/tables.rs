@@ -297,7 +297,11 @@ pub(crate) fn table(
         return;
     };
 
-    let header: Vec<std::sync::Arc<str>> = t.header.iter().map(|c| std::sync::Arc::from(c.text.as_str())).collect();
+    let header: Vec<std::sync::Arc<str>> = t
+        .header
+        .iter()
+        .map(|c| std::sync::Arc::from(c.text.as_str()))
+        .collect();
     for (row_span, raw) in &t.rows {
         if raw.iter().all(|c| c.text.trim().is_empty()) {
             continue;
