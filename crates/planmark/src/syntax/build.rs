@@ -120,12 +120,12 @@ impl Builder<'_> {
 
     pub(crate) fn new_task(
         &mut self,
-        attrs: Attrs,
+        mut attrs: Attrs,
         origin: Origin,
         phase: Option<String>,
         parent: Option<String>,
     ) -> usize {
-        let (id, id_source) = attrs.id.clone().unwrap_or_else(|| {
+        let (id, id_source) = attrs.id.take().unwrap_or_else(|| {
             let s = inline::slug(&attrs.title);
             (
                 if s.is_empty() {
@@ -217,7 +217,7 @@ fn key_value(text: &str) -> Option<(String, &str)> {
     Some((k.to_lowercase(), v.trim()))
 }
 
-pub(crate) fn build(doc: &mut Document, text: &str, walked: &Blocks, lines: &Lines) {
+pub(crate) fn build(doc: &mut Document, text: &str, mut walked: Blocks, lines: &Lines) {
     let mut b = Builder {
         doc,
         text,
@@ -262,7 +262,10 @@ pub(crate) fn build(doc: &mut Document, text: &str, walked: &Blocks, lines: &Lin
 
     let mut stack: Vec<Open> = Vec::new();
     let mut section_starts: Vec<usize> = Vec::new();
-    for block in &walked.list {
+    // Blocks are consumed (table cells move into the model); items stay for lookups.
+    let list = std::mem::take(&mut walked.list);
+    let walked = &walked;
+    for block in list {
         match block {
             Block::Heading {
                 level,
@@ -270,12 +273,12 @@ pub(crate) fn build(doc: &mut Document, text: &str, walked: &Blocks, lines: &Lin
                 span,
                 text_span,
             } => {
-                while stack.last().is_some_and(|o| o.level >= *level) {
+                while stack.last().is_some_and(|o| o.level >= level) {
                     stack.pop();
                 }
                 let parent = stack.last().cloned();
                 let kind = next_kind.next().unwrap_or(SectionKind::Other);
-                if *level == 1 && b.doc.title.is_none() {
+                if level == 1 && b.doc.title.is_none() {
                     b.doc.title = Some(htext.clone());
                     let t = htext.to_lowercase();
                     b.is_template_kind =
@@ -283,27 +286,27 @@ pub(crate) fn build(doc: &mut Document, text: &str, walked: &Blocks, lines: &Lin
                 }
                 b.doc.sections.push(Section {
                     heading: htext.clone(),
-                    level: *level,
+                    level,
                     kind,
-                    heading_span: *span,
-                    span: *span,
+                    heading_span: span,
+                    span,
                 });
                 section_starts.push(b.doc.sections.len() - 1);
                 let open = heading_context(
                     &mut b,
                     parent.as_ref(),
                     kind,
-                    *level,
-                    htext,
-                    *span,
-                    *text_span,
+                    level,
+                    &htext,
+                    span,
+                    text_span,
                 );
                 stack.push(open);
             }
             Block::Item(idx) => {
-                let item = &walked.items[*idx];
+                let item = &walked.items[idx];
                 let open = stack.last().cloned();
-                item_block(&mut b, walked, *idx, item, open.as_ref(), has_task_section);
+                item_block(&mut b, walked, idx, item, open.as_ref(), has_task_section);
             }
             Block::Table(t) => {
                 let open = stack.last().cloned();
@@ -325,8 +328,8 @@ pub(crate) fn build(doc: &mut Document, text: &str, walked: &Blocks, lines: &Lin
                     .as_ref()
                     .and_then(|o| o.task.map(Target::Task).or(o.risk.map(Target::Risk)));
                 match target {
-                    Some(t) if !*code => attribute_lines(&mut b, *span, t),
-                    _ => lines_block(&mut b, *span, *code, links, effective),
+                    Some(t) if !code => attribute_lines(&mut b, span, t),
+                    _ => lines_block(&mut b, span, code, &links, effective),
                 }
             }
         }

@@ -107,7 +107,7 @@ pub fn parse_str(path: &str, text: &str) -> Document {
             .with_help("close the fence with a line of ``` (or the same fence characters)"),
         );
     }
-    build::build(&mut doc, text, &walked, &lines);
+    build::build(&mut doc, text, walked, &lines);
     doc
 }
 

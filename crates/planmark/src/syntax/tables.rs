@@ -159,7 +159,7 @@ enum Kind {
 #[allow(clippy::too_many_lines)]
 pub(crate) fn table(
     b: &mut Builder,
-    t: &Table,
+    t: Table,
     effective: SectionKind,
     phase: Option<&str>,
     has_task_section: bool,
@@ -302,7 +302,7 @@ pub(crate) fn table(
         .iter()
         .map(|c| std::sync::Arc::from(c.text.as_str()))
         .collect();
-    for (row_span, raw) in &t.rows {
+    for (row_span, raw) in t.rows {
         if raw.iter().all(|c| c.text.trim().is_empty()) {
             continue;
         }
@@ -310,7 +310,7 @@ pub(crate) fn table(
             b.finding(
                 Code::RaggedTable,
                 Severity::Warning,
-                *row_span,
+                row_span,
                 format!(
                     "row has {} cells but the header has {}",
                     raw.len(),
@@ -320,20 +320,20 @@ pub(crate) fn table(
             );
         }
         let cells: Vec<Cell> = raw
-            .iter()
+            .into_iter()
             .enumerate()
             .map(|(i, c)| Cell {
                 column: header.get(i).cloned().unwrap_or_default(),
-                text: c.text.clone(),
+                text: c.text,
                 span: c.span,
             })
             .collect();
         if let Kind::Tasks(c) = kind {
-            task_row(b, &cols, cells, c, *row_span, phase.map(str::to_owned));
+            task_row(b, &cols, cells, c, row_span, phase.map(str::to_owned));
             continue;
         }
         let origin = Origin {
-            span: *row_span,
+            span: row_span,
             form: Form::TableRow,
             marker: None,
             text: None,
