@@ -151,7 +151,8 @@ fn status(cx: &Context, a: &ReadArgs) -> anyhow::Result<ExitCode> {
                 output::hours(s.remaining_hours, cx.work.hours_per_day)
             );
             if s.unestimated > 0 {
-                let _ = write!(rem, ", {} open tasks without estimate", s.unestimated);
+                let noun = if s.unestimated == 1 { "task" } else { "tasks" };
+                let _ = write!(rem, ", {} open {noun} without estimate", s.unestimated);
             }
             let _ = writeln!(out, "  {:<11}{rem}", "Remaining");
         }

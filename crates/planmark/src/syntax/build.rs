@@ -464,15 +464,7 @@ fn heading_context(
             .with_level(level);
         }
         if kind == SectionKind::Tasks && level > 1 && !parent.strong {
-            return Open {
-                level,
-                effective: SectionKind::Tasks,
-                strong: true,
-                phase: None,
-                explicit_phase: false,
-                task: None,
-                risk: None,
-            };
+            return Open::new(level, SectionKind::Tasks, true);
         }
         if !breaks_task_context(kind) {
             if kind == SectionKind::Tasks {
@@ -491,15 +483,7 @@ fn heading_context(
                 name: htext.trim().to_owned(),
                 origin,
             });
-            return Open {
-                level,
-                effective: SectionKind::Phase,
-                strong: parent.strong,
-                phase: Some(b.doc.phases.len() - 1),
-                explicit_phase: false,
-                task: None,
-                risk: None,
-            };
+            return Open::phase(level, b.doc.phases.len() - 1, parent.strong, false);
         }
     }
     // "### Security" under "## Requirements" holds security requirements,
@@ -523,44 +507,24 @@ fn heading_context(
             if n.starts_with("milestone") || n.starts_with("meilenstein") {
                 add_milestone_for(b, &name, origin);
             }
-            Open {
-                level,
-                effective: SectionKind::Phase,
-                strong: true,
-                phase: Some(b.doc.phases.len() - 1),
-                explicit_phase: true,
-                task: None,
-                risk: None,
-            }
+            Open::phase(level, b.doc.phases.len() - 1, true, true)
         }
-        SectionKind::Tasks if level > 1 => Open {
-            level,
-            effective: SectionKind::Tasks,
-            strong: true,
-            phase: None,
-            explicit_phase: false,
-            task: None,
-            risk: None,
-        },
+        SectionKind::Tasks if level > 1 => Open::new(level, SectionKind::Tasks, true),
         SectionKind::Tasks | SectionKind::Title => {
             // A document-level title: `# Tasks: Feature` makes checkboxes tasks.
             let n = normalize(htext);
             let tasky = ["task", "todo", "to do", "backlog", "roadmap", "plan"]
                 .iter()
                 .any(|w| n.contains(w));
-            Open {
+            Open::new(
                 level,
-                effective: if tasky {
+                if tasky {
                     SectionKind::Tasks
                 } else {
                     SectionKind::Title
                 },
-                strong: false,
-                phase: None,
-                explicit_phase: false,
-                task: None,
-                risk: None,
-            }
+                false,
+            )
         }
         SectionKind::Other if parent_milestones => {
             let name = htext.trim().to_owned();
@@ -570,15 +534,7 @@ fn heading_context(
                 origin: origin.clone(),
             });
             add_milestone_for(b, &name, origin);
-            Open {
-                level,
-                effective: SectionKind::Phase,
-                strong: true,
-                phase: Some(b.doc.phases.len() - 1),
-                explicit_phase: true,
-                task: None,
-                risk: None,
-            }
+            Open::phase(level, b.doc.phases.len() - 1, true, true)
         }
         SectionKind::Other => inherit(parent.map_or(SectionKind::Other, |p| {
             if p.effective == SectionKind::Title {
@@ -587,15 +543,7 @@ fn heading_context(
                 p.effective
             }
         })),
-        other => Open {
-            level,
-            effective: other,
-            strong: false,
-            phase: None,
-            explicit_phase: false,
-            task: None,
-            risk: None,
-        },
+        other => Open::new(level, other, false),
     }
 }
 
@@ -678,6 +626,28 @@ fn is_descriptive(kind: SectionKind) -> bool {
 }
 
 impl Open {
+    /// A section whose items are read as `effective`.
+    fn new(level: u8, effective: SectionKind, strong: bool) -> Open {
+        Open {
+            level,
+            effective,
+            strong,
+            phase: None,
+            explicit_phase: false,
+            task: None,
+            risk: None,
+        }
+    }
+
+    /// A phase section: its items are tasks of phase `phase`.
+    fn phase(level: u8, phase: usize, strong: bool, explicit: bool) -> Open {
+        Open {
+            phase: Some(phase),
+            explicit_phase: explicit,
+            ..Open::new(level, SectionKind::Phase, strong)
+        }
+    }
+
     fn with_level(mut self, level: u8) -> Self {
         self.level = level;
         self
@@ -892,15 +862,7 @@ fn item_block(
                         | SectionKind::ErrorHandling
                 )
             {
-                let weak = Open {
-                    level: 0,
-                    effective: SectionKind::Tasks,
-                    strong: false,
-                    phase: None,
-                    explicit_phase: false,
-                    task: None,
-                    risk: None,
-                };
+                let weak = Open::new(0, SectionKind::Tasks, false);
                 task_item(b, walked, idx, item, &weak, has_task_section);
             }
         }
