@@ -505,3 +505,16 @@ fn release_scope_requirement_checklists_are_work() {
     assert_eq!(d.requirements.len(), 4);
     assert!(d.findings.is_empty(), "{:?}", d.findings);
 }
+
+#[test]
+fn bold_labels_head_the_lists_after_them() {
+    let d = fixture("bold-labels.md");
+    assert_eq!(ids(&d), ["1", "2", "2.1", "template", "scheduler"]);
+    assert_eq!(d.success_criteria.len(), 2);
+    assert_eq!(task(&d, "1").status, Status::Done);
+    assert_eq!(hours(&d, "2"), Some(4.0));
+    assert_eq!(deps(&d, "2.1"), ["1", "2"]);
+    assert_eq!(task(&d, "scheduler").parent.as_deref(), Some("2.1"));
+    assert_eq!(task(&d, "2.1").phase.as_deref(), Some("Phase 2: Report"));
+    assert!(d.findings.is_empty(), "{:?}", d.findings);
+}

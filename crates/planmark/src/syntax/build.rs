@@ -265,7 +265,12 @@ pub(crate) fn build(doc: &mut Document, text: &str, mut walked: Blocks, lines: &
     // Blocks are consumed (table cells move into the model); items stay for lookups.
     let list = std::mem::take(&mut walked.list);
     let walked = &walked;
+    // `**Acceptance Criteria:**` alone on a line heads the list after it.
+    let mut pseudo: Option<SectionKind> = None;
     for block in list {
+        if matches!(block, Block::Heading { .. }) {
+            pseudo = None;
+        }
         match block {
             Block::Heading {
                 level,
@@ -305,7 +310,22 @@ pub(crate) fn build(doc: &mut Document, text: &str, mut walked: Blocks, lines: &
             }
             Block::Item(idx) => {
                 let item = &walked.items[idx];
-                let open = stack.last().cloned();
+                let mut open = stack.last().cloned();
+                if let (Some(kind), Some(o)) = (pseudo, open.as_mut()) {
+                    if let (SectionKind::Dependencies, Some(t), None) = (kind, o.task, item.parent)
+                    {
+                        // `**Dependencies:**` under a task heading lists its dependencies.
+                        let (deps, _) = values::dependencies(item.text.trim(), false);
+                        b.doc.tasks[t].dependencies.extend(deps);
+                        continue;
+                    }
+                    if breaks_task_context(kind)
+                        || is_collection(kind)
+                        || kind == SectionKind::Dependencies
+                    {
+                        *o = Open::new(o.level, kind, false);
+                    }
+                }
                 item_block(&mut b, walked, idx, item, open.as_ref(), has_task_section);
             }
             Block::Table(t) => {
@@ -322,6 +342,10 @@ pub(crate) fn build(doc: &mut Document, text: &str, mut walked: Blocks, lines: &
                 tables::table(&mut b, t, effective, phase.as_deref(), has_task_section);
             }
             Block::Lines { span, code, links } => {
+                if !code && let Some(label) = pseudo_heading(&b.text[span.start..span.end]) {
+                    pseudo = Some(classify(label, 6));
+                    continue;
+                }
                 let open = stack.last().cloned();
                 let effective = open.as_ref().map_or(SectionKind::Other, |o| o.effective);
                 let target = open
@@ -363,6 +387,22 @@ pub(crate) fn build(doc: &mut Document, text: &str, mut walked: Blocks, lines: &
     let numbers = std::mem::take(&mut b.numbers);
     kind_of(b.doc);
     resolve(b.doc, &numbers);
+}
+
+/// The label of a paragraph that is only a bold label: `**Tasks:**`,
+/// `**Acceptance Criteria**:`, `__Risks__`.
+fn pseudo_heading(src: &str) -> Option<&str> {
+    let t = src.trim();
+    if t.contains('\n') || t.len() > 60 {
+        return None;
+    }
+    let t = t.strip_suffix(':').unwrap_or(t);
+    let inner = t
+        .strip_prefix("**")
+        .and_then(|r| r.strip_suffix("**"))
+        .or_else(|| t.strip_prefix("__").and_then(|r| r.strip_suffix("__")))?;
+    let label = inner.trim().trim_end_matches(':').trim();
+    (!label.is_empty() && !label.contains("**")).then_some(label)
 }
 
 /// An item written as a heading, whose attribute lines follow it.
@@ -1752,7 +1792,11 @@ pub(crate) fn resolve(doc: &mut Document, numbers: &HashMap<String, Vec<usize>>)
     let mut found: Vec<(usize, usize, Option<String>, bool)> = Vec::new();
     for (ti, t) in doc.tasks.iter().enumerate() {
         for (di, d) in t.dependencies.iter().enumerate() {
-            if d.target.contains('#') {
+            // `other-doc#1.2` names another document's task.
+            if d.target
+                .split_once('#')
+                .is_some_and(|(doc, _)| !doc.is_empty() && !doc.contains(' '))
+            {
                 continue;
             }
             if by_id.contains_key(d.target.as_str()) {
@@ -1761,10 +1805,11 @@ pub(crate) fn resolve(doc: &mut Document, numbers: &HashMap<String, Vec<usize>>)
             }
             // `Task 1.2` names task `1.2`.
             let t2 = d.target.trim();
-            if let Some(rest) = ["task ", "Task ", "TASK ", "step ", "Step "]
+            // `Task 1.2`, `Task #12` and `#12` name task `1.2` / `12`.
+            if let Some(rest) = ["task ", "Task ", "TASK ", "step ", "Step ", ""]
                 .iter()
                 .find_map(|p| t2.strip_prefix(p))
-                && let Some(&i) = by_id.get(rest.trim())
+                && let Some(&i) = by_id.get(rest.trim().trim_start_matches('#'))
             {
                 found.push((ti, di, Some(doc.tasks[i].id.clone()), true));
                 continue;

@@ -507,7 +507,7 @@ fn leading_id(text: &str, start: usize) -> Option<(String, IdSource, usize)> {
         if t.len() > prefix.len()
             && t.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
         {
-            let rest = t[prefix.len()..].trim_start();
+            let rest = t[prefix.len()..].trim_start().trim_start_matches('#');
             let n = id_token_len(rest);
             if n > 0 {
                 let after = &rest[n..];
@@ -865,6 +865,11 @@ mod tests {
         assert_eq!(a.title, "Build API");
         let a = extract("Deploy after 2.3");
         assert_eq!(a.deps[0].target, "2.3");
+        assert!(extract("Fix login, blocked by #123").deps.is_empty());
+        assert_eq!(
+            extract("Ship (depends on Task #4)").deps[0].target,
+            "Task #4"
+        );
         let a = extract("Deploy after lunch");
         assert!(a.deps.is_empty());
         assert_eq!(a.title, "Deploy after lunch");

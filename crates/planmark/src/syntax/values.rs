@@ -546,12 +546,15 @@ pub(crate) fn split_list(s: &str) -> Vec<&str> {
 /// Whether `s` reads as a task id: `1.2`, `T012`, `API-3`, `doc#1.2`, `Task 3`, `Phase 2`.
 pub(crate) fn is_id_like(s: &str) -> bool {
     let s = s.trim();
-    if let Some((doc, id)) = s.split_once('#') {
-        return !id.is_empty() && !doc.contains(' ');
+    if let Some((doc, id)) = s.split_once('#')
+        && !doc.is_empty()
+        && !doc.contains(' ')
+    {
+        return !id.is_empty();
     }
     let lower = s.to_lowercase();
     for p in ["task ", "phase ", "step ", "milestone ", "story "] {
-        if let Some(rest) = lower.strip_prefix(p) {
+        if let Some(rest) = lower.strip_prefix(p).map(|r| r.trim_start_matches('#')) {
             return code_len(rest.trim()) == rest.trim().len()
                 || rest.trim().bytes().all(|b| b.is_ascii_digit() || b == b'.');
         }
