@@ -112,7 +112,7 @@ fn status(cx: &Context, a: &ReadArgs) -> anyhow::Result<ExitCode> {
     if ws.documents.is_empty() {
         anstream::eprintln!("no plans found under {}", cx.root.display());
     }
-    for s in &summaries {
+    for (doc, s) in ws.documents.iter().zip(&summaries) {
         let kind = format!("{:?}", s.kind).to_lowercase();
         let _ = writeln!(
             out,
@@ -139,12 +139,16 @@ fn status(cx: &Context, a: &ReadArgs) -> anyhow::Result<ExitCode> {
         if c.cancelled > 0 {
             let _ = write!(line, ", {} cancelled", c.cancelled);
         }
-        let _ = writeln!(
-            out,
-            "  {:<11}{}  {line}",
-            "Progress",
-            output::bar(c.ratio(), 20)
-        );
+        if c.total == 0 {
+            let _ = writeln!(out, "  {:<11}{}", "Progress", paint(DIM, "no tasks"));
+        } else {
+            let _ = writeln!(
+                out,
+                "  {:<11}{}  {line}",
+                "Progress",
+                output::bar(c.ratio(), 20)
+            );
+        }
         if s.remaining_hours > 0.0 || s.unestimated > 0 {
             let mut rem = format!(
                 "{} estimated",
@@ -199,9 +203,31 @@ fn status(cx: &Context, a: &ReadArgs) -> anyhow::Result<ExitCode> {
         let findings = if e + w + n == 0 {
             "none".to_owned()
         } else {
-            format!("{e} errors, {w} warnings, {n} notes (planmark check shows them)")
+            format!("{e} errors, {w} warnings, {n} notes")
         };
         let _ = writeln!(out, "  {:<11}{findings}", "Findings");
+        // The first few, so nothing is hidden; the checker shows them all with context.
+        const SHOWN: usize = 5;
+        for f in doc.findings.iter().take(SHOWN) {
+            let line = f
+                .span
+                .map_or(String::new(), |sp| format!("line {}: ", sp.line));
+            let _ = writeln!(
+                out,
+                "  {:<11}{} {line}{}",
+                "",
+                paint(DIM, f.code.as_str()),
+                f.message
+            );
+        }
+        if e + w + n > SHOWN {
+            let _ = writeln!(
+                out,
+                "  {:<11}{}",
+                "",
+                paint(DIM, format!("and {} more", e + w + n - SHOWN))
+            );
+        }
         out.push('\n');
     }
     output::print(&out)?;
