@@ -95,6 +95,9 @@ fn report_unreadable(ws: &Workspace) -> ExitCode {
     }
 }
 
+/// How many findings `status` lists per document.
+const SHOWN: usize = 5;
+
 fn status(cx: &Context, a: &ReadArgs) -> anyhow::Result<ExitCode> {
     let ws = cx.load(&a.paths)?;
     let summaries: Vec<Summary> = ws
@@ -207,7 +210,6 @@ fn status(cx: &Context, a: &ReadArgs) -> anyhow::Result<ExitCode> {
         };
         let _ = writeln!(out, "  {:<11}{findings}", "Findings");
         // The first few, so nothing is hidden; the checker shows them all with context.
-        const SHOWN: usize = 5;
         for f in doc.findings.iter().take(SHOWN) {
             let line = f
                 .span
