@@ -296,12 +296,20 @@ fn unreadable_files_are_reported_and_the_rest_still_processed() {
 #[test]
 fn status_lists_what_it_did_not_understand() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("p.md"), "# P\n\n## Tasks\n\n| Task | Estimate |\n|---|---|\n| Write docs | lots |\n").unwrap();
+    std::fs::write(
+        dir.path().join("p.md"),
+        "# P\n\n## Tasks\n\n| Task | Estimate |\n|---|---|\n| Write docs | lots |\n",
+    )
+    .unwrap();
     planmark(dir.path())
         .args(["status", "p.md"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("0 errors, 1 warnings").and(predicate::str::contains("PM003 line 7: estimate `lots` is not a duration")));
+        .stdout(
+            predicate::str::contains("0 errors, 1 warnings").and(predicate::str::contains(
+                "PM003 line 7: estimate `lots` is not a duration",
+            )),
+        );
 }
 
 #[test]

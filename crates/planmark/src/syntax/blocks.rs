@@ -355,7 +355,6 @@ pub(crate) fn walk(text: &str, base: usize, lines: &Lines) -> Blocks {
                     range.start,
                     range.end,
                     &sp,
-                    text,
                 );
             }
             Event::SoftBreak | Event::HardBreak => {
@@ -369,7 +368,6 @@ pub(crate) fn walk(text: &str, base: usize, lines: &Lines) -> Blocks {
                     range.start,
                     range.start,
                     &sp,
-                    text,
                 );
             }
             Event::TaskListMarker(_) => {
@@ -438,7 +436,6 @@ fn push_text(
     start: usize,
     end: usize,
     sp: &impl Fn(usize, usize) -> Span,
-    _text: &str,
 ) {
     if let Some((_, lt)) = link.as_mut() {
         lt.push_str(t);

@@ -733,14 +733,9 @@ fn item_block(
     let origin = Builder::origin_item(item);
     let text = item.text.trim();
     match effective {
-        SectionKind::Tasks | SectionKind::Phase => task_item(
-            b,
-            walked,
-            idx,
-            item,
-            open.expect("task section"),
-            has_task_section,
-        ),
+        SectionKind::Tasks | SectionKind::Phase => {
+            task_item(b, walked, idx, item, open.expect("task section"))
+        }
         SectionKind::Milestones if top => {
             let attrs = inline::extract(text);
             let status = b.status_of(item, &attrs);
@@ -794,7 +789,7 @@ fn item_block(
                         task: None,
                         risk: None,
                     };
-                    task_item(b, walked, idx, item, &weak, has_task_section);
+                    task_item(b, walked, idx, item, &weak);
                 }
             }
         }
@@ -903,20 +898,13 @@ fn item_block(
                 )
             {
                 let weak = Open::new(0, SectionKind::Tasks, false);
-                task_item(b, walked, idx, item, &weak, has_task_section);
+                task_item(b, walked, idx, item, &weak);
             }
         }
     }
 }
 
-fn task_item(
-    b: &mut Builder,
-    walked: &Blocks,
-    idx: usize,
-    item: &Item,
-    open: &Open,
-    _has_task_section: bool,
-) {
+fn task_item(b: &mut Builder, walked: &Blocks, idx: usize, item: &Item, open: &Open) {
     let text = item.text.trim();
     let origin = Builder::origin_item(item);
     let parent_task = item.parent.and_then(|p| b.item_task[p]);
@@ -1543,11 +1531,7 @@ pub(crate) fn timeline_entry(text: &str, origin: Origin) -> Option<TimelineEntry
             .collect();
         start = values::date(parts[0]);
         end = parts.get(1).and_then(|p| values::date(p)).or(start);
-        if start.is_none() {
-            let (a, b2) = period.split_at(period.len() / 2);
-            let _ = (a, b2);
-            return None;
-        }
+        start?;
     }
     let rest = rest.trim();
     let (phase, description) = match rest
