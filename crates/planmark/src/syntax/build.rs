@@ -734,7 +734,7 @@ fn item_block(
     let text = item.text.trim();
     match effective {
         SectionKind::Tasks | SectionKind::Phase => {
-            task_item(b, walked, idx, item, open.expect("task section"))
+            task_item(b, walked, idx, item, open.expect("task section"));
         }
         SectionKind::Milestones if top => {
             let attrs = inline::extract(text);
