@@ -443,11 +443,37 @@ fn show(cx: &Context, a: &ShowArgs) -> anyhow::Result<ExitCode> {
                     .map(|r| (d, r))
             });
             if let Some((d, m)) = milestone {
-                output::json(&json!({ "milestone": m, "document": d.path }))?;
+                if a.read.format == Format::Json {
+                    output::json(&json!({ "milestone": m, "document": d.path }))?;
+                } else {
+                    let mut f = Fields::new(&m.id, &m.title);
+                    f.add("status", status_label(m.status));
+                    f.add("document", format!("{}:{}", d.path, m.origin.span.line));
+                    f.add(
+                        "target",
+                        m.target.map(|t| t.to_string()).unwrap_or_default(),
+                    );
+                    f.add("after", m.after.join(", "));
+                    output::print(&f.out)?;
+                }
                 return Ok(ExitCode::SUCCESS);
             }
             if let Some((d, r)) = risk {
-                output::json(&json!({ "risk": r, "document": d.path }))?;
+                if a.read.format == Format::Json {
+                    output::json(&json!({ "risk": r, "document": d.path }))?;
+                } else {
+                    let rating = |x: &Option<planmark::model::Rating>| {
+                        x.as_ref().map(|x| x.text.clone()).unwrap_or_default()
+                    };
+                    let mut f = Fields::new(&r.id, &r.title);
+                    f.add("document", format!("{}:{}", d.path, r.origin.span.line));
+                    f.add("likelihood", rating(&r.likelihood));
+                    f.add("impact", rating(&r.impact));
+                    f.add("mitigation", r.mitigation.clone().unwrap_or_default());
+                    f.add("owner", r.owner.clone().unwrap_or_default());
+                    f.add("affects", r.affects.join(", "));
+                    output::print(&f.out)?;
+                }
                 return Ok(ExitCode::SUCCESS);
             }
             bail!(
@@ -486,13 +512,8 @@ fn show(cx: &Context, a: &ShowArgs) -> anyhow::Result<ExitCode> {
         output::json(&json!({ "task": v }))?;
         return Ok(ExitCode::SUCCESS);
     }
-    let mut out = String::new();
-    let _ = writeln!(out, "{} {}", paint(BOLD, &t.id), t.title);
-    let mut field = |k: &str, v: String| {
-        if !v.is_empty() {
-            let _ = writeln!(out, "  {}{v}", paint(DIM, format!("{k:<12}")));
-        }
-    };
+    let mut fields = Fields::new(&t.id, &t.title);
+    let mut field = |k: &str, v: String| fields.add(k, v);
     field("status", status_label(t.status).to_owned());
     field("document", format!("{}:{}", d.path, t.origin.span.line));
     field("phase", t.phase.clone().unwrap_or_default());
@@ -551,8 +572,29 @@ fn show(cx: &Context, a: &ShowArgs) -> anyhow::Result<ExitCode> {
     field("parent", t.parent.clone().unwrap_or_default());
     field("subtasks", children.join(", "));
     field("tags", t.tags.join(", "));
-    output::print(&out)?;
+    output::print(&fields.out)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `show`'s human output: a bold id and title, then `key  value` lines.
+struct Fields {
+    out: String,
+}
+
+impl Fields {
+    fn new(id: &str, title: &str) -> Fields {
+        Fields {
+            out: format!("{} {title}\n", paint(BOLD, id)),
+        }
+    }
+
+    /// Adds a line, unless the value is empty.
+    fn add(&mut self, key: &str, value: impl Into<String>) {
+        let value = value.into();
+        if !value.is_empty() {
+            let _ = writeln!(self.out, "  {}{value}", paint(DIM, format!("{key:<12}")));
+        }
+    }
 }
 
 fn export(cx: &Context, a: &ExportArgs) -> anyhow::Result<ExitCode> {

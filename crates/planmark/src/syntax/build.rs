@@ -696,10 +696,11 @@ impl Open {
 
 fn add_milestone_for(b: &mut Builder, name: &str, origin: Origin) {
     let attrs = inline::extract(name);
-    let id = milestone_id(&attrs.title).unwrap_or_else(|| inline::slug(&attrs.title));
+    let (id, title) = milestone_label(&attrs.title)
+        .unwrap_or_else(|| (inline::slug(&attrs.title), attrs.title.clone()));
     b.doc.milestones.push(Milestone {
         id,
-        title: attrs.title,
+        title,
         status: attrs.status.unwrap_or_default(),
         target: attrs.due,
         after: vec![name.to_owned()],
@@ -707,17 +708,24 @@ fn add_milestone_for(b: &mut Builder, name: &str, origin: Origin) {
     });
 }
 
-/// `Milestone 1: Beta` gives `M1`.
-fn milestone_id(title: &str) -> Option<String> {
-    let lower = title.to_lowercase();
-    let rest = lower
-        .strip_prefix("milestone ")
-        .or_else(|| lower.strip_prefix("meilenstein "))?;
-    let n: String = rest
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '.')
-        .collect();
-    (!n.is_empty()).then(|| format!("M{}", n.to_uppercase()))
+/// `Milestone 1: Beta` gives the id `M1` and the title `Beta`.
+fn milestone_label(title: &str) -> Option<(String, String)> {
+    let lower = title.to_ascii_lowercase();
+    let prefix = ["milestone ", "meilenstein "]
+        .into_iter()
+        .find(|p| lower.starts_with(p))?;
+    let rest = &title[prefix.len()..];
+    let n = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.'))
+        .unwrap_or(rest.len());
+    if n == 0 {
+        return None;
+    }
+    let name = rest[n..]
+        .trim_start_matches([':', '-', '–', '—', ' '])
+        .trim();
+    let name = if name.is_empty() { title } else { name };
+    Some((format!("M{}", rest[..n].to_uppercase()), name.to_owned()))
 }
 
 fn item_block(
@@ -740,13 +748,17 @@ fn item_block(
             let attrs = inline::extract(text);
             let status = b.status_of(item, &attrs);
             let after = milestone_after(text);
-            let id = milestone_id(&attrs.title)
-                .or_else(|| attrs.id.as_ref().map(|i| i.0.clone()))
-                .unwrap_or_else(|| inline::slug(&attrs.title));
+            let (id, title) = milestone_label(&attrs.title).unwrap_or_else(|| {
+                let id = attrs
+                    .id
+                    .as_ref()
+                    .map_or_else(|| inline::slug(&attrs.title), |i| i.0.clone());
+                (id, attrs.title.clone())
+            });
             b.estimate_findings(&attrs, origin.span);
             b.doc.milestones.push(Milestone {
                 id,
-                title: attrs.title,
+                title,
                 status,
                 target: attrs.due,
                 after,
