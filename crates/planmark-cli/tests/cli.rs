@@ -206,6 +206,14 @@ fn show_gives_everything_known_about_a_task() {
                 .and(predicate::str::contains("depends on  2.1")),
         );
     planmark(&examples())
+        .args(["show", "M2", "csv-importer-guide.md"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::starts_with("M2 Dry-run preview in staging\n")
+                .and(predicate::str::contains("target      2027-01-08")),
+        );
+    planmark(&examples())
         .args(["show", "9.9"])
         .assert()
         .code(2)
