@@ -234,7 +234,15 @@ fn reordered_and_extra_columns() {
 #[test]
 fn action_items_decisions_and_risks_as_lists() {
     let d = fixture("actions-decisions.md");
-    assert_eq!(d.actions.len(), 3);
+    assert_eq!(d.actions.len(), 5);
+    let rollout = &d.actions[3];
+    assert_eq!(rollout.action, "Draft the region order");
+    assert_eq!(rollout.owner.as_deref(), Some("Priya Nair"));
+    assert_eq!(rollout.due.unwrap().to_string(), "2026-11-25");
+    assert_eq!(
+        (d.actions[4].action.as_str(), d.actions[4].owner.as_deref()),
+        ("Tell support", Some("Omar"))
+    );
     assert_eq!(d.actions[0].owner.as_deref(), Some("maria"));
     assert_eq!(d.actions[0].due.unwrap().to_string(), "2026-12-01");
     assert_eq!(d.actions[1].owner.as_deref(), Some("Tom"));

@@ -344,7 +344,9 @@ pub(crate) fn build(doc: &mut Document, text: &str, mut walked: Blocks, lines: &
             Block::Lines { span, code, links } => {
                 if !code && let Some(label) = pseudo_heading(&b.text[span.start..span.end]) {
                     pseudo = Some(classify(label, 6));
-                    continue;
+                    if !b.text[span.start..span.end].trim().contains('\n') {
+                        continue;
+                    }
                 }
                 let open = stack.last().cloned();
                 let effective = open.as_ref().map_or(SectionKind::Other, |o| o.effective);
@@ -392,8 +394,9 @@ pub(crate) fn build(doc: &mut Document, text: &str, mut walked: Blocks, lines: &
 /// The label of a paragraph that is only a bold label: `**Tasks:**`,
 /// `**Acceptance Criteria**:`, `__Risks__`.
 fn pseudo_heading(src: &str) -> Option<&str> {
-    let t = src.trim();
-    if t.contains('\n') || t.len() > 60 {
+    // The paragraph's last line: `**Decision**: x` then `**Action Items**:`.
+    let t = src.trim().rsplit('\n').next().unwrap_or("").trim();
+    if t.len() > 60 {
         return None;
     }
     let t = t.strip_suffix(':').unwrap_or(t);
@@ -832,9 +835,10 @@ fn item_block(
             });
         }
         SectionKind::ActionItems if top => {
-            let attrs = inline::extract(text);
+            let mut attrs = inline::extract(text);
             let status = b.status_of(item, &attrs);
             b.estimate_findings(&attrs, origin.span);
+            positional_owner_due(&mut attrs);
             let owner = attrs.resources.first().map(|d| d.name.clone());
             b.doc.actions.push(ActionItem {
                 action: attrs.title,
@@ -968,6 +972,43 @@ fn task_item(b: &mut Builder, walked: &Blocks, idx: usize, item: &Item, open: &O
     b.item_task[idx] = Some(t);
     if let Some(n) = item.number {
         b.numbers.entry(n.to_string()).or_default().push(t);
+    }
+}
+
+/// `Send the RFC - Alice - 2026-12-01`: a trailing date and a short name
+/// between dashes are the due date and the owner.
+fn positional_owner_due(a: &mut Attrs) {
+    let title = a.title.clone();
+    let mut parts: Vec<&str> = title.split(" - ").map(str::trim).collect();
+    if parts.len() < 2 {
+        return;
+    }
+    let mut changed = false;
+    if a.due.is_none()
+        && let Some(d) = parts.last().and_then(|p| values::date(p))
+    {
+        a.due = Some(d);
+        parts.pop();
+        changed = true;
+    }
+    if a.resources.is_empty() && parts.len() >= 2 {
+        let last = parts[parts.len() - 1];
+        let words = last.split_whitespace().count();
+        if (1..=3).contains(&words)
+            && last
+                .split_whitespace()
+                .all(|w| w.starts_with(|c: char| c.is_uppercase()))
+        {
+            a.resources.push(crate::model::Demand {
+                name: last.to_owned(),
+                units: 1.0,
+            });
+            parts.pop();
+            changed = true;
+        }
+    }
+    if changed {
+        a.title = parts.join(" - ");
     }
 }
 
