@@ -362,6 +362,11 @@ fn tasks(cx: &Context, a: &TasksArgs) -> anyhow::Result<ExitCode> {
     table
         .load_preset(presets::UTF8_BORDERS_ONLY)
         .set_content_arrangement(ContentArrangement::Dynamic);
+    // A terminal that reports no usable width (some pseudo-terminals say 0)
+    // gets the table unwrapped rather than squeezed to one letter a column.
+    if table.width().is_some_and(|w| w < 40) {
+        table.set_content_arrangement(ContentArrangement::Disabled);
+    }
     let mut header = vec![
         "ID",
         "Status",
@@ -375,36 +380,60 @@ fn tasks(cx: &Context, a: &TasksArgs) -> anyhow::Result<ExitCode> {
     if several {
         header.push("Document");
     }
-    table.set_header(header);
-    for (d, t) in &selected {
-        let mut row = vec![
-            t.id.clone(),
-            status_label(t.status).to_owned(),
-            t.title.clone(),
-            t.phase.clone().unwrap_or_default(),
-            t.estimate
-                .as_ref()
-                .map(|e| e.text().to_owned())
-                .unwrap_or_default(),
-            t.dependencies
-                .iter()
-                .map(|x| x.target.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-            t.resources
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(", "),
-            t.priority
-                .as_ref()
-                .map(|p| p.level.map_or(p.text.clone(), |l| l.as_str().to_owned()))
-                .unwrap_or_default(),
-        ];
-        if several {
-            row.push(format!("{}:{}", d.path, t.origin.span.line));
+    let rows: Vec<(Status, Vec<String>)> = selected
+        .iter()
+        .map(|(d, t)| {
+            let mut row = vec![
+                t.id.clone(),
+                status_label(t.status).to_owned(),
+                t.title.clone(),
+                t.phase.clone().unwrap_or_default(),
+                t.estimate
+                    .as_ref()
+                    .map(|e| e.text().to_owned())
+                    .unwrap_or_default(),
+                t.dependencies
+                    .iter()
+                    .map(|x| x.target.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                t.resources
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                t.priority
+                    .as_ref()
+                    .map(|p| p.level.map_or(p.text.clone(), |l| l.as_str().to_owned()))
+                    .unwrap_or_default(),
+            ];
+            if several {
+                row.push(format!("{}:{}", d.path, t.origin.span.line));
+            }
+            (t.status, row)
+        })
+        .collect();
+    // Columns no task fills only take width; id, status and title always show.
+    let keep: Vec<bool> = (0..header.len())
+        .map(|c| c < 3 || rows.iter().any(|(_, r)| !r[c].is_empty()))
+        .collect();
+    let pick = |v: Vec<comfy_table::Cell>| {
+        v.into_iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(c, _)| c)
+            .collect::<Vec<_>>()
+    };
+    table.set_header(pick(
+        header.into_iter().map(comfy_table::Cell::new).collect(),
+    ));
+    for (status, row) in rows {
+        let mut cells: Vec<comfy_table::Cell> =
+            row.into_iter().map(comfy_table::Cell::new).collect();
+        if let Some(c) = status_color(status) {
+            cells[1] = cells[1].clone().fg(c);
         }
-        table.add_row(row);
+        table.add_row(pick(cells));
     }
     if selected.is_empty() {
         anstream::eprintln!("no tasks match");
@@ -412,6 +441,16 @@ fn tasks(cx: &Context, a: &TasksArgs) -> anyhow::Result<ExitCode> {
         output::print(&format!("{table}\n"))?;
     }
     Ok(finish(ws))
+}
+
+fn status_color(s: Status) -> Option<comfy_table::Color> {
+    match s {
+        Status::Done => Some(comfy_table::Color::Green),
+        Status::InProgress => Some(comfy_table::Color::Yellow),
+        Status::Blocked => Some(comfy_table::Color::Red),
+        Status::Cancelled => Some(comfy_table::Color::DarkGrey),
+        Status::Todo => None,
+    }
 }
 
 fn status_label(s: Status) -> &'static str {
