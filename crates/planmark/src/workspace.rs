@@ -132,19 +132,50 @@ pub fn load(root: &Path, paths: &[PathBuf], config: &Config) -> Result<Workspace
         .par_iter()
         .map(|(p, explicit)| {
             let rel = relative(root, p);
-            let doc = match std::fs::read(p) {
-                Ok(bytes) => crate::syntax::parse_bytes(&rel, &bytes),
-                Err(e) => Err(crate::diag::Diagnostic::new(
-                    crate::diag::Code::NotText,
-                    crate::diag::Severity::Error,
-                    &rel,
-                    None,
-                    format!("cannot read file: {e}"),
-                )),
-            };
-            (doc, *explicit)
+            (read(p, &rel), *explicit)
         })
         .collect();
+    Ok(finish_load(root, results))
+}
+
+/// Reads and parses one file; a file over the size limit is refused
+/// before it is read.
+fn read(p: &Path, rel: &str) -> Result<Document, crate::diag::Diagnostic> {
+    use crate::diag::{Code, Diagnostic, Severity};
+    let cannot = |e: std::io::Error| {
+        Diagnostic::new(
+            Code::NotText,
+            Severity::Error,
+            rel,
+            None,
+            format!("cannot read file: {e}"),
+        )
+    };
+    let size = std::fs::metadata(p).map_err(cannot)?.len();
+    if size > crate::syntax::MAX_FILE_SIZE as u64 {
+        return Err(Diagnostic::new(
+            Code::TooLarge,
+            Severity::Error,
+            rel,
+            None,
+            format!(
+                "file is {} MiB, more than the {} MiB a plan may be",
+                size >> 20,
+                crate::syntax::MAX_FILE_SIZE >> 20
+            ),
+        )
+        .with_help("split the plan into several documents"));
+    }
+    let bytes = std::fs::read(p).map_err(cannot)?;
+    crate::syntax::parse_bytes(rel, &bytes)
+}
+
+/// Keeps the documents that are plans (and every named file), sorted, with
+/// cross-document dependencies resolved.
+fn finish_load(
+    root: &Path,
+    results: Vec<(Result<Document, crate::diag::Diagnostic>, bool)>,
+) -> Workspace {
     let mut ws = Workspace {
         root: root.display().to_string(),
         ..Workspace::default()
@@ -163,7 +194,7 @@ pub fn load(root: &Path, paths: &[PathBuf], config: &Config) -> Result<Workspace
     }
     ws.documents.sort_by(|a, b| a.path.cmp(&b.path));
     resolve_cross_document(&mut ws);
-    Ok(ws)
+    ws
 }
 
 /// Marks `other-doc#1.2` and `path/to/doc.md#1.2` dependencies as resolved
