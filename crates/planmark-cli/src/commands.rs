@@ -112,7 +112,7 @@ fn status(cx: &Context, a: &ReadArgs) -> anyhow::Result<ExitCode> {
         return Ok(finish(ws));
     }
     let mut out = String::new();
-    if ws.documents.is_empty() {
+    if ws.documents.is_empty() && ws.findings.is_empty() {
         anstream::eprintln!("no plans found under {}", cx.root.display());
     }
     for (doc, s) in ws.documents.iter().zip(&summaries) {
