@@ -526,3 +526,50 @@ fn bold_labels_head_the_lists_after_them() {
     assert_eq!(task(&d, "2.1").phase.as_deref(), Some("Phase 2: Report"));
     assert!(d.findings.is_empty(), "{:?}", d.findings);
 }
+
+#[test]
+fn status_and_priority_headings_describe_their_tasks() {
+    let d = fixture("status-sections.md");
+    let got: Vec<(&str, Status, Option<PriorityLevel>)> = d
+        .tasks
+        .iter()
+        .map(|t| {
+            (
+                t.id.as_str(),
+                t.status,
+                t.priority.as_ref().and_then(|p| p.level),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "rotate-the-signing-keys",
+                Status::Todo,
+                Some(PriorityLevel::High)
+            ),
+            (
+                "move-uploads-to-the-new-bucket",
+                Status::InProgress,
+                Some(PriorityLevel::High)
+            ),
+            ("enable-sso", Status::Blocked, Some(PriorityLevel::High)),
+            (
+                "tidy-the-logging-config",
+                Status::Todo,
+                Some(PriorityLevel::Low)
+            ),
+            ("2", Status::Done, Some(PriorityLevel::Medium)),
+            ("4", Status::Done, None),
+        ]
+    );
+    // Status and priority groups are not phases (phases run in sequence).
+    assert!(
+        d.phases
+            .iter()
+            .all(|p| !p.name.contains("Priority") && !p.name.contains("PROGRESS")),
+        "{:?}",
+        d.phases
+    );
+}

@@ -267,10 +267,26 @@ pub(crate) fn build(doc: &mut Document, text: &str, mut walked: Blocks, lines: &
     let walked = &walked;
     // `**Acceptance Criteria:**` alone on a line heads the list after it.
     let mut pseudo: Option<SectionKind> = None;
+    // `## In Progress`, `### High Priority`: what the tasks below them are.
+    let mut hints: Vec<(u8, Hint)> = Vec::new();
     for block in list {
-        if matches!(block, Block::Heading { .. }) {
+        if let Block::Heading { level, text, .. } = &block {
             pseudo = None;
+            while hints.last().is_some_and(|h| h.0 >= *level) {
+                hints.pop();
+            }
+            let outer = hints.last().map(|h| h.1).unwrap_or_default();
+            let own = heading_hint(text);
+            hints.push((
+                *level,
+                Hint {
+                    status: own.status.or(outer.status),
+                    priority: own.priority.or(outer.priority),
+                },
+            ));
         }
+        let before = b.doc.tasks.len();
+        let hint = hints.last().map(|h| h.1).unwrap_or_default();
         match block {
             Block::Heading {
                 level,
@@ -357,6 +373,19 @@ pub(crate) fn build(doc: &mut Document, text: &str, mut walked: Blocks, lines: &
                     Some(t) if !code => attribute_lines(&mut b, span, t),
                     _ => lines_block(&mut b, span, code, &links, effective),
                 }
+            }
+        }
+        for t in &mut b.doc.tasks[before..] {
+            if let Some(st) = hint.status
+                && t.status == Status::Todo
+            {
+                t.status = st;
+            }
+            if let (Some(level), None) = (hint.priority, &t.priority) {
+                t.priority = Some(crate::model::Priority {
+                    level: Some(level),
+                    text: level.as_str().to_owned(),
+                });
             }
         }
     }
@@ -452,6 +481,44 @@ fn is_risk_heading(text: &str) -> bool {
     c > 0 && t.starts_with('R') && t[c..].trim_start().starts_with(':')
 }
 
+/// What a heading says about the tasks under it.
+#[derive(Clone, Copy, Default)]
+struct Hint {
+    status: Option<Status>,
+    priority: Option<crate::model::PriorityLevel>,
+}
+
+/// `## In Progress 🚧`, `#### BLOCKED`, `## Completed (archive weekly)`,
+/// `### High Priority (this week)`.
+fn heading_hint(text: &str) -> Hint {
+    let n = normalize(text);
+    let n = n.trim_end_matches(" tasks").trim_end_matches(" items");
+    let status = match n {
+        "in progress" | "wip" | "doing" | "ongoing" | "in development" | "started" => {
+            Some(Status::InProgress)
+        }
+        "done" | "completed" | "complete" | "finished" | "shipped" | "released" | "archive"
+        | "archived" => Some(Status::Done),
+        "blocked" | "on hold" | "waiting" | "paused" => Some(Status::Blocked),
+        "cancelled" | "canceled" | "dropped" | "won't do" | "wont do" | "abandoned" => {
+            Some(Status::Cancelled)
+        }
+        _ => None,
+    };
+    let priority = n
+        .strip_suffix(" priority")
+        .or_else(|| n.strip_prefix("priority "))
+        .and_then(values::priority_level)
+        .or_else(|| {
+            if matches!(n, "p0" | "p1" | "p2" | "p3") {
+                values::priority_level(n)
+            } else {
+                None
+            }
+        });
+    Hint { status, priority }
+}
+
 /// Works out what a heading opens.
 fn heading_context(
     b: &mut Builder,
@@ -518,6 +585,15 @@ fn heading_context(
                 // tasks of the phase, its plain points are not.
                 return Open {
                     strong: false,
+                    ..inherit(parent.effective)
+                };
+            }
+            let hint = heading_hint(htext);
+            if hint.status.is_some() || hint.priority.is_some() {
+                // A status or priority group is not a phase (phases run in
+                // sequence), but it is a task list: plain points count.
+                return Open {
+                    strong: true,
                     ..inherit(parent.effective)
                 };
             }

@@ -528,6 +528,18 @@ fn leading_id(text: &str, start: usize) -> Option<(String, IdSource, usize)> {
             start + n + end,
         ));
     }
+    // `#12 Fix login`: an issue-style number.
+    if let Some(r) = t.strip_prefix('#') {
+        let digits = r.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && r[digits..].starts_with([' ', ':']) {
+            let after = r[digits..].trim_start_matches([' ', ':']).trim_start();
+            return Some((
+                r[..digits].to_owned(),
+                IdSource::Code,
+                start + t.len() - after.len(),
+            ));
+        }
+    }
     // `1. Set up` inside a checkbox item: the number is the task's.
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
     if digits > 0 && digits < 5 && t[digits..].starts_with(". ") {

@@ -384,9 +384,11 @@ pub(crate) fn status_word(s: &str) -> Option<Status> {
         "cancelled" | "canceled" | "dropped" | "won't do" | "wont do" | "wontfix" | "won't fix"
         | "abandoned" | "obsolete" | "removed" | "skipped" | "n/a" | "abgebrochen" | "annulé"
         | "cancelado" => Status::Cancelled,
-        "todo" | "to do" | "to-do" | "not started" | "pending" | "planned" | "open" | "backlog"
-        | "new" | "ready" | "next" | "queued" | "deferred" | "later" | "proposed" | "offen"
-        | "à faire" | "pendiente" | "" => Status::Todo,
+        "todo" | "to do" | "to-do" | "not started" | "not-started" | "not yet started"
+        | "pending" | "planned" | "open" | "backlog" | "new" | "ready" | "next" | "queued"
+        | "deferred" | "later" | "proposed" | "offen" | "à faire" | "pendiente" | "" => {
+            Status::Todo
+        }
         _ => return None,
     })
 }
