@@ -103,6 +103,8 @@ static KEYED: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasick::builder()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
+        // Thirty short keys: a full DFA is small and the fastest to scan with.
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
         .build(KEYS)
         .expect("valid keywords")
 });
@@ -158,19 +160,27 @@ pub(crate) fn extract(text: &str) -> Attrs {
     let bytes = text.as_bytes();
 
     // Status emoji and words at either end: `✅ Ship it`, `Ship it ✅`, `DONE: Ship it`.
-    let lead = text.len()
-        - text
-            .trim_start_matches(|c: char| lead_symbol(c) && !c.is_ascii())
-            .len();
+    // Only non-ASCII symbols are trimmed: skip the scan when the ends are ASCII.
+    let lead = if text.as_bytes().first().is_none_or(u8::is_ascii) {
+        0
+    } else {
+        text.len()
+            - text
+                .trim_start_matches(|c: char| lead_symbol(c) && !c.is_ascii())
+                .len()
+    };
     if lead > 0 {
         if let Some(st) = text[..lead].chars().find_map(values::status_emoji) {
             a.status = Some(st);
         }
         s.remove(0, lead);
     }
-    let trail_start = text
-        .trim_end_matches(|c: char| lead_symbol(c) && !c.is_ascii())
-        .len();
+    let trail_start = if text.as_bytes().last().is_none_or(u8::is_ascii) {
+        text.len()
+    } else {
+        text.trim_end_matches(|c: char| lead_symbol(c) && !c.is_ascii())
+            .len()
+    };
     if trail_start < text.len()
         && trail_start > lead
         && let Some(st) = text[trail_start..].chars().find_map(values::status_emoji)
@@ -263,7 +273,16 @@ pub(crate) fn extract(text: &str) -> Attrs {
     }
 
     // `~3d`.
-    for (i, _) in text.match_indices(['~', '≈']) {
+    let tildes = memchr::memchr_iter(b'~', bytes).chain(
+        if text.is_ascii() {
+            None
+        } else {
+            Some(text.match_indices('≈').map(|(i, _)| i))
+        }
+        .into_iter()
+        .flatten(),
+    );
+    for i in tildes {
         if s.is_removed(i) {
             continue;
         }
