@@ -16,6 +16,17 @@ fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
 }
 
+/// Runs planmark in `dir`, expects success, returns standard output.
+fn stdout_of(dir: &Path, args: &[&str]) -> Vec<u8> {
+    planmark(dir)
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone()
+}
+
 fn json(out: &[u8]) -> Value {
     serde_json::from_slice(out).unwrap()
 }
@@ -70,13 +81,7 @@ fn new_writes_dated_templates_and_refuses_to_overwrite() {
         ])
         .assert()
         .success();
-    let out = planmark(dir.path())
-        .args(["status", "guide.md", "--format", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = stdout_of(dir.path(), &["status", "guide.md", "--format", "json"]);
     let v = json(&out);
     assert_eq!(v["documents"][0]["kind"], "guide");
     assert_eq!(v["documents"][0]["tasks"]["total"], 6);
@@ -139,13 +144,10 @@ fn init_writes_config_once() {
 
 #[test]
 fn tasks_json_has_the_documented_fields_and_filters() {
-    let out = planmark(&examples())
-        .args(["tasks", "csv-importer-guide.md", "--format", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = stdout_of(
+        &examples(),
+        &["tasks", "csv-importer-guide.md", "--format", "json"],
+    );
     let v = json(&out);
     let tasks = v["tasks"].as_array().unwrap();
     assert_eq!(tasks.len(), 11);
@@ -172,13 +174,7 @@ fn tasks_json_has_the_documented_fields_and_filters() {
     let filtered = |args: &[&str]| -> Vec<String> {
         let mut a = vec!["tasks", "csv-importer-guide.md", "--format", "json"];
         a.extend_from_slice(args);
-        let out = planmark(&examples())
-            .args(&a)
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
+        let out = stdout_of(&examples(), &a);
         json(&out)["tasks"]
             .as_array()
             .unwrap()
@@ -233,13 +229,7 @@ fn show_gives_everything_known_about_a_task() {
 
 #[test]
 fn export_json_reads_back_and_matches_the_schema_types() {
-    let out = planmark(&examples())
-        .args(["export", ".", "--format", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = stdout_of(&examples(), &["export", ".", "--format", "json"]);
     let text = String::from_utf8(out).unwrap();
     let ws = planmark::model::Workspace::from_json(&text).unwrap();
     assert_eq!(ws.documents.len(), 3);

@@ -341,32 +341,22 @@ pub(crate) fn walk(text: &str, base: usize, lines: &Lines) -> Blocks {
                 }
                 _ => {}
             },
-            Event::Text(t) | Event::Code(t) => {
-                if code_start.is_some() {
-                    continue;
-                }
+            Event::Text(_) | Event::Code(_) | Event::SoftBreak | Event::HardBreak => {
+                // Breaks read as a space; text inside code blocks is not inline text.
+                let (t, end) = match &event {
+                    Event::Text(t) | Event::Code(t) if code_start.is_none() => (&**t, range.end),
+                    Event::SoftBreak | Event::HardBreak => (" ", range.start),
+                    _ => continue,
+                };
                 push_text(
                     &mut out,
                     &mut stack,
                     &item_stack,
                     &mut cell,
                     &mut link,
-                    &t,
+                    t,
                     range.start,
-                    range.end,
-                    &sp,
-                );
-            }
-            Event::SoftBreak | Event::HardBreak => {
-                push_text(
-                    &mut out,
-                    &mut stack,
-                    &item_stack,
-                    &mut cell,
-                    &mut link,
-                    " ",
-                    range.start,
-                    range.start,
+                    end,
                     &sp,
                 );
             }
