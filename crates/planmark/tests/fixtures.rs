@@ -573,3 +573,27 @@ fn status_and_priority_headings_describe_their_tasks() {
         d.phases
     );
 }
+
+#[test]
+fn phases_as_list_items_and_tasks_in_a_timeline_table() {
+    let d = fixture("list-phases.md");
+    let got: Vec<(&str, Option<&str>)> = d
+        .tasks
+        .iter()
+        .map(|t| (t.title.as_str(), t.phase.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("Interview five new hires", Some("Phase 1: Research")),
+            ("Map the current checklist", Some("Phase 1: Research")),
+            ("New welcome flow", Some("Phase 2: Build")),
+            ("Buddy matching", Some("Phase 2: Build")),
+            ("Pilot with one team", Some("Week 3")),
+            ("Roll out to everyone", Some("Week 4")),
+        ]
+    );
+    assert_eq!(d.phases.len(), 4);
+    assert_eq!(d.tasks[4].owner(), Some("Dana"));
+    assert!(d.findings.is_empty(), "{:?}", d.findings);
+}

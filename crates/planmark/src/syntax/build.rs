@@ -39,6 +39,8 @@ pub(crate) struct Builder<'a> {
     item_task: Vec<Option<usize>>,
     /// Risk index for each list item that became a risk (by item index).
     item_risk: Vec<Option<usize>>,
+    /// Phase index for each plain list item that is a phase (`- Phase 1: Setup`).
+    item_phase: Vec<Option<usize>>,
     /// `2` for the task written as item 2 of an ordered list: a name
     /// dependencies may use (`after 2`), not an id.
     numbers: HashMap<String, Vec<usize>>,
@@ -224,6 +226,7 @@ pub(crate) fn build(doc: &mut Document, text: &str, mut walked: Blocks, lines: &
         lines,
         item_task: vec![None; walked.items.len()],
         item_risk: vec![None; walked.items.len()],
+        item_phase: vec![None; walked.items.len()],
         numbers: HashMap::new(),
         is_template_kind: false,
     };
@@ -1022,6 +1025,18 @@ fn task_item(b: &mut Builder, walked: &Blocks, idx: usize, item: &Item, open: &O
         if item.parent.is_some() && (parent_task.is_some() || !open.strong) {
             return;
         }
+        if item.has_checkbox_children
+            && let Some(number) = phase_number(&normalize(text))
+        {
+            // `- Phase 1: Setup` grouping checkboxes is a phase.
+            b.doc.phases.push(Phase {
+                number: Some(number),
+                name: text.to_owned(),
+                origin,
+            });
+            b.item_phase[idx] = Some(b.doc.phases.len() - 1);
+            return;
+        }
         if heading_task.is_some() || !open.strong || item.has_checkbox_children || text.is_empty() {
             return;
         }
@@ -1042,7 +1057,10 @@ fn task_item(b: &mut Builder, walked: &Blocks, idx: usize, item: &Item, open: &O
     let attrs = inline::extract(text);
     let status = b.status_of(item, &attrs);
     let parent_id = owner_task.map(|t| b.doc.tasks[t].id.clone());
-    let phase = b.phase_name(Some(open));
+    let group = item.parent.and_then(|p| b.item_phase[p]);
+    let phase = group
+        .map(|g| b.doc.phases[g].name.clone())
+        .or_else(|| b.phase_name(Some(open)));
     let t = b.new_task(attrs, origin, phase, parent_id);
     b.doc.tasks[t].status = status;
     b.item_task[idx] = Some(t);

@@ -211,6 +211,10 @@ pub(crate) fn table(
                     .unwrap_or(first_text),
             ))
         }
+        // `| Week | Task | Owner |`: the work of each week.
+        SectionKind::Timeline if cols.has(Role::Task) => Some(Kind::Tasks(
+            cols.find(|r| r == Role::Task).unwrap_or(first_text),
+        )),
         SectionKind::Timeline if cols.has(Role::Period) || cols.has(Role::Phase) => {
             Some(Kind::Timeline)
         }
@@ -616,7 +620,7 @@ fn task_row(
             }
         }
     }
-    let column_phase = opt(get(Role::Phase));
+    let column_phase = opt(get(Role::Phase)).or_else(|| opt(get(Role::Period)));
     if let Some(p) = &column_phase
         && !b.doc.phases.iter().any(|x| &x.name == p)
     {
