@@ -18,6 +18,16 @@ fn vars() -> Vars {
     }
 }
 
+/// Asserts that `d` has a section of every one of `kinds`.
+fn assert_sections(d: &planmark::model::Document, template: &str, kinds: &[SectionKind]) {
+    for kind in kinds {
+        assert!(
+            d.sections.iter().any(|s| s.kind == *kind),
+            "{template} lacks {kind:?}"
+        );
+    }
+}
+
 #[test]
 fn templates_round_trip_with_every_section_recognised() {
     for b in Builtin::ALL {
@@ -66,26 +76,25 @@ fn templates_round_trip_with_every_section_recognised() {
                             && d.focus.timeframe.is_some()
                     );
                     assert!(d.constraints.time.is_some() && d.constraints.dependencies.is_some());
-                    for kind in [
-                        SectionKind::Context,
-                        SectionKind::HighLevelDesign,
-                        SectionKind::DataFlow,
-                        SectionKind::MeetingNotes,
-                        SectionKind::IntegrationPoints,
-                        SectionKind::Components,
-                        SectionKind::Decisions,
-                        SectionKind::ActionItems,
-                        SectionKind::References,
-                        SectionKind::Risks,
-                        SectionKind::Team,
-                        SectionKind::Tools,
-                        SectionKind::UserStories,
-                    ] {
-                        assert!(
-                            d.sections.iter().any(|s| s.kind == kind),
-                            "session lacks {kind:?}"
-                        );
-                    }
+                    assert_sections(
+                        &d,
+                        "session",
+                        &[
+                            SectionKind::Context,
+                            SectionKind::HighLevelDesign,
+                            SectionKind::DataFlow,
+                            SectionKind::MeetingNotes,
+                            SectionKind::IntegrationPoints,
+                            SectionKind::Components,
+                            SectionKind::Decisions,
+                            SectionKind::ActionItems,
+                            SectionKind::References,
+                            SectionKind::Risks,
+                            SectionKind::Team,
+                            SectionKind::Tools,
+                            SectionKind::UserStories,
+                        ],
+                    );
                 }
                 Builtin::Guide => {
                     assert_eq!(d.kind, DocumentKind::Guide);
@@ -93,26 +102,25 @@ fn templates_round_trip_with_every_section_recognised() {
                     assert_eq!(d.phases.len(), 3);
                     assert_eq!(d.tasks.len(), 6);
                     assert_eq!(d.tasks[0].id, "1.1");
-                    for kind in [
-                        SectionKind::Dependencies,
-                        SectionKind::Timeline,
-                        SectionKind::Risks,
-                        SectionKind::Resources,
-                        SectionKind::DevelopmentSetup,
-                        SectionKind::CodeStructure,
-                        SectionKind::ImplementationNotes,
-                        SectionKind::CoreFeatures,
-                        SectionKind::Patterns,
-                        SectionKind::IntegrationPoints,
-                        SectionKind::ErrorHandling,
-                        SectionKind::Performance,
-                        SectionKind::Security,
-                    ] {
-                        assert!(
-                            d.sections.iter().any(|s| s.kind == kind),
-                            "guide lacks {kind:?}"
-                        );
-                    }
+                    assert_sections(
+                        &d,
+                        "guide",
+                        &[
+                            SectionKind::Dependencies,
+                            SectionKind::Timeline,
+                            SectionKind::Risks,
+                            SectionKind::Resources,
+                            SectionKind::DevelopmentSetup,
+                            SectionKind::CodeStructure,
+                            SectionKind::ImplementationNotes,
+                            SectionKind::CoreFeatures,
+                            SectionKind::Patterns,
+                            SectionKind::IntegrationPoints,
+                            SectionKind::ErrorHandling,
+                            SectionKind::Performance,
+                            SectionKind::Security,
+                        ],
+                    );
                 }
             }
         }
