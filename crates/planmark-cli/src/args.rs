@@ -15,7 +15,9 @@ pub(crate) struct Cli {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Show each plan's progress, phases, open action items, risks and findings.
-    Status(ReadArgs),
+    Status(StatusArgs),
+    /// Check plans for mistakes: cycles, unknown dependencies, overdue actions, template text...
+    Check(CheckArgs),
     /// List tasks, optionally filtered.
     Tasks(TasksArgs),
     /// Show one task with everything known about it.
@@ -37,6 +39,54 @@ pub(crate) struct ReadArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub(crate) format: Format,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct StatusArgs {
+    #[command(flatten)]
+    pub(crate) read: ReadArgs,
+    /// The day to measure due dates against (YYYY-MM-DD); default today.
+    #[arg(long, value_name = "DATE")]
+    pub(crate) today: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    /// Plan files or folders; none means the workspace around the current folder.
+    pub(crate) paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub(crate) format: CheckFormat,
+    /// Report these as errors: `warnings` for every warning, or a rule (code or name). Repeatable.
+    #[arg(long, value_name = "RULE")]
+    pub(crate) deny: Vec<String>,
+    /// Report these rules as warnings. Repeatable.
+    #[arg(long, value_name = "RULE")]
+    pub(crate) warn: Vec<String>,
+    /// Do not report these rules. Repeatable.
+    #[arg(long, value_name = "RULE")]
+    pub(crate) allow: Vec<String>,
+    /// Apply the safe fixes and report what is left.
+    #[arg(long)]
+    pub(crate) fix: bool,
+    /// With --fix: print the changes as a diff and write nothing.
+    #[arg(long, requires = "fix")]
+    pub(crate) dry_run: bool,
+    /// The day to measure due dates against (YYYY-MM-DD); default today.
+    #[arg(long, value_name = "DATE")]
+    pub(crate) today: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum CheckFormat {
+    /// Source snippets with carets, for people.
+    Human,
+    /// A JSON array, one object per finding.
+    Json,
+    /// SARIF 2.1.0, for code-scanning upload.
+    Sarif,
+    /// GitHub Actions workflow annotations.
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

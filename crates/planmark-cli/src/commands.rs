@@ -14,19 +14,20 @@ use planmark::templates::{self, Builtin, Vars};
 use serde_json::json;
 
 use crate::args::{
-    Cli, Command, ExportArgs, Format, NewArgs, ReadArgs, ShowArgs, StatusFilter, TasksArgs,
+    Cli, Command, ExportArgs, Format, NewArgs, ShowArgs, StatusArgs, StatusFilter,
+    TasksArgs,
 };
 use crate::output::{self, BOLD, DIM, ERR, WARN, paint};
 
 /// The workspace around the current folder and its configuration.
-struct Context {
-    root: PathBuf,
-    config: Config,
-    work: WorkTime,
+pub(crate) struct Context {
+    pub(crate) root: PathBuf,
+    pub(crate) config: Config,
+    pub(crate) work: WorkTime,
 }
 
 impl Context {
-    fn new() -> anyhow::Result<Context> {
+    pub(crate) fn new() -> anyhow::Result<Context> {
         let cwd = std::env::current_dir().context("cannot read the current folder")?;
         let root = planmark::workspace::find_root(&cwd);
         let config = Config::load(&root)?;
@@ -43,7 +44,7 @@ impl Context {
         Ok(Context { root, config, work })
     }
 
-    fn load(&self, paths: &[PathBuf]) -> anyhow::Result<Workspace> {
+    pub(crate) fn load(&self, paths: &[PathBuf]) -> anyhow::Result<Workspace> {
         Ok(planmark::workspace::load(&self.root, paths, &self.config)?)
     }
 }
@@ -51,6 +52,7 @@ impl Context {
 pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Status(a) => status(&Context::new()?, &a),
+        Command::Check(a) => crate::check::run(&Context::new()?, &a),
         Command::Tasks(a) => tasks(&Context::new()?, &a),
         Command::Show(a) => show(&Context::new()?, &a),
         Command::Export(a) => export(&Context::new()?, &a),
@@ -98,12 +100,26 @@ fn report_unreadable(ws: &Workspace) -> ExitCode {
 /// How many findings `status` lists per document.
 const SHOWN: usize = 5;
 
-fn status(cx: &Context, a: &ReadArgs) -> anyhow::Result<ExitCode> {
+fn status(cx: &Context, sa: &StatusArgs) -> anyhow::Result<ExitCode> {
+    let a = &sa.read;
     let ws = cx.load(&a.paths)?;
+    let today = crate::check::today(sa.today.as_deref())?;
+    let opts = planmark::check::Options::from_config(&cx.config.check, today, cx.work);
+    let report = planmark::check::check_with(&ws, &opts, &planmark::check::RealFiles);
     let summaries: Vec<Summary> = ws
         .documents
         .iter()
-        .map(|d| Summary::of(d, cx.work))
+        .map(|d| {
+            let mut s = Summary::of(d, cx.work);
+            let found = report.diagnostics.iter().filter(|f| f.file == d.path);
+            let count = |sev: Severity| found.clone().filter(|f| f.severity == sev).count();
+            s.findings = (
+                count(Severity::Error),
+                count(Severity::Warning),
+                count(Severity::Note),
+            );
+            s
+        })
         .collect();
     if a.format == Format::Json {
         output::json(&Documents {
@@ -203,14 +219,27 @@ fn status(cx: &Context, a: &ReadArgs) -> anyhow::Result<ExitCode> {
             "Risks", s.risks, s.high_impact_risks
         );
         let (e, w, n) = s.findings;
+        let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
         let findings = if e + w + n == 0 {
             "none".to_owned()
         } else {
-            format!("{e} errors, {w} warnings, {n} notes")
+            let mut parts = vec![
+                paint(if e > 0 { ERR } else { DIM }, plural(e, "error")),
+                paint(if w > 0 { WARN } else { DIM }, plural(w, "warning")),
+            ];
+            if n > 0 {
+                parts.push(plural(n, "note"));
+            }
+            format!("{}  {}", parts.join(", "), paint(DIM, "(planmark check shows them)"))
         };
         let _ = writeln!(out, "  {:<11}{findings}", "Findings");
         // The first few, so nothing is hidden; the checker shows them all with context.
-        for f in doc.findings.iter().take(SHOWN) {
+        for f in report
+            .diagnostics
+            .iter()
+            .filter(|f| f.file == doc.path)
+            .take(SHOWN)
+        {
             let line = f
                 .span
                 .map_or(String::new(), |sp| format!("line {}: ", sp.line));

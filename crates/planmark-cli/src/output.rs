@@ -63,3 +63,11 @@ fn trim(v: f64) -> String {
     let s = format!("{v:.1}");
     s.strip_suffix(".0").map_or(s.clone(), str::to_owned)
 }
+
+/// Writes `text` to standard output as it is (for machine formats).
+pub(crate) fn raw(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}

@@ -35,6 +35,17 @@ pub const INIT: &str = r#"# planmark configuration. Every key is optional.
 # alice = 1
 # qa = "50%"
 # backend = 3
+
+[check]
+# The largest estimate before `planmark check` suggests splitting a task.
+# max-estimate = "2w"
+# Report tasks without an estimate once this share of a plan's tasks has one.
+# estimate-coverage = 0.5
+
+[check.rules]
+# Each rule, by code or name, to "allow", "warn" or "deny" (see docs/rules.md).
+# PM012 = "allow"
+# overdue-action = "warn"
 "#;
 
 /// The parsed configuration.
@@ -50,6 +61,20 @@ pub struct Config {
     pub calendar: CalendarConfig,
     /// `[resources]`: name to capacity (a number or a percentage string).
     pub resources: BTreeMap<String, toml::Value>,
+    /// `[check]`.
+    pub check: CheckConfig,
+}
+
+/// `[check]`: rule levels and parameters.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CheckConfig {
+    /// Rule (code or name) to `allow`, `warn` or `deny`.
+    pub rules: BTreeMap<String, crate::check::Level>,
+    /// The largest estimate before a task should be split: `2w`, `10d`.
+    pub max_estimate: Option<String>,
+    /// Report missing estimates once this share of a plan's tasks has one (0 to 1).
+    pub estimate_coverage: Option<f64>,
 }
 
 /// `[workspace]`.
@@ -147,6 +172,28 @@ impl Config {
             if to_date(d).is_none() {
                 return Err(format!("`{d}` is not a date (write YYYY-MM-DD)"));
             }
+        }
+        for key in c.check.rules.keys() {
+            if crate::diag::Code::parse(key).is_none() {
+                let names = crate::diag::Code::ALL
+                    .iter()
+                    .flat_map(|c| [c.as_str(), c.name()]);
+                let hint = crate::check::did_you_mean(key, names)
+                    .map_or_else(String::new, |m| format!("; did you mean `{m}`?"));
+                return Err(format!("[check.rules]: `{key}` is not a planmark rule{hint}"));
+            }
+        }
+        if let Some(m) = &c.check.max_estimate
+            && crate::syntax::values::quantity(m, None).is_none_or(|q| q.amount <= 0.0)
+        {
+            return Err(format!(
+                "[check] max-estimate: `{m}` is not a duration (write 2w, 10d or 80h)"
+            ));
+        }
+        if let Some(v) = c.check.estimate_coverage
+            && !(0.0..=1.0).contains(&v)
+        {
+            return Err(format!("[check] estimate-coverage must be between 0 and 1, not {v}"));
         }
         Ok(c)
     }

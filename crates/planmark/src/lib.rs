@@ -14,14 +14,18 @@
 //! - [`model`] is the typed model (pure data).
 //! - [`syntax`] reads Markdown into the model, with a span on every item.
 //! - [`diag`] holds findings with stable codes.
+//! - [`edit`] changes documents in place, atomically, by span.
+//! - [`check`] runs the rules over a workspace and renders findings.
 //! - [`workspace`] finds and reads the plan files of a folder.
 //! - [`config`] reads `planmark.toml`.
 //! - [`summary`] computes progress figures per document.
 //! - [`templates`] holds the built-in document templates.
 #![warn(missing_docs)]
 
+pub mod check;
 pub mod config;
 pub mod diag;
+pub mod edit;
 pub mod model;
 pub mod summary;
 pub mod syntax;

@@ -132,6 +132,10 @@ pub struct Document {
     /// The front matter, when the document has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub front_matter: Option<FrontMatter>,
+    /// The document's text, as read. Not serialised: a document read back
+    /// from JSON has none, and the checks that read the text find nothing.
+    #[serde(skip)]
+    pub source: std::sync::Arc<str>,
     /// Whether the document starts with a UTF-8 byte-order mark.
     #[serde(default)]
     pub bom: bool,

@@ -17,7 +17,7 @@ mod frontmatter;
 mod inline;
 mod sections;
 mod tables;
-mod values;
+pub(crate) mod values;
 
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::model::{Document, LineEnding};
@@ -88,6 +88,7 @@ pub fn parse_str(path: &str, text: &str) -> Document {
     let lines = blocks::Lines::new(text);
     let mut doc = Document {
         path: path.to_owned(),
+        source: text.into(),
         bom,
         line_ending: line_ending(text),
         ..Document::default()
