@@ -40,7 +40,11 @@ pub(crate) fn options(cx: &Context, a: &CheckArgs) -> anyhow::Result<Options> {
             let Some(code) = Code::parse(r) else {
                 bail!(
                     "`{r}` is not a planmark rule; name one by code (PM012) or name (ragged-table){}",
-                    if level == Level::Deny { ", or use `--deny warnings`" } else { "" }
+                    if level == Level::Deny {
+                        ", or use `--deny warnings`"
+                    } else {
+                        ""
+                    }
                 );
             };
             opts.levels.insert(code, level);

@@ -14,8 +14,7 @@ use planmark::templates::{self, Builtin, Vars};
 use serde_json::json;
 
 use crate::args::{
-    Cli, Command, ExportArgs, Format, NewArgs, ShowArgs, StatusArgs, StatusFilter,
-    TasksArgs,
+    Cli, Command, ExportArgs, Format, NewArgs, ShowArgs, StatusArgs, StatusFilter, TasksArgs,
 };
 use crate::output::{self, BOLD, DIM, ERR, WARN, paint};
 
@@ -230,7 +229,11 @@ fn status(cx: &Context, sa: &StatusArgs) -> anyhow::Result<ExitCode> {
             if n > 0 {
                 parts.push(plural(n, "note"));
             }
-            format!("{}  {}", parts.join(", "), paint(DIM, "(planmark check shows them)"))
+            format!(
+                "{}  {}",
+                parts.join(", "),
+                paint(DIM, "(planmark check shows them)")
+            )
         };
         let _ = writeln!(out, "  {:<11}{findings}", "Findings");
         // The first few, so nothing is hidden; the checker shows them all with context.

@@ -180,7 +180,9 @@ impl Config {
                     .flat_map(|c| [c.as_str(), c.name()]);
                 let hint = crate::check::did_you_mean(key, names)
                     .map_or_else(String::new, |m| format!("; did you mean `{m}`?"));
-                return Err(format!("[check.rules]: `{key}` is not a planmark rule{hint}"));
+                return Err(format!(
+                    "[check.rules]: `{key}` is not a planmark rule{hint}"
+                ));
             }
         }
         if let Some(m) = &c.check.max_estimate
@@ -193,7 +195,9 @@ impl Config {
         if let Some(v) = c.check.estimate_coverage
             && !(0.0..=1.0).contains(&v)
         {
-            return Err(format!("[check] estimate-coverage must be between 0 and 1, not {v}"));
+            return Err(format!(
+                "[check] estimate-coverage must be between 0 and 1, not {v}"
+            ));
         }
         Ok(c)
     }

@@ -47,7 +47,10 @@ fn risks(cx: &DocCx<'_>, out: &mut Vec<Diagnostic>) {
                 item_span(src, &r.origin),
                 format!("risk `{}` has a high impact and no mitigation", r.title),
             );
-            if let Some(c) = cell(&r.origin, &["mitigation", "response", "plan", "contingency"]) {
+            if let Some(c) = cell(
+                &r.origin,
+                &["mitigation", "response", "plan", "contingency"],
+            ) {
                 d = d.with_label(c, "no mitigation here");
             }
             out.push(d.with_help(
@@ -80,7 +83,8 @@ fn actions(cx: &DocCx<'_>, out: &mut Vec<Diagnostic>) {
                 if due < cx.opts.today {
                     let late = cx.opts.today - due;
                     let days = late.get_days();
-                    let due_at = cell(&a.origin, &["due", "deadline", "date", "when", "by"]).unwrap_or(at);
+                    let due_at =
+                        cell(&a.origin, &["due", "deadline", "date", "when", "by"]).unwrap_or(at);
                     out.push(
                         cx.diag(
                             Code::OverdueAction,
@@ -96,17 +100,24 @@ fn actions(cx: &DocCx<'_>, out: &mut Vec<Diagnostic>) {
                 }
             }
             (None, Some(text)) if !is_blank(Some(text)) => {
-                let due_at = cell(&a.origin, &["due", "deadline", "date", "when", "by"]).unwrap_or(at);
+                let due_at =
+                    cell(&a.origin, &["due", "deadline", "date", "when", "by"]).unwrap_or(at);
                 let reported = cx.doc.findings.iter().any(|f| {
                     f.code == Code::UnreadableDate
-                        && f.span.is_some_and(|s| s.start >= a.origin.span.start && s.start < a.origin.span.end)
+                        && f.span.is_some_and(|s| {
+                            s.start >= a.origin.span.start && s.start < a.origin.span.end
+                        })
                 });
                 if !reported {
                     out.push(
                         cx.diag(
                             Code::UnreadableDate,
                             due_at,
-                            format!("due date `{}` of action `{}` cannot be read", text.trim(), a.action),
+                            format!(
+                                "due date `{}` of action `{}` cannot be read",
+                                text.trim(),
+                                a.action
+                            ),
                         )
                         .with_help("write the date as YYYY-MM-DD, for example 2026-12-01"),
                     );
@@ -121,7 +132,9 @@ fn actions(cx: &DocCx<'_>, out: &mut Vec<Diagnostic>) {
                 if let Some(c) = cell(&a.origin, &["due", "deadline", "date", "when", "by"]) {
                     d = d.with_label(c, "no date here");
                 }
-                out.push(d.with_help("add a due date as YYYY-MM-DD, so that it can become overdue"));
+                out.push(
+                    d.with_help("add a due date as YYYY-MM-DD, so that it can become overdue"),
+                );
             }
         }
     }
@@ -162,10 +175,15 @@ fn stories(cx: &DocCx<'_>, out: &mut Vec<Diagnostic>) {
 fn local_target(target: &str) -> Option<&str> {
     let t = target.trim().trim_start_matches('<').trim_end_matches('>');
     let t = t.split(['#', '?']).next().unwrap_or("");
-    let scheme = t
-        .find(':')
-        .is_some_and(|i| i > 1 && t[..i].chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)));
-    let template = ["link", "url", "path"].iter().any(|w| w.eq_ignore_ascii_case(t));
+    let scheme = t.find(':').is_some_and(|i| {
+        i > 1
+            && t[..i]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+    });
+    let template = ["link", "url", "path"]
+        .iter()
+        .any(|w| w.eq_ignore_ascii_case(t));
     if t.is_empty() || scheme || t.starts_with("//") || template || is_placeholder(t) {
         return None;
     }
@@ -188,13 +206,19 @@ fn references(cx: &DocCx<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         // The target as written, searched from the item's line on.
-        let from = src[..r.origin.span.start.min(src.len())].rfind('\n').map_or(0, |i| i + 1);
+        let from = src[..r.origin.span.start.min(src.len())]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
         let to = src[r.origin.span.end.min(src.len())..]
             .find('\n')
             .map_or(src.len(), |i| r.origin.span.end + i);
         let span = src
             .get(from..to)
-            .and_then(|s| s.find(&format!("({t}")).map(|i| i + 1).or_else(|| s.find(t)))
+            .and_then(|s| {
+                s.find(&format!("({t}"))
+                    .map(|i| i + 1)
+                    .or_else(|| s.find(t))
+            })
             .map_or_else(
                 || item_span(src, &r.origin),
                 |i| crate::model::Span {
@@ -224,7 +248,8 @@ fn references(cx: &DocCx<'_>, out: &mut Vec<Diagnostic>) {
 /// What the document says about a checklist topic: whether it holds, and why.
 fn truth(cx: &DocCx<'_>, topic: ChecklistTopic) -> (bool, String) {
     let d = cx.doc;
-    let count = |n: usize, what: &str| format!("the plan has {n} {what}{}", if n == 1 { "" } else { "s" });
+    let count =
+        |n: usize, what: &str| format!("the plan has {n} {what}{}", if n == 1 { "" } else { "s" });
     let real = |texts: &mut dyn Iterator<Item = &str>| texts.filter(|t| !is_placeholder(t)).count();
     match topic {
         ChecklistTopic::Goals => {
@@ -241,7 +266,16 @@ fn truth(cx: &DocCx<'_>, topic: ChecklistTopic) -> (bool, String) {
                 matches!(s.kind, SectionKind::HighLevelDesign | SectionKind::DataFlow)
                     && section_has_text(cx.text(), s.heading_span.end, s.span.end)
             });
-            (n > 0 || prose, if n > 0 { count(n, "component") } else if prose { "the design is described".to_owned() } else { "the design sections are empty".to_owned() })
+            (
+                n > 0 || prose,
+                if n > 0 {
+                    count(n, "component")
+                } else if prose {
+                    "the design is described".to_owned()
+                } else {
+                    "the design sections are empty".to_owned()
+                },
+            )
         }
         ChecklistTopic::Tasks => {
             let n = real(&mut d.tasks.iter().map(|t| t.title.as_str()));
@@ -257,7 +291,10 @@ fn truth(cx: &DocCx<'_>, topic: ChecklistTopic) -> (bool, String) {
             if open.is_empty() {
                 (false, "the plan has no tasks".to_owned())
             } else if without > 0 {
-                (false, format!("{without} of {} tasks have no estimate", open.len()))
+                (
+                    false,
+                    format!("{without} of {} tasks have no estimate", open.len()),
+                )
             } else {
                 (true, format!("all {} tasks have an estimate", open.len()))
             }
@@ -267,14 +304,30 @@ fn truth(cx: &DocCx<'_>, topic: ChecklistTopic) -> (bool, String) {
             (n > 0, count(n, "risk"))
         }
         ChecklistTopic::Timeline => {
-            let n = d.timeline.iter().filter(|t| !is_placeholder(&t.description)).count();
+            let n = d
+                .timeline
+                .iter()
+                .filter(|t| !is_placeholder(&t.description))
+                .count();
             let dated = d.tasks.iter().any(|t| t.start.is_some() || t.due.is_some())
                 || d.milestones.iter().any(|m| m.target.is_some());
-            (n > 0 || dated, if n > 0 { count(n, "timeline entry") } else if dated { "tasks or milestones carry dates".to_owned() } else { "the plan has no timeline".to_owned() })
+            (
+                n > 0 || dated,
+                if n > 0 {
+                    count(n, "timeline entry")
+                } else if dated {
+                    "tasks or milestones carry dates".to_owned()
+                } else {
+                    "the plan has no timeline".to_owned()
+                },
+            )
         }
         ChecklistTopic::SuccessCriteria => {
             let n = real(&mut d.success_criteria.iter().map(|c| c.text.as_str()));
-            (n > 0, count(n, "success criterion").replace("criterions", "criteria"))
+            (
+                n > 0,
+                count(n, "success criterion").replace("criterions", "criteria"),
+            )
         }
     }
 }
@@ -335,13 +388,17 @@ pub(crate) fn checklist(cx: &DocCx<'_>, out: &mut Vec<Diagnostic>) {
             text: if ticked { " " } else { "x" }.to_owned(),
         };
         out.push(
-            cx.diag(Code::ChecklistMismatch, item_span(src, &item.origin), message)
-                .with_label(marker, if ticked { "ticked here" } else { "not ticked" })
-                .with_help(help)
-                .with_fix(Fix {
-                    description: format!("{fix} `{name}`"),
-                    edits: vec![edit],
-                }),
+            cx.diag(
+                Code::ChecklistMismatch,
+                item_span(src, &item.origin),
+                message,
+            )
+            .with_label(marker, if ticked { "ticked here" } else { "not ticked" })
+            .with_help(help)
+            .with_fix(Fix {
+                description: format!("{fix} `{name}`"),
+                edits: vec![edit],
+            }),
         );
     }
 }

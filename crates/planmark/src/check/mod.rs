@@ -359,13 +359,22 @@ pub(crate) fn item_span(text: &str, origin: &Origin) -> Span {
     origin
         .text
         .filter(|s| !s.is_empty())
-        .or_else(|| origin.cells.iter().find(|c| !c.text.is_empty()).map(|c| c.span))
+        .or_else(|| {
+            origin
+                .cells
+                .iter()
+                .find(|c| !c.text.is_empty())
+                .map(|c| c.span)
+        })
         .map_or_else(|| first_line(text, origin.span), |s| first_line(text, s))
 }
 
 /// Returns the candidate closest to `word` by edit distance, when close
 /// enough to be a likely typo.
-pub(crate) fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
     let w = word.to_lowercase();
     let limit = (w.chars().count() / 3).max(1);
     candidates
@@ -381,7 +390,9 @@ mod tests {
 
     #[test]
     fn every_rule_code_is_registered_once() {
-        let parse = Code::ALL.iter().take_while(|c| **c != Code::TemplatePlaceholder);
+        let parse = Code::ALL
+            .iter()
+            .take_while(|c| **c != Code::TemplatePlaceholder);
         let mut seen: Vec<Code> = parse.copied().collect();
         seen.push(Code::UnknownRule); // reported by suppression comments
         for r in RULES {

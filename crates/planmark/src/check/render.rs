@@ -47,7 +47,10 @@ impl<'a> Sources<'a> {
     }
 
     fn text(&self, file: &str) -> Option<&'a str> {
-        self.texts.get(file).map(|(t, _)| *t).filter(|t| !t.is_empty())
+        self.texts
+            .get(file)
+            .map(|(t, _)| *t)
+            .filter(|t| !t.is_empty())
     }
 
     /// Returns the position of `byte` in `file` (line 1, column 1 when the
@@ -55,19 +58,24 @@ impl<'a> Sources<'a> {
     #[must_use]
     pub fn position(&self, file: &str, byte: usize) -> Position {
         let Some((text, starts)) = self.texts.get(file) else {
-            return Position { byte, line: 1, column: 1 };
+            return Position {
+                byte,
+                line: 1,
+                column: 1,
+            };
         };
         let byte = byte.min(text.len());
         let line = starts.partition_point(|&s| s <= byte);
         let start = starts[line - 1];
-        let column = text
-            .get(start..byte)
-            .map_or(1, |s| s.chars().count() + 1);
+        let column = text.get(start..byte).map_or(1, |s| s.chars().count() + 1);
         Position { byte, line, column }
     }
 
     fn range(&self, file: &str, span: Span) -> (Position, Position) {
-        (self.position(file, span.start), self.position(file, span.end))
+        (
+            self.position(file, span.start),
+            self.position(file, span.end),
+        )
     }
 
     /// The byte range of whole lines `first..=last` (1-based), without the final newline.
@@ -192,7 +200,9 @@ fn report<'a>(sources: &Sources<'a>, d: &'a Diagnostic) -> Vec<Group<'a>> {
         let mut origin = annotate_snippets::Origin::path(d.file.as_str());
         if let Some(span) = d.span {
             let p = sources.position(&d.file, span.start);
-            origin = origin.line(p.line.max(span.line as usize)).char_column(p.column);
+            origin = origin
+                .line(p.line.max(span.line as usize))
+                .char_column(p.column);
         }
         group = group.element(origin);
     }
@@ -200,9 +210,8 @@ fn report<'a>(sources: &Sources<'a>, d: &'a Diagnostic) -> Vec<Group<'a>> {
         group = group.element(Level::HELP.message(h.as_str()));
     }
     if let Some(f) = &d.fix {
-        group = group.element(
-            Level::NOTE.message(format!("`planmark check --fix` will {}", f.description)),
-        );
+        group = group
+            .element(Level::NOTE.message(format!("`planmark check --fix` will {}", f.description)));
     }
     vec![group]
 }
@@ -390,7 +399,9 @@ pub fn sarif(ws: &Workspace, diagnostics: &[Diagnostic]) -> String {
 }
 
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn escape_property(s: &str) -> String {
@@ -463,7 +474,11 @@ pub fn summary(diagnostics: &[Diagnostic], documents: usize) -> String {
     }
     let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
-    let (e, w, n) = (count(Severity::Error), count(Severity::Warning), count(Severity::Note));
+    let (e, w, n) = (
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Note),
+    );
     let plans = plural(documents, "plan");
     if e + w + n == 0 {
         let _ = writeln!(out, "checked {plans}: no problems found");

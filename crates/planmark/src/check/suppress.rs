@@ -111,6 +111,26 @@ pub(crate) fn apply(doc: &Document, found: &mut Vec<Diagnostic>) {
 /// Where the item a comment silences ends.
 fn target_end(doc: &Document, text: &str, line_start: usize, open: usize, close: usize) -> usize {
     let line_end = |from: usize| text[from..].find('\n').map_or(text.len(), |i| from + i);
+    // A heading, with the comment on its line or before it: the heading and
+    // its body up to the next heading (a task written as a heading).
+    let heading_end = |from: usize| {
+        let mut at = line_end(from);
+        while at < text.len() {
+            let next = at + 1;
+            if text[next..]
+                .trim_start_matches([' ', '\t'])
+                .starts_with('#')
+            {
+                return at;
+            }
+            at = line_end(next);
+        }
+        text.len()
+    };
+    if text[line_start..].trim_start().starts_with('#') && !text[line_start..open].trim().is_empty()
+    {
+        return heading_end(line_start);
+    }
     // A comment after text on its line: the item holding that line.
     if !text[line_start..open].trim().is_empty() {
         let inner = origins(doc)
@@ -141,7 +161,7 @@ fn target_end(doc: &Document, text: &str, line_start: usize, open: usize, close:
         .max();
     let first = text[at..first_end].trim_start();
     if first.starts_with('#') {
-        return item_end.unwrap_or(first_end).max(first_end);
+        return heading_end(at);
     }
     if first.starts_with('|') {
         // A table: every row up to the first line that is not one.

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::diag::{Code, Diagnostic, Label};
-use crate::model::{Document, Form, IdSource, LinkKind, Span, Status, Task};
+use crate::model::{Dependency, Document, Form, IdSource, LinkKind, Span, Status, Task};
 use crate::syntax::values;
 
 use super::template::is_placeholder;
@@ -13,11 +13,20 @@ use super::{DocCx, WsCx, cell, did_you_mean, item_span};
 
 /// The span of a dependency as written: inside the Dependencies cell, the
 /// item's text, or the task's lines; else the task itself.
-fn dep_span(doc: &Document, task: &Task, text: &str) -> Span {
+fn dep_span(doc: &Document, task: &Task, dep: &Dependency) -> Span {
+    if let Some(s) = dep.span {
+        return s;
+    }
+    let text = dep.text.as_str();
     let src: &str = &doc.source;
     let o = &task.origin;
     let areas = [
-        cell(o, &["depend", "dep", "after", "blocked", "prereq", "requires", "needs"]),
+        cell(
+            o,
+            &[
+                "depend", "dep", "after", "blocked", "prereq", "requires", "needs",
+            ],
+        ),
         o.text,
         Some(o.span),
     ];
@@ -42,7 +51,10 @@ fn dep_span(doc: &Document, task: &Task, text: &str) -> Span {
 fn estimate_span(doc: &Document, task: &Task, written: &str) -> Span {
     let src: &str = &doc.source;
     let o = &task.origin;
-    if let Some(c) = cell(o, &["estimate", "effort", "duration", "est", "time", "size"]) {
+    if let Some(c) = cell(
+        o,
+        &["estimate", "effort", "duration", "est", "time", "size"],
+    ) {
         return c;
     }
     for area in [o.text, Some(o.span)].into_iter().flatten() {
@@ -88,8 +100,13 @@ pub(crate) fn check_document(cx: &DocCx<'_>, out: &mut Vec<Diagnostic>) {
                         item_span(src, &t.origin),
                         format!("task id `{}` is used twice", t.id),
                     )
-                    .with_label(item_span(src, &prev.origin), format!("`{}` is first used here", t.id))
-                    .with_help("give each task its own id; a dependency on it cannot tell them apart"),
+                    .with_label(
+                        item_span(src, &prev.origin),
+                        format!("`{}` is first used here", t.id),
+                    )
+                    .with_help(
+                        "give each task its own id; a dependency on it cannot tell them apart",
+                    ),
                 );
             }
         }
@@ -105,7 +122,7 @@ pub(crate) fn check_document(cx: &DocCx<'_>, out: &mut Vec<Diagnostic>) {
                 out.push(
                     cx.diag(
                         Code::SelfDependency,
-                        dep_span(doc, t, &d.text),
+                        dep_span(doc, t, d),
                         format!("task `{}` depends on itself", t.id),
                     )
                     .with_help(format!("remove `{}` from its own dependencies", d.text)),
@@ -131,8 +148,11 @@ fn estimates(cx: &DocCx<'_>, out: &mut Vec<Diagnostic>) {
         .iter()
         .map(|t| (t.id.as_str(), t.estimate.is_some()))
         .collect();
-    let parents: std::collections::HashSet<&str> =
-        doc.tasks.iter().filter_map(|t| t.parent.as_deref()).collect();
+    let parents: std::collections::HashSet<&str> = doc
+        .tasks
+        .iter()
+        .filter_map(|t| t.parent.as_deref())
+        .collect();
     // Open leaf tasks with content; a subtask of an estimated task needs none.
     let candidates: Vec<&Task> = doc
         .tasks
@@ -160,7 +180,10 @@ fn estimates(cx: &DocCx<'_>, out: &mut Vec<Diagnostic>) {
                 cx.diag(
                     Code::MissingEstimate,
                     item_span(src, &t.origin),
-                    format!("task `{}` has no estimate, while {with} of {n} open tasks have one", t.id),
+                    format!(
+                        "task `{}` has no estimate, while {with} of {n} open tasks have one",
+                        t.id
+                    ),
                 )
                 .with_help(help),
             );
@@ -243,8 +266,11 @@ impl<'a> Index<'a> {
     }
 
     fn suggest(&self, doc: usize, id: &str) -> Option<String> {
-        did_you_mean(id, self.ws.documents[doc].tasks.iter().map(|t| t.id.as_str()))
-            .map(str::to_owned)
+        did_you_mean(
+            id,
+            self.ws.documents[doc].tasks.iter().map(|t| t.id.as_str()),
+        )
+        .map(str::to_owned)
     }
 
     fn resolve(&self, di: usize, target: &str, resolved: bool) -> Target {
@@ -290,7 +316,9 @@ pub(crate) fn check_links(cx: &WsCx<'_>, out: &mut Vec<Diagnostic>) {
             Some(o)
         })
         .collect();
-    let total = offsets.last().map_or(0, |o| o + ws.documents.last().map_or(0, |d| d.tasks.len()));
+    let total = offsets
+        .last()
+        .map_or(0, |o| o + ws.documents.last().map_or(0, |d| d.tasks.len()));
     // Edges: (from node, dependency index) -> to node.
     let mut edges: Vec<Vec<(usize, usize)>> = vec![Vec::new(); total];
     let mut nodes: Vec<(usize, usize)> = Vec::with_capacity(total);
@@ -308,7 +336,7 @@ pub(crate) fn check_links(cx: &WsCx<'_>, out: &mut Vec<Diagnostic>) {
                     }
                     Target::Other => {}
                     Target::Unknown(why, suggestion) => {
-                        unknown(doc, t, &d.text, &why, suggestion, out);
+                        unknown(doc, t, d, &why, suggestion, out);
                     }
                 }
             }
@@ -320,11 +348,12 @@ pub(crate) fn check_links(cx: &WsCx<'_>, out: &mut Vec<Diagnostic>) {
 fn unknown(
     doc: &Document,
     t: &Task,
-    written: &str,
+    dep: &Dependency,
     why: &str,
     suggestion: Option<String>,
     out: &mut Vec<Diagnostic>,
 ) {
+    let written = dep.text.as_str();
     let looks_like_id = values::is_id_like(written.trim()) || suggestion.is_some();
     let mut d = Diagnostic::new(
         Code::UnknownDependency,
@@ -334,7 +363,7 @@ fn unknown(
             crate::diag::Severity::Warning
         },
         &doc.path,
-        Some(dep_span(doc, t, written)),
+        Some(dep_span(doc, t, dep)),
         format!("task `{}` depends on `{}`, but {why}", t.id, written.trim()),
     );
     d.help = Some(match suggestion {
@@ -382,8 +411,11 @@ fn done_before(
         Code::DoneBeforeDependency,
         Code::DoneBeforeDependency.default_severity(),
         &doc.path,
-        Some(dep_span(doc, t, &d.text)),
-        format!("task `{}` is done, but it depends on `{}`, which is {state}", t.id, other.id),
+        Some(dep_span(doc, t, d)),
+        format!(
+            "task `{}` is done, but it depends on `{}`, which is {state}",
+            t.id, other.id
+        ),
     );
     diag.labels.push(Label {
         file: (other_doc.path != doc.path).then(|| other_doc.path.clone()),
@@ -421,7 +453,9 @@ fn cycles(
             if di == d0 {
                 d.tasks[ti].id.clone()
             } else {
-                let stem = Path::new(&d.path).file_stem().map_or(String::new(), |s| s.to_string_lossy().into_owned());
+                let stem = Path::new(&d.path)
+                    .file_stem()
+                    .map_or(String::new(), |s| s.to_string_lossy().into_owned());
                 format!("{stem}#{}", d.tasks[ti].id)
             }
         };
@@ -437,7 +471,11 @@ fn cycles(
                 let t = &d.tasks[ti];
                 let dep = &t.dependencies[k];
                 let next = &chain[i + 1];
-                (di, dep_span(d, t, &dep.text), format!("`{}` waits for `{next}`", chain[i]))
+                (
+                    di,
+                    dep_span(d, t, dep),
+                    format!("`{}` waits for `{next}`", chain[i]),
+                )
             })
             .collect();
         let mut diag = Diagnostic::new(

@@ -160,7 +160,11 @@ enum HitKind {
 fn scan_line(line: &str, base: usize, out: &mut Vec<Hit>) {
     let b = line.as_bytes();
     for i in memchr::memchr_iter(b'[', b) {
-        let prev_ok = i == 0 || matches!(b[i - 1], b' ' | b'\t' | b'(' | b'|' | b':' | b'*' | b'_' | b'"');
+        let prev_ok = i == 0
+            || matches!(
+                b[i - 1],
+                b' ' | b'\t' | b'(' | b'|' | b':' | b'*' | b'_' | b'"'
+            );
         if !prev_ok {
             continue;
         }
@@ -175,7 +179,7 @@ fn scan_line(line: &str, base: usize, out: &mut Vec<Hit>) {
                 start: base + i,
                 end: base + j + 1,
                 line: 0,
-            kind: HitKind::Bracket,
+                kind: HitKind::Bracket,
             });
         }
     }
@@ -185,7 +189,7 @@ fn scan_line(line: &str, base: usize, out: &mut Vec<Hit>) {
                 start: base + i,
                 end: base + i + k + 2,
                 line: 0,
-            kind: HitKind::Variable,
+                kind: HitKind::Variable,
             });
         }
     }
@@ -202,7 +206,7 @@ fn scan_line(line: &str, base: usize, out: &mut Vec<Hit>) {
                 start: base + i + 1,
                 end: base + i + 3 + k,
                 line: 0,
-            kind: HitKind::Link,
+                kind: HitKind::Link,
             });
         }
     }
@@ -271,7 +275,11 @@ fn expected(kind: DocumentKind, section: SectionKind) -> bool {
     use SectionKind as S;
     match section {
         S::Requirements | S::FunctionalRequirements | S::SuccessCriteria => true,
-        S::Context | S::Goals | S::Tasks | S::Timeline | S::Risks => kind == DocumentKind::Session || (kind == DocumentKind::Guide && matches!(section, S::Tasks | S::Timeline | S::Risks)),
+        S::Context | S::Goals | S::Tasks | S::Timeline | S::Risks => {
+            kind == DocumentKind::Session
+                || (kind == DocumentKind::Guide
+                    && matches!(section, S::Tasks | S::Timeline | S::Risks))
+        }
         S::Milestones | S::Dependencies | S::Resources => kind == DocumentKind::Guide,
         _ => false,
     }
@@ -361,7 +369,10 @@ pub(crate) fn check(cx: &DocCx<'_>, out: &mut Vec<Diagnostic>) {
                 "write the real text, or delete it".to_owned(),
             ),
         };
-        out.push(cx.diag(Code::TemplatePlaceholder, span, message).with_help(help));
+        out.push(
+            cx.diag(Code::TemplatePlaceholder, span, message)
+                .with_help(help),
+        );
     }
     empty_items(cx, out);
     for s in &cx.doc.sections {
@@ -387,18 +398,19 @@ fn empty_items(cx: &DocCx<'_>, out: &mut Vec<Diagnostic>) {
     let text = cx.text();
     for r in &cx.doc.requirements {
         if r.text.trim().is_empty() {
-            let name = r
-                .id
-                .clone()
-                .or_else(|| r.category.clone())
-                .unwrap_or_else(|| "requirement".to_owned());
+            let name =
+                r.id.clone()
+                    .or_else(|| r.category.clone())
+                    .unwrap_or_else(|| "requirement".to_owned());
             out.push(
                 cx.diag(
                     Code::TemplatePlaceholder,
                     super::first_line(text, r.origin.span),
                     format!("requirement `{name}` is empty"),
                 )
-                .with_help(format!("write the requirement after `{name}:`, or delete the line")),
+                .with_help(format!(
+                    "write the requirement after `{name}:`, or delete the line"
+                )),
             );
         }
     }
@@ -447,10 +459,31 @@ mod tests {
 
     #[test]
     fn placeholders_are_told_from_content() {
-        for p in ["[Description]", "[What are you planning?]", "[DATE TIME]", "[user type]", "Goal 1", "Task 2", "Person 1", "Criterion 3", "Strategy", "{{topic}}", ""] {
+        for p in [
+            "[Description]",
+            "[What are you planning?]",
+            "[DATE TIME]",
+            "[user type]",
+            "Goal 1",
+            "Task 2",
+            "Person 1",
+            "Criterion 3",
+            "Strategy",
+            "{{topic}}",
+            "",
+        ] {
             assert!(is_placeholder(p), "{p}");
         }
-        for c in ["Goal 1: ship search", "Task 1.1: Set up CI", "[x]", "[WIP]", "[In Progress]", "Risk of data loss", "Ship the beta", "[3d]"] {
+        for c in [
+            "Goal 1: ship search",
+            "Task 1.1: Set up CI",
+            "[x]",
+            "[WIP]",
+            "[In Progress]",
+            "Risk of data loss",
+            "Ship the beta",
+            "[3d]",
+        ] {
             assert!(!is_placeholder(c), "{c}");
         }
     }
@@ -461,7 +494,11 @@ mod tests {
         scan_line("| Task 1 | 2h | High | None |", 0, &mut hits);
         scan_line("- Person 1: [Role/Responsibility]", 100, &mut hits);
         scan_line("- [Document 1](link)", 200, &mut hits);
-        scan_line("- [ ] Milestone 1: Beta (target 2026-12-15)", 300, &mut hits);
+        scan_line(
+            "- [ ] Milestone 1: Beta (target 2026-12-15)",
+            300,
+            &mut hits,
+        );
         scan_line("let x = arr[index];", 400, &mut hits);
         let mut spans: Vec<(usize, usize)> = hits.iter().map(|h| (h.start, h.end)).collect();
         spans.sort_unstable();

@@ -67,7 +67,8 @@ pub enum EditError {
 pub fn apply(path: &str, text: &str, edits: &[Replacement]) -> Result<String, EditError> {
     let mut order: Vec<&Replacement> = edits.iter().collect();
     order.sort_by_key(|e| (e.start, e.end));
-    let mut out = String::with_capacity(text.len() + edits.iter().map(|e| e.text.len()).sum::<usize>());
+    let mut out =
+        String::with_capacity(text.len() + edits.iter().map(|e| e.text.len()).sum::<usize>());
     let mut at = 0;
     for e in order {
         if e.start > e.end
@@ -180,7 +181,10 @@ mod tests {
         write_if_unchanged(&p, b"- [ ] a\n", b"- [x] a\n").unwrap();
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "- [x] a\n");
         let e = write_if_unchanged(&p, b"- [ ] a\n", b"- [-] a\n").unwrap_err();
-        assert!(e.to_string().contains("plan.md changed since it was read"), "{e}");
+        assert!(
+            e.to_string().contains("plan.md changed since it was read"),
+            "{e}"
+        );
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "- [x] a\n");
         // No temporary file is left behind.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);

@@ -454,6 +454,9 @@ pub struct Dependency {
     /// Whether `target` names a task that was found.
     #[serde(default)]
     pub resolved: bool,
+    /// Where the reference is written, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub span: Option<Span>,
 }
 
 /// A demand on a person or a pooled resource: `@alice`, `backend x2`.

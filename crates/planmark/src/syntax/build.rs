@@ -9,9 +9,10 @@ use super::tables;
 use super::values;
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::model::{
-    ActionItem, CheckItem, ChecklistItem, ChecklistTopic, Decision, Document, DocumentKind, Field,
-    Form, Goal, IdSource, Milestone, Origin, Phase, Reference, Requirement, RequirementKind, Risk,
-    Section, SectionKind, Span, Status, Task, TeamMember, TimelineEntry, Tool, UserStory,
+    ActionItem, CheckItem, ChecklistItem, ChecklistTopic, Decision, Dependency, Document,
+    DocumentKind, Field, Form, Goal, IdSource, Milestone, Origin, Phase, Reference, Requirement,
+    RequirementKind, Risk, Section, SectionKind, Span, Status, Task, TeamMember, TimelineEntry,
+    Tool, UserStory,
 };
 
 /// One open heading while walking.
@@ -120,6 +121,30 @@ impl Builder<'_> {
         }
     }
 
+    /// Finds where each dependency of `deps` is written inside `region`,
+    /// searching from the end (dependencies follow the title they belong to).
+    pub(crate) fn locate_deps(&self, region: Span, deps: &mut [Dependency]) {
+        let Some(hay) = self.text.get(region.start..region.end) else {
+            return;
+        };
+        let mut end = hay.len();
+        for d in deps.iter_mut().rev() {
+            if d.span.is_some() || d.text.is_empty() {
+                continue;
+            }
+            if let Some(i) = hay[..end].rfind(d.text.as_str()) {
+                let line =
+                    region.line + memchr::memchr_iter(b'\n', &hay.as_bytes()[..i]).count() as u32;
+                d.span = Some(Span {
+                    start: region.start + i,
+                    end: region.start + i + d.text.len(),
+                    line,
+                });
+                end = i;
+            }
+        }
+    }
+
     pub(crate) fn new_task(
         &mut self,
         mut attrs: Attrs,
@@ -140,6 +165,7 @@ impl Builder<'_> {
         });
         // Ids are made unique at the end, in one pass (`unique_slugs`).
         self.estimate_findings(&attrs, origin.span);
+        self.locate_deps(origin.text.unwrap_or(origin.span), &mut attrs.deps);
         let status = attrs.status.unwrap_or_default();
         self.doc.tasks.push(Task {
             id,
@@ -334,7 +360,8 @@ pub(crate) fn build(doc: &mut Document, text: &str, mut walked: Blocks, lines: &
                     if let (SectionKind::Dependencies, Some(t), None) = (kind, o.task, item.parent)
                     {
                         // `**Dependencies:**` under a task heading lists its dependencies.
-                        let (deps, _) = values::dependencies(item.text.trim(), false);
+                        let (mut deps, _) = values::dependencies(item.text.trim(), false);
+                        b.locate_deps(item.span, &mut deps);
                         b.doc.tasks[t].dependencies.extend(deps);
                         continue;
                     }
@@ -1130,7 +1157,8 @@ pub(crate) fn apply_key(b: &mut Builder, t: usize, key: &str, value: &str, span:
         }
         "depends on" | "dependencies" | "depends" | "deps" | "after" | "blocked by"
         | "requires" | "prerequisites" => {
-            let (deps, bad) = values::dependencies(value, false);
+            let (mut deps, bad) = values::dependencies(value, false);
+            b.locate_deps(span, &mut deps);
             for x in bad {
                 let msg = format!("dependency `{x}` cannot be read");
                 b.finding(

@@ -138,6 +138,26 @@ fn cell(cells: &[Cell], i: Option<usize>) -> &str {
     i.and_then(|i| cells.get(i)).map_or("", |c| c.text.as_str())
 }
 
+/// Counts the cells written after the last cell Markdown kept in a row.
+fn extra_cells(text: &str, last_end: Option<usize>, row: crate::model::Span) -> usize {
+    let Some(tail) = last_end.and_then(|e| text.get(e..row.end)) else {
+        return 0;
+    };
+    let tail = tail
+        .trim_start()
+        .strip_prefix('|')
+        .unwrap_or(tail)
+        .trim_end();
+    let tail = tail.strip_suffix('|').unwrap_or(tail);
+    if tail.trim().is_empty() {
+        return 0;
+    }
+    let b = tail.as_bytes();
+    1 + (0..b.len())
+        .filter(|&i| b[i] == b'|' && (i == 0 || b[i - 1] != b'\\'))
+        .count()
+}
+
 fn opt(s: &str) -> Option<String> {
     let s = s.trim();
     (!s.is_empty() && !values::is_none_text(s)).then(|| s.to_owned())
@@ -310,14 +330,17 @@ pub(crate) fn table(
         if raw.iter().all(|c| c.text.trim().is_empty()) {
             continue;
         }
-        if raw.len() > header.len() {
+        // Markdown drops the cells past the header's; count them in the source.
+        let cells_written =
+            raw.len() + extra_cells(b.text, raw.last().map(|c| c.span.end), row_span);
+        if cells_written > header.len() {
             b.finding(
                 Code::RaggedTable,
                 Severity::Warning,
                 row_span,
                 format!(
-                    "row has {} cells but the header has {}",
-                    raw.len(),
+                    "row has {} cells but the header has {}; the extra cells are ignored",
+                    cells_written,
                     header.len()
                 ),
                 "escape a `|` inside a cell as `\\|`",

@@ -649,7 +649,14 @@ pub(crate) fn dependencies(s: &str, strict: bool) -> (Vec<Dependency>, Vec<Strin
         }
         let (target, kind, lag) = link_suffix(p);
         let target = target.trim().trim_end_matches(['.', ':']).trim();
-        if target.is_empty() || (strict && !is_id_like(target)) {
+        let link_word = ["FS", "SS", "FF", "SF"]
+            .iter()
+            .any(|w| w.eq_ignore_ascii_case(target));
+        if target.is_empty()
+            || link_word
+            || !target.chars().any(char::is_alphanumeric)
+            || (strict && !is_id_like(target))
+        {
             bad.push(part.to_owned());
             continue;
         }
@@ -659,6 +666,7 @@ pub(crate) fn dependencies(s: &str, strict: bool) -> (Vec<Dependency>, Vec<Strin
             lag,
             text: part.to_owned(),
             resolved: false,
+            span: None,
         });
     }
     (deps, bad)
