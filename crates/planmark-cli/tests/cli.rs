@@ -304,7 +304,7 @@ fn status_lists_what_it_did_not_understand() {
         .assert()
         .success()
         .stdout(
-            predicate::str::contains("0 errors, 1 warnings").and(predicate::str::contains(
+            predicate::str::contains("0 errors, 1 warning").and(predicate::str::contains(
                 "PM003 line 7: estimate `lots` is not a duration",
             )),
         );
@@ -348,4 +348,175 @@ fn a_huge_document_is_read() {
         .assert()
         .success()
         .stdout(predicate::str::contains("tasks done"));
+}
+
+const CYCLE: &str = "# Sync\n\n## Tasks\n- [ ] 1.1 Read feed (1d) (depends on 1.3)\n- [ ] 1.2 Map SKUs (1d) (depends on 1.1)\n- [ ] 1.3 Write (1d) (depends on 1.2)\n";
+
+const SESSION: &str = "# Planning Session: 2026-11-20\n\n## Task Breakdown\n\n| Task | Estimate | Priority | Dependencies |\n|------|----------|----------|--------------|\n| Collect feedback | 1d | High | None |\n| Rank themes | | Med | Collect feedback |\n\n## Risk Assessment\n\n| Risk | Likelihood | Impact | Mitigation |\n|------|------------|--------|------------|\n| Too little feedback | Med | Med | Extend the survey |\n\n## Session Checklist\r\n- [x] Estimates provided\r\n- [ ] Risks identified\r\n";
+
+#[test]
+fn check_exits_by_severity_and_renders_carets() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("planmark.toml"), "").unwrap();
+    std::fs::write(dir.path().join("cycle.md"), CYCLE).unwrap();
+    let out = planmark(dir.path())
+        .args(["check", "--today", "2026-11-21"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("error[PM017]: dependency cycle: 1.1 → 1.3 → 1.2 → 1.1"), "{text}");
+    assert!(text.contains(" --> cycle.md:4:"), "{text}");
+    assert!(text.contains("^^^ `1.1` waits for `1.3`"), "{text}");
+    assert!(text.contains("checked 1 plan: 1 error, 0 warnings"), "{text}");
+    // The cycle is allowed: nothing is left.
+    planmark(dir.path())
+        .args(["check", "--allow", "dependency-cycle"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("no problems found"));
+    // Warnings pass unless denied.
+    std::fs::write(dir.path().join("cycle.md"), "# P\n\n## Tasks\n- [ ] a (1d)\n- [ ] b (2d)\n- [ ] c\n").unwrap();
+    planmark(dir.path()).arg("check").assert().success();
+    planmark(dir.path())
+        .args(["check", "--deny", "warnings"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("error[PM019]"));
+    std::fs::write(dir.path().join("planmark.toml"), "[check.rules]\nmissing-estimate = \"deny\"\n").unwrap();
+    planmark(dir.path()).arg("check").assert().code(1);
+}
+
+#[test]
+fn check_usage_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.md"), CYCLE).unwrap();
+    for args in [
+        &["check", "--today", "tomorrow"][..],
+        &["check", "--deny", "PM999"],
+        &["check", "--dry-run"],
+        &["check", "--format", "xml"],
+        &["check", "missing.md"],
+    ] {
+        planmark(dir.path()).args(args).assert().code(2);
+    }
+    std::fs::write(dir.path().join("planmark.toml"), "[check.rules]\nragged-tabel = \"allow\"\n").unwrap();
+    planmark(dir.path())
+        .arg("check")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `ragged-table`?"));
+}
+
+#[test]
+fn check_machine_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.md"), CYCLE).unwrap();
+    let out = planmark(dir.path())
+        .args(["check", "--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v = json(&out);
+    assert_eq!(v[0]["code"], "PM017");
+    assert_eq!(v[0]["range"]["start"]["line"], 4);
+    let out = planmark(dir.path())
+        .args(["check", "--format", "sarif"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v = json(&out);
+    assert_eq!(v["version"], "2.1.0");
+    assert_eq!(v["runs"][0]["results"][0]["ruleId"], "PM017");
+    planmark(dir.path())
+        .args(["check", "--format", "github"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::starts_with("::error file=p.md,line=4,col="));
+}
+
+#[test]
+fn check_fix_changes_only_the_checklist_markers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.md");
+    std::fs::write(&path, SESSION).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    }
+    // Dry run: a diff, and the file is untouched.
+    let out = planmark(dir.path())
+        .args(["check", "--fix", "--dry-run"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let diff = String::from_utf8(out.stdout).unwrap();
+    assert!(diff.starts_with("--- a/s.md\n+++ b/s.md\n"), "{diff}");
+    assert!(diff.contains("-- [x] Estimates provided\r\n"), "{diff}");
+    assert!(diff.contains("+- [ ] Estimates provided\r\n"), "{diff}");
+    assert!(diff.contains("+- [x] Risks identified"), "{diff}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 file would change"));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), SESSION);
+    // The fix: two bytes change, the rest (CRLF lines included) stays.
+    let out = planmark(dir.path())
+        .args(["check", "--fix"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("fixed s.md: untick `Estimates provided`"), "{err}");
+    assert!(err.contains("fixed s.md: tick `Risks identified`"), "{err}");
+    let after = std::fs::read_to_string(&path).unwrap();
+    let expected = SESSION
+        .replace("- [x] Estimates provided", "- [ ] Estimates provided")
+        .replace("- [ ] Risks identified", "- [x] Risks identified");
+    assert_eq!(after, expected);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o640);
+    }
+    // What is left is reported; running again changes nothing.
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("warning[PM019]"), "{text}");
+    assert!(!text.contains("PM026"), "{text}");
+    planmark(dir.path())
+        .args(["check", "--fix"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("nothing to fix"));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), expected);
+}
+
+#[test]
+fn status_counts_check_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.md"), CYCLE).unwrap();
+    planmark(dir.path())
+        .args(["status", "--today", "2026-11-21"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("1 error, 0 warnings")
+                .and(predicate::str::contains("PM017 line 4: dependency cycle")),
+        );
+}
+
+#[test]
+fn the_examples_check_clean() {
+    planmark(&examples())
+        .args(["check", "--today", "2026-11-21"])
+        .assert()
+        .success()
+        .stdout("checked 3 plans: no problems found\n");
 }
