@@ -367,10 +367,16 @@ fn check_exits_by_severity_and_renders_carets() {
         .stdout
         .clone();
     let text = String::from_utf8(out).unwrap();
-    assert!(text.contains("error[PM017]: dependency cycle: 1.1 → 1.3 → 1.2 → 1.1"), "{text}");
+    assert!(
+        text.contains("error[PM017]: dependency cycle: 1.1 → 1.3 → 1.2 → 1.1"),
+        "{text}"
+    );
     assert!(text.contains(" --> cycle.md:4:"), "{text}");
     assert!(text.contains("^^^ `1.1` waits for `1.3`"), "{text}");
-    assert!(text.contains("checked 1 plan: 1 error, 0 warnings"), "{text}");
+    assert!(
+        text.contains("checked 1 plan: 1 error, 0 warnings"),
+        "{text}"
+    );
     // The cycle is allowed: nothing is left.
     planmark(dir.path())
         .args(["check", "--allow", "dependency-cycle"])
@@ -378,14 +384,22 @@ fn check_exits_by_severity_and_renders_carets() {
         .success()
         .stdout(predicate::str::contains("no problems found"));
     // Warnings pass unless denied.
-    std::fs::write(dir.path().join("cycle.md"), "# P\n\n## Tasks\n- [ ] a (1d)\n- [ ] b (2d)\n- [ ] c\n").unwrap();
+    std::fs::write(
+        dir.path().join("cycle.md"),
+        "# P\n\n## Tasks\n- [ ] a (1d)\n- [ ] b (2d)\n- [ ] c\n",
+    )
+    .unwrap();
     planmark(dir.path()).arg("check").assert().success();
     planmark(dir.path())
         .args(["check", "--deny", "warnings"])
         .assert()
         .code(1)
         .stdout(predicate::str::contains("error[PM019]"));
-    std::fs::write(dir.path().join("planmark.toml"), "[check.rules]\nmissing-estimate = \"deny\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("planmark.toml"),
+        "[check.rules]\nmissing-estimate = \"deny\"\n",
+    )
+    .unwrap();
     planmark(dir.path()).arg("check").assert().code(1);
 }
 
@@ -402,7 +416,11 @@ fn check_usage_errors_exit_2() {
     ] {
         planmark(dir.path()).args(args).assert().code(2);
     }
-    std::fs::write(dir.path().join("planmark.toml"), "[check.rules]\nragged-tabel = \"allow\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("planmark.toml"),
+        "[check.rules]\nragged-tabel = \"allow\"\n",
+    )
+    .unwrap();
     planmark(dir.path())
         .arg("check")
         .assert()
@@ -473,7 +491,10 @@ fn check_fix_changes_only_the_checklist_markers() {
         .get_output()
         .clone();
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("fixed s.md: untick `Estimates provided`"), "{err}");
+    assert!(
+        err.contains("fixed s.md: untick `Estimates provided`"),
+        "{err}"
+    );
     assert!(err.contains("fixed s.md: tick `Risks identified`"), "{err}");
     let after = std::fs::read_to_string(&path).unwrap();
     let expected = SESSION

@@ -128,7 +128,7 @@ pub fn load(root: &Path, paths: &[PathBuf], config: &Config) -> Result<Workspace
         .map(|p| (p, true))
         .chain(walked.into_iter().map(|p| (p, false)))
         .collect();
-    let results: Vec<(Result<Document, crate::diag::Diagnostic>, bool)> = jobs
+    let results: Vec<(Result<Document, Box<crate::diag::Diagnostic>>, bool)> = jobs
         .par_iter()
         .map(|(p, explicit)| {
             let rel = relative(root, p);
@@ -140,31 +140,33 @@ pub fn load(root: &Path, paths: &[PathBuf], config: &Config) -> Result<Workspace
 
 /// Reads and parses one file; a file over the size limit is refused
 /// before it is read.
-fn read(p: &Path, rel: &str) -> Result<Document, crate::diag::Diagnostic> {
+fn read(p: &Path, rel: &str) -> Result<Document, Box<crate::diag::Diagnostic>> {
     use crate::diag::{Code, Diagnostic, Severity};
     let cannot = |e: std::io::Error| {
-        Diagnostic::new(
+        Box::new(Diagnostic::new(
             Code::NotText,
             Severity::Error,
             rel,
             None,
             format!("cannot read file: {e}"),
-        )
+        ))
     };
     let size = std::fs::metadata(p).map_err(cannot)?.len();
     if size > crate::syntax::MAX_FILE_SIZE as u64 {
-        return Err(Diagnostic::new(
-            Code::TooLarge,
-            Severity::Error,
-            rel,
-            None,
-            format!(
-                "file is {} MiB, more than the {} MiB a plan may be",
-                size >> 20,
-                crate::syntax::MAX_FILE_SIZE >> 20
-            ),
-        )
-        .with_help("split the plan into several documents"));
+        return Err(Box::new(
+            Diagnostic::new(
+                Code::TooLarge,
+                Severity::Error,
+                rel,
+                None,
+                format!(
+                    "file is {} MiB, more than the {} MiB a plan may be",
+                    size >> 20,
+                    crate::syntax::MAX_FILE_SIZE >> 20
+                ),
+            )
+            .with_help("split the plan into several documents"),
+        ));
     }
     let bytes = std::fs::read(p).map_err(cannot)?;
     crate::syntax::parse_bytes(rel, &bytes)
@@ -174,7 +176,7 @@ fn read(p: &Path, rel: &str) -> Result<Document, crate::diag::Diagnostic> {
 /// cross-document dependencies resolved.
 fn finish_load(
     root: &Path,
-    results: Vec<(Result<Document, crate::diag::Diagnostic>, bool)>,
+    results: Vec<(Result<Document, Box<crate::diag::Diagnostic>>, bool)>,
 ) -> Workspace {
     let mut ws = Workspace {
         root: root.display().to_string(),
@@ -189,7 +191,7 @@ fn finish_load(
                 }
             }
             Ok(_) => {}
-            Err(d) => ws.findings.push(d),
+            Err(d) => ws.findings.push(*d),
         }
     }
     ws.documents.sort_by(|a, b| a.path.cmp(&b.path));

@@ -359,3 +359,148 @@ fn overdue_is_measured_against_today() {
     );
     assert_eq!(r.count(Severity::Error), 2);
 }
+
+/// Only `runbook.md` exists, for the PM028 examples.
+struct OnlyRunbook;
+
+impl planmark::check::Files for OnlyRunbook {
+    fn exists(&self, path: &Path) -> bool {
+        path.file_name().is_some_and(|n| n == "runbook.md")
+    }
+}
+
+/// The bad and good examples of docs/rules.md, by code.
+fn rule_examples() -> Vec<(Code, String, String)> {
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/rules.md"))
+            .unwrap();
+    let mut out = Vec::new();
+    let mut code = None;
+    let mut want: Option<bool> = None;
+    let (mut bad, mut good) = (None::<String>, None::<String>);
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        if let Some(h) = line.strip_prefix("### ") {
+            if let (Some(c), Some(b), Some(g)) = (code, bad.take(), good.take()) {
+                out.push((c, b, g));
+            }
+            code = Code::parse(h.split(' ').next().unwrap());
+            continue;
+        }
+        if line.starts_with("Bad") {
+            want = Some(true);
+        } else if line.starts_with("Good") {
+            want = Some(false);
+        }
+        let fence = line.trim_end_matches("markdown");
+        if line.ends_with("markdown") && fence.chars().all(|c| c == '`') && fence.len() >= 3 {
+            let mut block = String::new();
+            for l in lines.by_ref() {
+                if l == fence {
+                    break;
+                }
+                block.push_str(l);
+                block.push('\n');
+            }
+            match want.take() {
+                Some(true) => bad = Some(block),
+                Some(false) => good = Some(block),
+                None => {}
+            }
+        }
+    }
+    if let (Some(c), Some(b), Some(g)) = (code, bad, good) {
+        out.push((c, b, g));
+    }
+    out
+}
+
+#[test]
+fn the_examples_in_docs_rules_hold() {
+    let examples = rule_examples();
+    // Every rule but PM001 and PM011 (a file's bytes and size) has examples.
+    assert_eq!(
+        examples.len(),
+        Code::ALL.len() - 2,
+        "{:?}",
+        examples.iter().map(|e| e.0).collect::<Vec<_>>()
+    );
+    let opts = Options::new(today());
+    let mut failures = Vec::new();
+    for (code, bad, good) in examples {
+        for (text, should) in [(bad, true), (good, false)] {
+            let ws = Workspace {
+                documents: vec![planmark::syntax::parse_str("plan.md", &text)],
+                ..Workspace::default()
+            };
+            let r = check_with(&ws, &opts, &OnlyRunbook);
+            let found = r.diagnostics.iter().any(|d| d.code == code);
+            if found != should {
+                failures.push(format!(
+                    "{code} {}: {:?}\n{text}",
+                    if should {
+                        "bad example not reported"
+                    } else {
+                        "good example reported"
+                    },
+                    codes(&r)
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Thousands of unknown dependencies and a long cycle: no quadratic
+/// suggestion search, no recursion, and a readable report.
+#[test]
+fn many_broken_links_and_a_long_cycle_stay_fast() {
+    let n = 20_000;
+    let mut text = String::from("# Big\n\n## Tasks\n");
+    for i in 0..n {
+        use std::fmt::Write as _;
+        let _ = writeln!(
+            text,
+            "- [ ] T{i}: Work (1h) (depends on T{}, X{i})",
+            (i + 1) % n
+        );
+    }
+    let ws = Workspace {
+        documents: vec![planmark::syntax::parse_str("big.md", &text)],
+        ..Workspace::default()
+    };
+    let r = planmark::check::check(&ws, &Options::new(today()));
+    assert_eq!(
+        r.diagnostics
+            .iter()
+            .filter(|d| d.code == Code::UnknownDependency)
+            .count(),
+        n
+    );
+    let cycle = r
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::DependencyCycle)
+        .unwrap();
+    // Long cycles are shown in part.
+    assert_eq!(cycle.labels.len(), 50);
+    assert!(
+        cycle.message.starts_with("dependency cycle: T0 → T1 → "),
+        "{}",
+        cycle.message
+    );
+    assert!(
+        cycle.message.ends_with(" more … → T19998 → T19999 → T0"),
+        "{}",
+        cycle.message
+    );
+    let human = render::human(
+        &ws,
+        std::slice::from_ref(cycle),
+        render::Style {
+            color: false,
+            width: None,
+        },
+    );
+    assert!(!human.is_empty());
+}

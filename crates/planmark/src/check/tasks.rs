@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use crate::diag::{Code, Diagnostic, Label};
 use crate::model::{Dependency, Document, Form, IdSource, LinkKind, Span, Status, Task};
 use crate::syntax::values;
@@ -228,14 +230,21 @@ enum Target {
 struct Index<'a> {
     ws: &'a crate::model::Workspace,
     ids: Vec<HashMap<&'a str, usize>>,
+    /// Lower-case ids, built for a plan the first time one is needed.
+    lower: Vec<std::sync::OnceLock<HashMap<String, usize>>>,
     docs: HashMap<&'a str, usize>,
 }
+
+/// Suggestions are computed for this many unknown dependencies per plan;
+/// each compares against every id, so a plan of thousands of broken links
+/// gets the rest without one rather than taking quadratic time.
+const SUGGESTIONS: usize = 200;
 
 impl<'a> Index<'a> {
     fn new(ws: &'a crate::model::Workspace) -> Self {
         let ids = ws
             .documents
-            .iter()
+            .par_iter()
             .map(|d| {
                 let mut m = HashMap::with_capacity(d.tasks.len());
                 for (i, t) in d.tasks.iter().enumerate() {
@@ -253,15 +262,29 @@ impl<'a> Index<'a> {
                 docs.entry(stem).or_insert(i);
             }
         }
-        Index { ws, ids, docs }
+        let lower = ws
+            .documents
+            .iter()
+            .map(|_| std::sync::OnceLock::new())
+            .collect();
+        Index {
+            ws,
+            ids,
+            lower,
+            docs,
+        }
     }
 
     fn find(&self, doc: usize, id: &str) -> Option<usize> {
         self.ids[doc].get(id).copied().or_else(|| {
-            self.ws.documents[doc]
-                .tasks
-                .iter()
-                .position(|t| t.id.eq_ignore_ascii_case(id))
+            let lower = self.lower[doc].get_or_init(|| {
+                let mut m = HashMap::new();
+                for (i, t) in self.ws.documents[doc].tasks.iter().enumerate() {
+                    m.entry(t.id.to_lowercase()).or_insert(i);
+                }
+                m
+            });
+            lower.get(&id.to_lowercase()).copied()
         })
     }
 
@@ -273,7 +296,9 @@ impl<'a> Index<'a> {
         .map(str::to_owned)
     }
 
-    fn resolve(&self, di: usize, target: &str, resolved: bool) -> Target {
+    /// Resolves a dependency of plan `di`; `suggest` says whether to look
+    /// for the closest id when there is no such task.
+    fn resolve(&self, di: usize, target: &str, resolved: bool, suggest: bool) -> Target {
         if let Some((name, id)) = target.split_once('#')
             && !name.is_empty()
             && !name.contains(' ')
@@ -284,7 +309,10 @@ impl<'a> Index<'a> {
                     Some(tj) => Target::Task(dj, tj),
                     None => Target::Unknown(
                         format!("`{name}` has no task `{id}`"),
-                        self.suggest(dj, id).map(|s| format!("{name}#{s}")),
+                        suggest
+                            .then(|| self.suggest(dj, id))
+                            .flatten()
+                            .map(|s| format!("{name}#{s}")),
                     ),
                 },
                 None => Target::Unknown(
@@ -298,11 +326,14 @@ impl<'a> Index<'a> {
             None if resolved => Target::Other,
             None => Target::Unknown(
                 format!("no task `{target}` in this plan"),
-                self.suggest(di, target),
+                suggest.then(|| self.suggest(di, target)).flatten(),
             ),
         }
     }
 }
+
+/// A plan's edges (per task: to node, dependency index) and link findings.
+type DocLinks = (Vec<Vec<(usize, usize)>>, Vec<Diagnostic>);
 
 pub(crate) fn check_links(cx: &WsCx<'_>, out: &mut Vec<Diagnostic>) {
     let ws = cx.ws;
@@ -319,28 +350,48 @@ pub(crate) fn check_links(cx: &WsCx<'_>, out: &mut Vec<Diagnostic>) {
     let total = offsets
         .last()
         .map_or(0, |o| o + ws.documents.last().map_or(0, |d| d.tasks.len()));
-    // Edges: (from node, dependency index) -> to node.
-    let mut edges: Vec<Vec<(usize, usize)>> = vec![Vec::new(); total];
-    let mut nodes: Vec<(usize, usize)> = Vec::with_capacity(total);
-    for (di, doc) in ws.documents.iter().enumerate() {
-        for (ti, t) in doc.tasks.iter().enumerate() {
-            nodes.push((di, ti));
-            let from = offsets[di] + ti;
-            for (k, d) in t.dependencies.iter().enumerate() {
-                match index.resolve(di, &d.target, d.resolved) {
-                    Target::Task(dj, tj) => {
-                        if (dj, tj) != (di, ti) {
-                            edges[from].push((offsets[dj] + tj, k));
+    // Per plan, in parallel: each task's edges (to node, dependency index)
+    // and the findings about its links.
+    let per_doc: Vec<DocLinks> = ws
+        .documents
+        .par_iter()
+        .enumerate()
+        .map(|(di, doc)| {
+            let mut found = Vec::new();
+            let mut unknowns = 0;
+            let edges = doc
+                .tasks
+                .iter()
+                .enumerate()
+                .map(|(ti, t)| {
+                    let mut to = Vec::new();
+                    for (k, d) in t.dependencies.iter().enumerate() {
+                        match index.resolve(di, &d.target, d.resolved, unknowns < SUGGESTIONS) {
+                            Target::Task(dj, tj) => {
+                                if (dj, tj) != (di, ti) {
+                                    to.push((offsets[dj] + tj, k));
+                                }
+                                done_before(cx, doc, t, d, dj, tj, &mut found);
+                            }
+                            Target::Other => {}
+                            Target::Unknown(why, suggestion) => {
+                                unknowns += 1;
+                                unknown(doc, t, d, &why, suggestion, &mut found);
+                            }
                         }
-                        done_before(cx, doc, t, d, dj, tj, out);
                     }
-                    Target::Other => {}
-                    Target::Unknown(why, suggestion) => {
-                        unknown(doc, t, d, &why, suggestion, out);
-                    }
-                }
-            }
-        }
+                    to
+                })
+                .collect();
+            (edges, found)
+        })
+        .collect();
+    let mut edges: Vec<Vec<(usize, usize)>> = Vec::with_capacity(total);
+    let mut nodes: Vec<(usize, usize)> = Vec::with_capacity(total);
+    for (di, (e, found)) in per_doc.into_iter().enumerate() {
+        nodes.extend((0..e.len()).map(|ti| (di, ti)));
+        edges.extend(e);
+        out.extend(found);
     }
     cycles(ws, &nodes, &edges, out);
 }
@@ -464,6 +515,7 @@ fn cycles(
         let doc0 = &ws.documents[nodes[start].0];
         let spans: Vec<(usize, Span, String)> = path
             .iter()
+            .take(MAX_STEPS)
             .enumerate()
             .map(|(i, &(n, k))| {
                 let (di, ti) = nodes[n];
@@ -483,7 +535,7 @@ fn cycles(
             Code::DependencyCycle.default_severity(),
             &doc0.path,
             Some(spans[0].1),
-            format!("dependency cycle: {}", chain.join(" → ")),
+            format!("dependency cycle: {}", shown_chain(&chain)),
         );
         for (di, span, msg) in spans {
             let path = &ws.documents[di].path;
@@ -493,7 +545,12 @@ fn cycles(
                 message: msg,
             });
         }
-        let more = if scc.len() > path.len() {
+        let more = if path.len() > MAX_STEPS {
+            format!(
+                " (the cycle has {} steps; the first {MAX_STEPS} are shown)",
+                path.len()
+            )
+        } else if scc.len() > path.len() {
             format!(" ({} tasks in all are caught in cycles here)", scc.len())
         } else {
             String::new()
@@ -503,6 +560,22 @@ fn cycles(
         ));
         out.push(diag);
     }
+}
+
+/// The steps of a cycle labelled in the source; longer cycles are cut short.
+const MAX_STEPS: usize = 50;
+
+/// The cycle as `a → b → c → a`, with the middle of a long one elided.
+fn shown_chain(chain: &[String]) -> String {
+    if chain.len() <= 12 {
+        return chain.join(" → ");
+    }
+    format!(
+        "{} → … {} more … → {}",
+        chain[..8].join(" → "),
+        chain.len() - 11,
+        chain[chain.len() - 3..].join(" → ")
+    )
 }
 
 /// Finds a shortest cycle from `start` back to itself inside `members`:

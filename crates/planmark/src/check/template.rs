@@ -87,10 +87,7 @@ fn bracket_placeholder(inner: &str) -> bool {
 /// that nothing real follows, returns the label's length.
 fn numbered_label(unit: &str) -> Option<usize> {
     let (word, rest) = unit.split_once(' ')?;
-    let word_l = word.to_ascii_lowercase();
-    if !NUMBERED.contains(&word_l.as_str()) {
-        return None;
-    }
+    let word_l = *NUMBERED.iter().find(|w| w.eq_ignore_ascii_case(word))?;
     let digits = rest
         .bytes()
         .take_while(|b| b.is_ascii_digit() || *b == b'.')
@@ -156,104 +153,131 @@ enum HitKind {
     Filler,
 }
 
-/// Scans one line (`base` is its offset) for template text.
-fn scan_line(line: &str, base: usize, out: &mut Vec<Hit>) {
-    let b = line.as_bytes();
+/// Scans `text` (`base` is its offset in the document) for template text:
+/// one pass per marker over the whole text, then the lines for numbered
+/// labels, whose first letters are checked before anything else.
+fn scan(text: &str, base: usize, out: &mut Vec<Hit>) {
+    let b = text.as_bytes();
+    let hit = |start: usize, end: usize, kind: HitKind| Hit {
+        start: base + start,
+        end: base + end,
+        line: 0,
+        kind,
+    };
     for i in memchr::memchr_iter(b'[', b) {
         let prev_ok = i == 0
             || matches!(
                 b[i - 1],
-                b' ' | b'\t' | b'(' | b'|' | b':' | b'*' | b'_' | b'"'
+                b' ' | b'\t' | b'\n' | b'(' | b'|' | b':' | b'*' | b'_' | b'"'
             );
         if !prev_ok {
             continue;
         }
-        let Some(j) = line[i + 1..].find([']', '[']).map(|k| i + 1 + k) else {
+        let Some(j) = memchr::memchr3(b']', b'[', b'\n', &b[i + 1..]).map(|k| i + 1 + k) else {
             continue;
         };
         if b[j] != b']' || matches!(b.get(j + 1), Some(b'(' | b'[' | b':')) {
             continue;
         }
-        if bracket_placeholder(&line[i + 1..j]) {
-            out.push(Hit {
-                start: base + i,
-                end: base + j + 1,
-                line: 0,
-                kind: HitKind::Bracket,
-            });
+        if bracket_placeholder(&text[i + 1..j]) {
+            out.push(hit(i, j + 1, HitKind::Bracket));
         }
     }
     for i in memchr::memmem::find_iter(b, b"{{") {
-        if let Some(k) = line[i..].find("}}") {
-            out.push(Hit {
-                start: base + i,
-                end: base + i + k + 2,
-                line: 0,
-                kind: HitKind::Variable,
-            });
+        let line_end = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |k| i + k);
+        if let Some(k) = memchr::memmem::find(&b[i..line_end], b"}}") {
+            out.push(hit(i, i + k + 2, HitKind::Variable));
         }
     }
     for i in memchr::memmem::find_iter(b, b"](") {
-        let Some(k) = line[i + 2..].find(')') else {
+        let Some(k) = memchr::memchr2(b')', b'\n', &b[i + 2..]) else {
             continue;
         };
-        let target = line[i + 2..i + 2 + k].trim();
+        if b[i + 2 + k] != b')' {
+            continue;
+        }
+        let target = text[i + 2..i + 2 + k].trim();
         if ["link", "url", "#", ""]
             .iter()
             .any(|t| t.eq_ignore_ascii_case(target))
         {
-            out.push(Hit {
-                start: base + i + 1,
-                end: base + i + 3 + k,
-                line: 0,
-                kind: HitKind::Link,
-            });
+            out.push(hit(i + 1, i + 3 + k, HitKind::Link));
         }
     }
-    // Units: table cells, or the text of a list item, heading or line.
-    let trimmed = line.trim_start();
-    let lead = line.len() - trimmed.len();
-    if trimmed.starts_with('|') {
-        let mut start = lead + 1;
-        let mut k = start;
-        while k <= b.len() {
-            if k == b.len() || (b[k] == b'|' && b[k - 1] != b'\\') {
-                let cell = &line[start..k];
-                let t = cell.trim();
-                let at = start + (cell.len() - cell.trim_start().len());
-                unit(t, base + at, true, out);
-                start = k + 1;
-            }
-            k += 1;
-        }
-    } else {
-        let mut u = trimmed.trim_start_matches('#').trim_start();
-        if let Some(r) = u
-            .strip_prefix("- ")
-            .or_else(|| u.strip_prefix("* "))
-            .or_else(|| u.strip_prefix("+ "))
-        {
-            u = r;
-        } else {
-            let n = u.bytes().take_while(u8::is_ascii_digit).count();
-            if n > 0 && matches!(u.as_bytes().get(n), Some(b'.' | b')')) {
-                u = u[n + 1..].trim_start();
-            }
-        }
-        if u.len() >= 3 && u.as_bytes()[0] == b'[' && u.as_bytes()[2] == b']' {
-            u = u[3..].trim_start();
-        }
-        let u = u.trim_start_matches(['*', '_']);
-        let at = u.as_ptr() as usize - line.as_ptr() as usize;
-        unit(u, base + at, false, out);
+    let mut at = 0;
+    while at < b.len() {
+        let end = memchr::memchr(b'\n', &b[at..]).map_or(b.len(), |k| at + k);
+        let line = text[at..end].trim_end_matches('\r');
+        units(line, base + at, out);
+        at = end + 1;
     }
 }
 
-fn unit(t: &str, at: usize, cell: bool, out: &mut Vec<Hit>) {
+/// Whether `c` can start a numbered label or a filler word.
+fn may_start_unit(c: u8) -> bool {
+    matches!(
+        c.to_ascii_lowercase(),
+        b'a' | b'c' | b'd' | b'f' | b'g' | b'i' | b'm' | b'o' | b'p' | b'q' | b'r' | b's' | b't'
+    )
+}
+
+/// Units of a line: table cells, or the text of a list item, heading or line.
+fn units(line: &str, base: usize, out: &mut Vec<Hit>) {
+    let b = line.as_bytes();
+    let trimmed = line.trim_start();
+    let lead = line.len() - trimmed.len();
+    if trimmed.starts_with('|') {
+        // A numbered label names the row only in its first cell (or the
+        // second, after an id); elsewhere `Task 1.2` refers to a task.
+        let mut start = lead + 1;
+        let mut index = 0;
+        let mut first_is_id = false;
+        for k in lead + 1..=b.len() {
+            if k == b.len() || (b[k] == b'|' && b[k - 1] != b'\\') {
+                let cell = &line[start..k];
+                let t = cell.trim();
+                let names_row = index == 0 || (index == 1 && first_is_id);
+                if index == 0 {
+                    first_is_id = !t.is_empty() && t.len() <= 8 && !t.contains(' ');
+                }
+                if t.as_bytes().first().is_some_and(|&c| may_start_unit(c)) {
+                    let at = start + (cell.len() - cell.trim_start().len());
+                    unit(t, base + at, names_row, true, out);
+                }
+                start = k + 1;
+                index += 1;
+            }
+        }
+        return;
+    }
+    let mut u = trimmed.trim_start_matches('#').trim_start();
+    if let Some(r) = u
+        .strip_prefix("- ")
+        .or_else(|| u.strip_prefix("* "))
+        .or_else(|| u.strip_prefix("+ "))
+    {
+        u = r;
+    } else {
+        let n = u.bytes().take_while(u8::is_ascii_digit).count();
+        if n > 0 && matches!(u.as_bytes().get(n), Some(b'.' | b')')) {
+            u = u[n + 1..].trim_start();
+        }
+    }
+    if u.len() >= 3 && u.as_bytes()[0] == b'[' && u.as_bytes()[2] == b']' {
+        u = u[3..].trim_start();
+    }
+    let u = u.trim_start_matches(['*', '_']);
+    if u.as_bytes().first().is_some_and(|&c| may_start_unit(c)) {
+        let at = u.as_ptr() as usize - line.as_ptr() as usize;
+        unit(u, base + at, true, false, out);
+    }
+}
+
+fn unit(t: &str, at: usize, names_row: bool, cell: bool, out: &mut Vec<Hit>) {
     if t.is_empty() {
         return;
     }
-    if let Some(n) = numbered_label(t) {
+    if let Some(n) = numbered_label(t).filter(|_| names_row) {
         out.push(Hit {
             start: at,
             end: at + n,
@@ -324,17 +348,15 @@ fn is_empty_body(body: &str) -> bool {
 pub(crate) fn check(cx: &DocCx<'_>, out: &mut Vec<Diagnostic>) {
     let text = cx.text();
     let mut hits = Vec::new();
-    let mut base = 0;
-    for (n, line) in text.split_inclusive('\n').enumerate() {
-        let content = line.trim_end_matches(['\n', '\r']);
-        let before = hits.len();
-        scan_line(content, base, &mut hits);
-        for h in &mut hits[before..] {
-            h.line = n as u32 + 1;
-        }
-        base += line.len();
-    }
+    scan(text, 0, &mut hits);
     hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+    // Line numbers, counted forward from one hit to the next.
+    let (mut line, mut counted) = (1u32, 0);
+    for h in &mut hits {
+        line += memchr::memchr_iter(b'\n', &text.as_bytes()[counted..h.start]).count() as u32;
+        counted = h.start;
+        h.line = line;
+    }
     // One finding per place: drop hits inside an earlier one.
     let mut last_end = 0;
     for h in &hits {
@@ -491,15 +513,16 @@ mod tests {
     #[test]
     fn scan_finds_each_form_once() {
         let mut hits = Vec::new();
-        scan_line("| Task 1 | 2h | High | None |", 0, &mut hits);
-        scan_line("- Person 1: [Role/Responsibility]", 100, &mut hits);
-        scan_line("- [Document 1](link)", 200, &mut hits);
-        scan_line(
+        scan("| Task 1 | 2h | High | None |", 0, &mut hits);
+        scan("- Person 1: [Role/Responsibility]", 100, &mut hits);
+        scan("- [Document 1](link)", 200, &mut hits);
+        scan(
             "- [ ] Milestone 1: Beta (target 2026-12-15)",
             300,
             &mut hits,
         );
-        scan_line("let x = arr[index];", 400, &mut hits);
+        scan("let x = arr[index];", 400, &mut hits);
+        scan("| Review the API | 1h | High | Task 1.1 |", 500, &mut hits);
         let mut spans: Vec<(usize, usize)> = hits.iter().map(|h| (h.start, h.end)).collect();
         spans.sort_unstable();
         assert_eq!(spans, [(2, 8), (102, 110), (112, 133), (214, 220)]);

@@ -33,48 +33,54 @@ pub const MAX_FILE_SIZE: usize = 256 * 1024 * 1024;
 ///
 /// Returns a finding when the bytes are not a readable plan: not UTF-8 (with
 /// the byte offset of the first bad byte), binary, or too large.
-pub fn parse_bytes(path: &str, bytes: &[u8]) -> Result<Document, Diagnostic> {
+pub fn parse_bytes(path: &str, bytes: &[u8]) -> Result<Document, Box<Diagnostic>> {
     if bytes.len() > MAX_FILE_SIZE {
-        return Err(Diagnostic::new(
-            Code::TooLarge,
-            Severity::Error,
-            path,
-            None,
-            format!(
-                "file is {} MiB, more than the {} MiB a plan may be",
-                bytes.len() >> 20,
-                MAX_FILE_SIZE >> 20
-            ),
-        )
-        .with_help("split the plan into several documents"));
+        return Err(Box::new(
+            Diagnostic::new(
+                Code::TooLarge,
+                Severity::Error,
+                path,
+                None,
+                format!(
+                    "file is {} MiB, more than the {} MiB a plan may be",
+                    bytes.len() >> 20,
+                    MAX_FILE_SIZE >> 20
+                ),
+            )
+            .with_help("split the plan into several documents"),
+        ));
     }
     if bytes[..bytes.len().min(8192)].contains(&0) {
-        return Err(Diagnostic::new(
-            Code::NotText,
-            Severity::Error,
-            path,
-            None,
-            "file is binary, not Markdown text".into(),
-        )
-        .with_help("only Markdown files are read as plans; exclude this file in planmark.toml"));
+        return Err(Box::new(
+            Diagnostic::new(
+                Code::NotText,
+                Severity::Error,
+                path,
+                None,
+                "file is binary, not Markdown text".into(),
+            )
+            .with_help("only Markdown files are read as plans; exclude this file in planmark.toml"),
+        ));
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(parse_str(path, text)),
         Err(e) => {
             let at = e.valid_up_to();
             let line = memchr::memchr_iter(b'\n', &bytes[..at]).count() as u32 + 1;
-            Err(Diagnostic::new(
-                Code::NotText,
-                Severity::Error,
-                path,
-                Some(crate::model::Span {
-                    start: at,
-                    end: at + e.error_len().unwrap_or(1),
-                    line,
-                }),
-                format!("invalid UTF-8 at byte {at} (line {line})"),
-            )
-            .with_help("save the file as UTF-8"))
+            Err(Box::new(
+                Diagnostic::new(
+                    Code::NotText,
+                    Severity::Error,
+                    path,
+                    Some(crate::model::Span {
+                        start: at,
+                        end: at + e.error_len().unwrap_or(1),
+                        line,
+                    }),
+                    format!("invalid UTF-8 at byte {at} (line {line})"),
+                )
+                .with_help("save the file as UTF-8"),
+            ))
         }
     }
 }
