@@ -265,6 +265,7 @@ mod props {
                     prop_assert!(sp.end <= s.len());
                 }
             }
+            check_renders(d, &s)?;
         }
 
         /// Markdown built from planning pieces parses, and ids stay unique
@@ -288,7 +289,41 @@ mod props {
             sorted.sort_unstable();
             sorted.dedup();
             prop_assert_eq!(sorted.len(), slugs.len());
+            check_renders(d, &text)?;
         }
+    }
+
+    /// Checks `d` with every rule and renders the findings in every format:
+    /// no panic, every span inside the text on character boundaries, and
+    /// every fix applies.
+    fn check_renders(d: planmark::model::Document, text: &str) -> Result<(), TestCaseError> {
+        use planmark::check::{Options, check, render};
+        let ws = planmark::model::Workspace {
+            documents: vec![d],
+            ..Default::default()
+        };
+        let r = check(&ws, &Options::new(jiff::civil::date(2026, 11, 21)));
+        for f in &r.diagnostics {
+            for sp in f.span.iter().chain(f.labels.iter().map(|l| &l.span)) {
+                prop_assert!(sp.start <= sp.end && sp.end <= text.len(), "{f:?}");
+                prop_assert!(
+                    text.is_char_boundary(sp.start) && text.is_char_boundary(sp.end),
+                    "{f:?}"
+                );
+            }
+            if let Some(fix) = &f.fix {
+                prop_assert!(planmark::edit::apply("p.md", text, &fix.edits).is_ok());
+            }
+        }
+        let style = render::Style {
+            color: false,
+            width: None,
+        };
+        prop_assert!(render::human(&ws, &r.diagnostics, style).len() >= r.diagnostics.len());
+        serde_json::from_str::<serde_json::Value>(&render::json(&ws, &r.diagnostics)).unwrap();
+        serde_json::from_str::<serde_json::Value>(&render::sarif(&ws, &r.diagnostics)).unwrap();
+        let _ = render::github(&ws, &r.diagnostics);
+        Ok(())
     }
 }
 

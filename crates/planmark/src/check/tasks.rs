@@ -1,7 +1,7 @@
 //! Task rules: ids, dependencies (unknown, self, cycles, done before its
 //! dependency) and estimates (missing, too large).
 
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -85,7 +85,7 @@ pub(crate) fn check_document(cx: &DocCx<'_>, out: &mut Vec<Diagnostic>) {
     let doc = cx.doc;
     let src: &str = &doc.source;
     // Duplicate ids (slugs are made unique by the parser).
-    let mut first: HashMap<&str, usize> = HashMap::new();
+    let mut first: HashMap<&str, usize> = HashMap::default();
     for (i, t) in doc.tasks.iter().enumerate() {
         if t.id_source == IdSource::Slug {
             continue;
@@ -145,12 +145,17 @@ fn estimates(cx: &DocCx<'_>, out: &mut Vec<Diagnostic>) {
     let doc = cx.doc;
     let src: &str = &doc.source;
     let work = cx.opts.work;
-    let estimated: HashMap<&str, bool> = doc
-        .tasks
-        .iter()
-        .map(|t| (t.id.as_str(), t.estimate.is_some()))
-        .collect();
-    let parents: std::collections::HashSet<&str> = doc
+    // Subtasks are rare; the maps are built only when there are some.
+    let nested = doc.tasks.iter().any(|t| t.parent.is_some());
+    let estimated: HashMap<&str, bool> = if nested {
+        doc.tasks
+            .iter()
+            .map(|t| (t.id.as_str(), t.estimate.is_some()))
+            .collect()
+    } else {
+        HashMap::default()
+    };
+    let parents: FxHashSet<&str> = doc
         .tasks
         .iter()
         .filter_map(|t| t.parent.as_deref())
@@ -246,14 +251,14 @@ impl<'a> Index<'a> {
             .documents
             .par_iter()
             .map(|d| {
-                let mut m = HashMap::with_capacity(d.tasks.len());
+                let mut m = HashMap::with_capacity_and_hasher(d.tasks.len(), Default::default());
                 for (i, t) in d.tasks.iter().enumerate() {
                     m.entry(t.id.as_str()).or_insert(i);
                 }
                 m
             })
             .collect();
-        let mut docs = HashMap::new();
+        let mut docs = HashMap::default();
         for (i, d) in ws.documents.iter().enumerate() {
             docs.insert(d.path.as_str(), i);
         }
@@ -278,7 +283,7 @@ impl<'a> Index<'a> {
     fn find(&self, doc: usize, id: &str) -> Option<usize> {
         self.ids[doc].get(id).copied().or_else(|| {
             let lower = self.lower[doc].get_or_init(|| {
-                let mut m = HashMap::new();
+                let mut m = HashMap::default();
                 for (i, t) in self.ws.documents[doc].tasks.iter().enumerate() {
                     m.entry(t.id.to_lowercase()).or_insert(i);
                 }
@@ -492,7 +497,7 @@ fn cycles(
             continue;
         }
         let start = *scc.iter().min().unwrap_or(&0);
-        let members: std::collections::HashSet<usize> = scc.iter().copied().collect();
+        let members: FxHashSet<usize> = scc.iter().copied().collect();
         let Some(path) = cycle_through(start, edges, &members) else {
             continue;
         };
@@ -583,9 +588,9 @@ fn shown_chain(chain: &[String]) -> String {
 fn cycle_through(
     start: usize,
     edges: &[Vec<(usize, usize)>],
-    members: &std::collections::HashSet<usize>,
+    members: &FxHashSet<usize>,
 ) -> Option<Vec<(usize, usize)>> {
-    let mut prev: HashMap<usize, (usize, usize)> = HashMap::new();
+    let mut prev: HashMap<usize, (usize, usize)> = HashMap::default();
     let mut queue = std::collections::VecDeque::from([start]);
     while let Some(n) = queue.pop_front() {
         for &(m, k) in &edges[n] {
@@ -612,7 +617,8 @@ fn cycle_through(
     None
 }
 
-/// Tarjan's algorithm without recursion: the strongly connected components.
+/// Tarjan's algorithm without recursion: the strongly connected components
+/// of more than one node (a task on no cycle is its own, and is left out).
 fn strongly_connected(edges: &[Vec<(usize, usize)>]) -> Vec<Vec<usize>> {
     const NONE: usize = usize::MAX;
     let n = edges.len();
@@ -650,6 +656,12 @@ fn strongly_connected(edges: &[Vec<(usize, usize)>]) -> Vec<Vec<usize>> {
                 low[parent] = low[parent].min(low[v]);
             }
             if low[v] == index[v] {
+                if stack.last() == Some(&v) {
+                    // A task on no cycle: nothing to keep.
+                    stack.pop();
+                    on_stack[v] = false;
+                    continue;
+                }
                 let mut scc = Vec::new();
                 while let Some(w) = stack.pop() {
                     on_stack[w] = false;
