@@ -251,7 +251,8 @@ impl<'a> Index<'a> {
             .documents
             .par_iter()
             .map(|d| {
-                let mut m = HashMap::with_capacity_and_hasher(d.tasks.len(), Default::default());
+                let mut m =
+                    HashMap::with_capacity_and_hasher(d.tasks.len(), rustc_hash::FxBuildHasher);
                 for (i, t) in d.tasks.iter().enumerate() {
                     m.entry(t.id.as_str()).or_insert(i);
                 }
