@@ -1,7 +1,7 @@
 //! `planmark check`: rules over the model that report what is wrong with a
 //! plan, each finding with a stable code, a span and, where it can, a fix.
 //!
-//! The rules live in a registry ([`RULES`]). A rule is a function over one
+//! The rules live in one registry (`RULES`, in this module). A rule is a function over one
 //! document or over the whole workspace; later stages (the scheduler) add
 //! their rules to the same registry with the same shape. After the rules
 //! run, `planmark-disable` comments and the configured levels decide which
