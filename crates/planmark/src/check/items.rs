@@ -248,8 +248,18 @@ fn references(cx: &DocCx<'_>, out: &mut Vec<Diagnostic>) {
 /// What the document says about a checklist topic: whether it holds, and why.
 fn truth(cx: &DocCx<'_>, topic: ChecklistTopic) -> (bool, String) {
     let d = cx.doc;
-    let count =
-        |n: usize, what: &str| format!("the plan has {n} {what}{}", if n == 1 { "" } else { "s" });
+    let count = |n: usize, what: &str| {
+        let many = if n == 1 {
+            what.to_owned()
+        } else if let Some(stem) = what.strip_suffix("criterion") {
+            format!("{stem}criteria")
+        } else if let Some(stem) = what.strip_suffix('y') {
+            format!("{stem}ies")
+        } else {
+            format!("{what}s")
+        };
+        format!("the plan has {n} {many}")
+    };
     let real = |texts: &mut dyn Iterator<Item = &str>| texts.filter(|t| !is_placeholder(t)).count();
     match topic {
         ChecklistTopic::Goals => {
@@ -324,10 +334,7 @@ fn truth(cx: &DocCx<'_>, topic: ChecklistTopic) -> (bool, String) {
         }
         ChecklistTopic::SuccessCriteria => {
             let n = real(&mut d.success_criteria.iter().map(|c| c.text.as_str()));
-            (
-                n > 0,
-                count(n, "success criterion").replace("criterions", "criteria"),
-            )
+            (n > 0, count(n, "success criterion"))
         }
     }
 }
