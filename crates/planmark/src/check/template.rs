@@ -34,7 +34,13 @@ const NUMBERED: &[&str] = &[
 ];
 
 /// Words the templates put where the real text goes.
-const FILLER: &[&str] = &["strategy", "implementation approach", "description"];
+const FILLER: &[&str] = &[
+    "strategy",
+    "implementation approach",
+    "description",
+    "low/med/high",
+    "low/medium/high",
+];
 
 /// Single words that are placeholders when written in brackets: `[Description]`.
 const BRACKET_WORDS: &[&str] = &[
@@ -217,7 +223,19 @@ fn scan(text: &str, base: usize, out: &mut Vec<Hit>) {
 fn may_start_unit(c: u8) -> bool {
     matches!(
         c.to_ascii_lowercase(),
-        b'a' | b'c' | b'd' | b'f' | b'g' | b'i' | b'm' | b'o' | b'p' | b'q' | b'r' | b's' | b't'
+        b'a' | b'c'
+            | b'd'
+            | b'f'
+            | b'g'
+            | b'i'
+            | b'l'
+            | b'm'
+            | b'o'
+            | b'p'
+            | b'q'
+            | b'r'
+            | b's'
+            | b't'
     )
 }
 

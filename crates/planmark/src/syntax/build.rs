@@ -1417,15 +1417,35 @@ fn risk_item(b: &mut Builder, text: &str, origin: Origin) -> usize {
 
 pub(crate) fn rating_findings(b: &mut Builder, r: &Risk) {
     for (what, rating) in [("likelihood", &r.likelihood), ("impact", &r.impact)] {
+        // `Low/Med/High` is the template's list of choices: template text,
+        // which the checker reports as such.
+        let choices = |t: &str| {
+            t.contains('/') && t.split('/').all(|p| values::rating(p.trim()).level.is_some())
+        };
         if let Some(rt) = rating
             && rt.level.is_none()
             && !values::is_none_text(&rt.text)
+            && !choices(&rt.text)
         {
             let msg = format!("{what} `{}` is not a known level", rt.text);
+            let column: &[&str] = if what == "impact" {
+                &["impact", "severity", "effect"]
+            } else {
+                &["likelihood", "probability", "chance"]
+            };
+            let span = r
+                .origin
+                .cells
+                .iter()
+                .find(|c| {
+                    let col = c.column.to_lowercase();
+                    column.iter().any(|n| col.starts_with(n))
+                })
+                .map_or(r.origin.span, |c| c.span);
             b.finding(
                 Code::UnknownRating,
                 Severity::Warning,
-                r.origin.span,
+                span,
                 msg,
                 "use Low, Medium or High (or Very Low..Very High, 1-5, or a percentage)",
             );
