@@ -126,11 +126,18 @@ fn a_new_plan_has_only_template_findings() {
 fn the_seed_templates_have_only_template_findings() {
     // The product brief's templates sit in `shared/` beside the repository.
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds");
-    let ws = load(&root, &["planning-session.md", "planning-implementation-guide.md"]);
+    let ws = load(
+        &root,
+        &["planning-session.md", "planning-implementation-guide.md"],
+    );
     assert_eq!(ws.documents.len(), 2, "shared/seeds beside the repository");
     let r = check_with(&ws, &Options::new(today()), &RealFiles);
     for doc in &ws.documents {
-        assert!(r.diagnostics.iter().any(|d| d.file == doc.path), "{}", doc.path);
+        assert!(
+            r.diagnostics.iter().any(|d| d.file == doc.path),
+            "{}",
+            doc.path
+        );
     }
     let other: Vec<String> = r
         .diagnostics

@@ -161,11 +161,21 @@ fn estimates(cx: &DocCx<'_>, out: &mut Vec<Diagnostic>) {
         .filter_map(|t| t.parent.as_deref())
         .collect();
     // Open leaf tasks with content; a subtask of an estimated task needs none.
+    // A task whose estimate cannot be read has its own finding (PM003).
+    let unreadable: Vec<usize> = doc
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::UnreadableEstimate)
+        .filter_map(|f| f.span.map(|s| s.start))
+        .collect();
     let candidates: Vec<&Task> = doc
         .tasks
         .iter()
         .filter(|t| {
             !t.status.is_closed()
+                && !unreadable.iter().any(|&at| {
+                    at >= t.origin.span.start && at < t.origin.span.end.max(t.origin.span.start + 1)
+                })
                 && !parents.contains(t.id.as_str())
                 && !is_placeholder(&t.title)
                 && !t

@@ -1420,7 +1420,9 @@ pub(crate) fn rating_findings(b: &mut Builder, r: &Risk) {
         // `Low/Med/High` is the template's list of choices: template text,
         // which the checker reports as such.
         let choices = |t: &str| {
-            t.contains('/') && t.split('/').all(|p| values::rating(p.trim()).level.is_some())
+            t.contains('/')
+                && t.split('/')
+                    .all(|p| values::rating(p.trim()).level.is_some())
         };
         if let Some(rt) = rating
             && rt.level.is_none()

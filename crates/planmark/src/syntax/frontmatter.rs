@@ -76,13 +76,31 @@ pub(crate) fn read(
         }
         Err(e) => {
             let msg = e.to_string();
-            let first = msg.lines().next().unwrap_or("invalid YAML").to_owned();
+            let mut first = msg.lines().next().unwrap_or("invalid YAML");
+            // The position is given by the span; keep only what is wrong.
+            if let Some(i) = first.find("column ")
+                && let Some(k) = first[i..].find(": ")
+            {
+                first = &first[i + k + 2..];
+            }
+            let first = first.to_owned();
+            // Point at the place the YAML parser names, when it names one.
+            let at = e.location().and_then(|loc| {
+                let line = usize::try_from(loc.line()).ok()?.checked_sub(1)?;
+                let line_start: usize = yaml.split_inclusive('\n').take(line).map(str::len).sum();
+                let text = yaml[line_start..].lines().next()?;
+                let col = usize::try_from(loc.column()).ok()?.saturating_sub(1);
+                let from = text.char_indices().nth(col).map_or(text.len(), |(i, _)| i);
+                let start = base + first_len + line_start;
+                let end = start + text.trim_end().len();
+                Some(lines.span((start + from).min(end), end))
+            });
             findings.push(
                 Diagnostic::new(
                     Code::FrontMatter,
                     Severity::Warning,
                     path,
-                    Some(span),
+                    Some(at.unwrap_or(span)),
                     format!("front matter is not a YAML mapping: {first}"),
                 )
                 .with_help("front matter is `key: value` lines between two `---` lines"),

@@ -310,10 +310,17 @@ pub(crate) fn table(
             );
         if planning {
             let headers: Vec<&str> = t.header.iter().map(|c| c.text.as_str()).collect();
+            // The header row is what is not understood.
+            let header_end = b.text[t.span.start..t.span.end]
+                .find(['\r', '\n'])
+                .map_or(t.span.end, |i| t.span.start + i);
             b.finding(
                 Code::UnknownTable,
                 Severity::Warning,
-                t.span,
+                crate::model::Span {
+                    end: header_end,
+                    ..t.span
+                },
                 format!("table with columns `{}` is not understood here", headers.join(" | ")),
                 "a task table needs a Task column (or Estimate / Dependencies / Status / Owner columns)",
             );
