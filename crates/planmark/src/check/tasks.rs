@@ -11,7 +11,8 @@ use crate::model::{Dependency, Document, Form, IdSource, LinkKind, Span, Status,
 use crate::syntax::values;
 
 use super::template::is_placeholder;
-use super::{DocCx, WsCx, cell, did_you_mean, item_span};
+use super::{DocCx, WsCx, cell, item_span};
+use crate::links::{Links, Target};
 
 /// The span of a dependency as written: inside the Dependencies cell, the
 /// item's text, or the task's lines; else the task itself.
@@ -231,129 +232,17 @@ fn estimates(cx: &DocCx<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Where a dependency leads.
-enum Target {
-    /// A task: (document, task).
-    Task(usize, usize),
-    /// A phase or milestone, not a task.
-    Other,
-    /// Nothing: the message and the suggestion.
-    Unknown(String, Option<String>),
-}
-
-/// Task lookup over the whole workspace.
-struct Index<'a> {
-    ws: &'a crate::model::Workspace,
-    ids: Vec<HashMap<&'a str, usize>>,
-    /// Lower-case ids, built for a plan the first time one is needed.
-    lower: Vec<std::sync::OnceLock<HashMap<String, usize>>>,
-    docs: HashMap<&'a str, usize>,
-}
-
 /// Suggestions are computed for this many unknown dependencies per plan;
 /// each compares against every id, so a plan of thousands of broken links
 /// gets the rest without one rather than taking quadratic time.
 const SUGGESTIONS: usize = 200;
-
-impl<'a> Index<'a> {
-    fn new(ws: &'a crate::model::Workspace) -> Self {
-        let ids = ws
-            .documents
-            .par_iter()
-            .map(|d| {
-                let mut m =
-                    HashMap::with_capacity_and_hasher(d.tasks.len(), rustc_hash::FxBuildHasher);
-                for (i, t) in d.tasks.iter().enumerate() {
-                    m.entry(t.id.as_str()).or_insert(i);
-                }
-                m
-            })
-            .collect();
-        let mut docs = HashMap::default();
-        for (i, d) in ws.documents.iter().enumerate() {
-            docs.insert(d.path.as_str(), i);
-        }
-        for (i, d) in ws.documents.iter().enumerate() {
-            if let Some(stem) = Path::new(&d.path).file_stem().and_then(|s| s.to_str()) {
-                docs.entry(stem).or_insert(i);
-            }
-        }
-        let lower = ws
-            .documents
-            .iter()
-            .map(|_| std::sync::OnceLock::new())
-            .collect();
-        Index {
-            ws,
-            ids,
-            lower,
-            docs,
-        }
-    }
-
-    fn find(&self, doc: usize, id: &str) -> Option<usize> {
-        self.ids[doc].get(id).copied().or_else(|| {
-            let lower = self.lower[doc].get_or_init(|| {
-                let mut m = HashMap::default();
-                for (i, t) in self.ws.documents[doc].tasks.iter().enumerate() {
-                    m.entry(t.id.to_lowercase()).or_insert(i);
-                }
-                m
-            });
-            lower.get(&id.to_lowercase()).copied()
-        })
-    }
-
-    fn suggest(&self, doc: usize, id: &str) -> Option<String> {
-        did_you_mean(
-            id,
-            self.ws.documents[doc].tasks.iter().map(|t| t.id.as_str()),
-        )
-        .map(str::to_owned)
-    }
-
-    /// Resolves a dependency of plan `di`; `suggest` says whether to look
-    /// for the closest id when there is no such task.
-    fn resolve(&self, di: usize, target: &str, resolved: bool, suggest: bool) -> Target {
-        if let Some((name, id)) = target.split_once('#')
-            && !name.is_empty()
-            && !name.contains(' ')
-        {
-            let id = id.trim();
-            return match self.docs.get(name.trim()) {
-                Some(&dj) => match self.find(dj, id) {
-                    Some(tj) => Target::Task(dj, tj),
-                    None => Target::Unknown(
-                        format!("`{name}` has no task `{id}`"),
-                        suggest
-                            .then(|| self.suggest(dj, id))
-                            .flatten()
-                            .map(|s| format!("{name}#{s}")),
-                    ),
-                },
-                None => Target::Unknown(
-                    format!("there is no plan `{name}` in the workspace"),
-                    did_you_mean(name, self.docs.keys().copied()).map(|s| format!("{s}#{id}")),
-                ),
-            };
-        }
-        match self.find(di, target) {
-            Some(tj) => Target::Task(di, tj),
-            None if resolved => Target::Other,
-            None => Target::Unknown(
-                format!("no task `{target}` in this plan"),
-                suggest.then(|| self.suggest(di, target)).flatten(),
-            ),
-        }
-    }
-}
 
 /// A plan's edges (per task: to node, dependency index) and link findings.
 type DocLinks = (Vec<Vec<(usize, usize)>>, Vec<Diagnostic>);
 
 pub(crate) fn check_links(cx: &WsCx<'_>, out: &mut Vec<Diagnostic>) {
     let ws = cx.ws;
-    let index = Index::new(ws);
+    let index = Links::new(ws);
     let offsets: Vec<usize> = ws
         .documents
         .iter()
@@ -382,7 +271,7 @@ pub(crate) fn check_links(cx: &WsCx<'_>, out: &mut Vec<Diagnostic>) {
                 .map(|(ti, t)| {
                     let mut to = Vec::new();
                     for (k, d) in t.dependencies.iter().enumerate() {
-                        match index.resolve(di, &d.target, d.resolved, unknowns < SUGGESTIONS) {
+                        match index.resolve(di, d, unknowns < SUGGESTIONS) {
                             Target::Task(dj, tj) => {
                                 if (dj, tj) != (di, ti) {
                                     to.push((offsets[dj] + tj, k));
@@ -390,7 +279,7 @@ pub(crate) fn check_links(cx: &WsCx<'_>, out: &mut Vec<Diagnostic>) {
                                 done_before(cx, doc, t, d, dj, tj, &mut found);
                             }
                             Target::Other => {}
-                            Target::Unknown(why, suggestion) => {
+                            Target::Unknown { why, suggestion } => {
                                 unknowns += 1;
                                 unknown(doc, t, d, &why, suggestion, &mut found);
                             }

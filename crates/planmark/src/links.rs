@@ -1,0 +1,142 @@
+//! Which task a dependency names, across the plans of a workspace.
+//!
+//! The checker, the tracking commands and the scheduler all follow
+//! dependencies the same way: `1.2` in the same plan (exactly, else ignoring
+//! case), `other-plan#1.2` or `path/to/plan.md#1.2` in another.
+
+use std::path::Path;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
+
+use crate::check::did_you_mean;
+use crate::model::{Dependency, Workspace};
+
+/// Where a dependency leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A task: (document index, task index).
+    Task(usize, usize),
+    /// A phase or milestone, not a task.
+    Other,
+    /// Nothing.
+    Unknown {
+        /// Why, in words: "no task `1.9` in this plan".
+        why: String,
+        /// The closest id, when one is close.
+        suggestion: Option<String>,
+    },
+}
+
+/// Task lookup over the whole workspace.
+pub struct Links<'a> {
+    ws: &'a Workspace,
+    ids: Vec<HashMap<&'a str, usize>>,
+    /// Lower-case ids, built for a plan the first time one is needed.
+    lower: Vec<std::sync::OnceLock<HashMap<String, usize>>>,
+    docs: HashMap<&'a str, usize>,
+}
+
+impl<'a> Links<'a> {
+    /// Indexes the tasks of every plan of `ws`.
+    #[must_use]
+    pub fn new(ws: &'a Workspace) -> Self {
+        let ids = ws
+            .documents
+            .par_iter()
+            .map(|d| {
+                let mut m =
+                    HashMap::with_capacity_and_hasher(d.tasks.len(), rustc_hash::FxBuildHasher);
+                for (i, t) in d.tasks.iter().enumerate() {
+                    m.entry(t.id.as_str()).or_insert(i);
+                }
+                m
+            })
+            .collect();
+        let mut docs = HashMap::default();
+        for (i, d) in ws.documents.iter().enumerate() {
+            docs.insert(d.path.as_str(), i);
+        }
+        for (i, d) in ws.documents.iter().enumerate() {
+            if let Some(stem) = Path::new(&d.path).file_stem().and_then(|s| s.to_str()) {
+                docs.entry(stem).or_insert(i);
+            }
+        }
+        let lower = ws
+            .documents
+            .iter()
+            .map(|_| std::sync::OnceLock::new())
+            .collect();
+        Links {
+            ws,
+            ids,
+            lower,
+            docs,
+        }
+    }
+
+    /// Finds task `id` of plan `doc` (exactly, else ignoring case).
+    #[must_use]
+    pub fn find(&self, doc: usize, id: &str) -> Option<usize> {
+        self.ids[doc].get(id).copied().or_else(|| {
+            let lower = self.lower[doc].get_or_init(|| {
+                let mut m = HashMap::default();
+                for (i, t) in self.ws.documents[doc].tasks.iter().enumerate() {
+                    m.entry(t.id.to_lowercase()).or_insert(i);
+                }
+                m
+            });
+            lower.get(&id.to_lowercase()).copied()
+        })
+    }
+
+    /// Returns the id of plan `doc` closest to `id`, when one is close.
+    #[must_use]
+    pub fn suggest(&self, doc: usize, id: &str) -> Option<String> {
+        did_you_mean(
+            id,
+            self.ws.documents[doc].tasks.iter().map(|t| t.id.as_str()),
+        )
+        .map(str::to_owned)
+    }
+
+    /// Resolves a dependency of plan `di`; `suggest` says whether to look
+    /// for the closest id when there is no such task (it compares against
+    /// every id, so callers resolving thousands of broken links limit it).
+    #[must_use]
+    pub fn resolve(&self, di: usize, dep: &Dependency, suggest: bool) -> Target {
+        let (target, resolved) = (dep.target.as_str(), dep.resolved);
+        if let Some((name, id)) = target.split_once('#')
+            && !name.is_empty()
+            && !name.contains(' ')
+        {
+            let id = id.trim();
+            return match self.docs.get(name.trim()) {
+                Some(&dj) => match self.find(dj, id) {
+                    Some(tj) => Target::Task(dj, tj),
+                    None => Target::Unknown {
+                        why: format!("`{name}` has no task `{id}`"),
+                        suggestion: suggest
+                            .then(|| self.suggest(dj, id))
+                            .flatten()
+                            .map(|s| format!("{name}#{s}")),
+                    },
+                },
+                None => Target::Unknown {
+                    why: format!("there is no plan `{name}` in the workspace"),
+                    suggestion: did_you_mean(name, self.docs.keys().copied())
+                        .map(|s| format!("{s}#{id}")),
+                },
+            };
+        }
+        match self.find(di, target) {
+            Some(tj) => Target::Task(di, tj),
+            None if resolved => Target::Other,
+            None => Target::Unknown {
+                why: format!("no task `{target}` in this plan"),
+                suggestion: suggest.then(|| self.suggest(di, target)).flatten(),
+            },
+        }
+    }
+}
+
