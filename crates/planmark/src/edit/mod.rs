@@ -6,10 +6,13 @@
 //! renamed over the original) and refused when the file changed since it was
 //! read. Bytes outside the replaced spans are never touched.
 
+mod ops;
+
 use std::io::Write;
 use std::path::Path;
 
 pub use crate::diag::Replacement;
+pub use ops::{OpError, add_column, set_cell, set_status};
 
 /// Why an edit was not made.
 #[derive(Debug, thiserror::Error)]

@@ -1,0 +1,329 @@
+//! Operations on tasks, as replacements by span, written in the form the
+//! document already uses.
+
+use crate::diag::Replacement;
+use crate::model::{Document, Form, Span, Status, Task};
+use crate::syntax::values;
+
+/// Why an operation cannot be expressed in a document.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OpError {
+    /// The task has no place to write the value and none can be added.
+    #[error("{path}:{line}: task `{id}` has no {what} planmark can change")]
+    NoPlace {
+        /// The document.
+        path: String,
+        /// The task's line.
+        line: u32,
+        /// The task id.
+        id: String,
+        /// What was to be written: "status".
+        what: &'static str,
+    },
+}
+
+/// The checkbox character for a status, following the document's own
+/// habits (`X` or `x`, `~` or `/`).
+fn marker_char(doc: &Document, to: Status) -> char {
+    let used = |c: char| {
+        doc.tasks.iter().any(|t| {
+            t.origin
+                .marker
+                .and_then(|m| doc.source.get(m.start + 1..m.end - 1))
+                .is_some_and(|s| s.starts_with(c))
+        })
+    };
+    match to {
+        Status::Todo => ' ',
+        Status::Done if used('X') && !used('x') => 'X',
+        Status::Done => 'x',
+        Status::InProgress if used('/') && !used('~') => '/',
+        Status::InProgress => '~',
+        Status::Cancelled => '-',
+        Status::Blocked => '!',
+    }
+}
+
+/// The word for a status in a Status cell: the one the document already
+/// uses most for it, else a plain default.
+fn status_word(doc: &Document, to: Status) -> String {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for t in &doc.tasks {
+        for c in &t.origin.cells {
+            if c.column.eq_ignore_ascii_case("status") && values::status_word(&c.text) == Some(to) && !c.text.is_empty() {
+                match counts.iter_mut().find(|(w, _)| *w == c.text) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((&c.text, 1)),
+                }
+            }
+        }
+    }
+    if let Some((w, _)) = counts.iter().max_by_key(|(_, n)| *n) {
+        return (*w).to_owned();
+    }
+    match to {
+        Status::Todo => "Todo",
+        Status::InProgress => "In progress",
+        Status::Done => "Done",
+        Status::Blocked => "Blocked",
+        Status::Cancelled => "Cancelled",
+    }
+    .to_owned()
+}
+
+/// The emoji for a status, for documents that mark status with emoji.
+fn status_emoji(to: Status) -> Option<&'static str> {
+    match to {
+        Status::Todo => None,
+        Status::InProgress => Some("🚧"),
+        Status::Done => Some("✅"),
+        Status::Blocked => Some("⛔"),
+        Status::Cancelled => Some("❌"),
+    }
+}
+
+/// Replaces the text of a table cell, keeping the cell's width when the
+/// new text fits in it (the padding after it absorbs the difference).
+pub fn set_cell(doc: &Document, cell: Span, text: &str) -> Replacement {
+    let src: &str = &doc.source;
+    let old = src.get(cell.start..cell.end).unwrap_or("");
+    // Spaces after the cell's text, up to one before the closing pipe.
+    let pad = src[cell.end..]
+        .bytes()
+        .take_while(|&b| b == b' ')
+        .count();
+    let slack = pad.saturating_sub(1);
+    let old_w = old.chars().count();
+    let new_w = text.chars().count();
+    let (end, fill) = if new_w <= old_w {
+        (cell.end, old_w - new_w)
+    } else if new_w - old_w <= slack {
+        (cell.end + (new_w - old_w), 0)
+    } else {
+        (cell.end + slack, 0)
+    };
+    // An empty cell's span sits at the pipe or in the padding: keep a space before.
+    let lead = if old.is_empty() && !src[..cell.start].ends_with(' ') {
+        " "
+    } else {
+        ""
+    };
+    Replacement {
+        start: cell.start,
+        end,
+        text: format!("{lead}{text}{}", " ".repeat(fill)),
+    }
+}
+
+/// Finds a `Status: value` attribute line that belongs to a heading task:
+/// the lines after the heading up to the next heading. Returns the value's span.
+fn status_attribute(doc: &Document, task: &Task) -> Option<Span> {
+    let src: &str = &doc.source;
+    let mut at = src[task.origin.span.end..].find('\n')? + task.origin.span.end + 1;
+    let mut line = task.origin.span.line + 1;
+    while at < src.len() {
+        let end = src[at..].find('\n').map_or(src.len(), |i| at + i);
+        let l = &src[at..end];
+        let t = l.trim_start();
+        if t.starts_with('#') {
+            return None;
+        }
+        let body = t.trim_start_matches(['-', '*', '+', ' ']).trim_start_matches(['*', '_']);
+        if body.len() >= 6 && body[..6].eq_ignore_ascii_case("status") {
+            let after = &body[6..];
+            let value = after.trim_start_matches(['*', '_']).trim_start();
+            if let Some(v) = value.strip_prefix(':') {
+                let v = v.trim_start_matches(['*', '_', ' ']);
+                let v_trim = v.trim_end_matches([' ', '\r']);
+                let s = at + (l.len() - v.len());
+                return Some(Span {
+                    start: s,
+                    end: s + v_trim.len(),
+                    line,
+                });
+            }
+        }
+        at = end + 1;
+        line += 1;
+    }
+    None
+}
+
+/// Returns the replacements that give `task` the status `to`, in the form
+/// the task already has: its checkbox, its Status cell, its status emoji, its
+/// `Status:` line. A list item without a checkbox gets one; a heading gets
+/// an emoji.
+///
+/// # Errors
+///
+/// Returns [`OpError::NoPlace`] for a table row without a Status column.
+pub fn set_status(doc: &Document, task: &Task, to: Status) -> Result<Vec<Replacement>, OpError> {
+    let src: &str = &doc.source;
+    let o = &task.origin;
+    if let Some(m) = o.marker {
+        let inner = m.start + 1;
+        let len = src[inner..].chars().next().map_or(0, char::len_utf8);
+        return Ok(vec![Replacement {
+            start: inner,
+            end: inner + len,
+            text: marker_char(doc, to).to_string(),
+        }]);
+    }
+    if let Some(c) = o.cells.iter().find(|c| c.column.eq_ignore_ascii_case("status")) {
+        return Ok(vec![set_cell(doc, c.span, &status_word(doc, to))]);
+    }
+    // A status emoji in the item's own text.
+    let text_span = o.text.unwrap_or(o.span);
+    let first_end = src[text_span.start..text_span.end]
+        .find('\n')
+        .map_or(text_span.end, |i| text_span.start + i);
+    let text = &src[text_span.start..first_end];
+    if let Some((i, c)) = text
+        .char_indices()
+        .find(|&(_, c)| values::status_emoji(c).is_some())
+    {
+        let start = text_span.start + i;
+        let mut end = start + c.len_utf8();
+        if src[end..].starts_with('\u{fe0f}') {
+            end += '\u{fe0f}'.len_utf8();
+        }
+        return Ok(vec![match status_emoji(to) {
+            Some(e) => Replacement {
+                start,
+                end,
+                text: e.to_owned(),
+            },
+            // Todo: the emoji goes, with one space beside it.
+            None => {
+                let (s, e) = if src[end..].starts_with(' ') {
+                    (start, end + 1)
+                } else if src[..start].ends_with(' ') {
+                    (start - 1, end)
+                } else {
+                    (start, end)
+                };
+                Replacement {
+                    start: s,
+                    end: e,
+                    text: String::new(),
+                }
+            }
+        }]);
+    }
+    if o.form == Form::Heading
+        && let Some(v) = status_attribute(doc, task)
+    {
+        return Ok(vec![Replacement {
+            start: v.start,
+            end: v.end,
+            text: status_word(doc, to),
+        }]);
+    }
+    match o.form {
+        Form::ListItem => {
+            // Make the item a task-list item: `- Build` becomes `- [x] Build`.
+            let at = o.text.map_or(o.span.start, |t| t.start);
+            Ok(vec![Replacement {
+                start: at,
+                end: at,
+                text: format!("[{}] ", marker_char(doc, to)),
+            }])
+        }
+        Form::Heading => {
+            let end = first_end;
+            let end = if src[..end].ends_with('\r') { end - 1 } else { end };
+            Ok(match status_emoji(to) {
+                Some(e) => vec![Replacement {
+                    start: end,
+                    end,
+                    text: format!(" {e}"),
+                }],
+                None => Vec::new(),
+            })
+        }
+        Form::TableRow => add_column(doc, task, "Status", |t| status_word(doc, t.status), &status_word(doc, to)),
+        Form::Line => Err(OpError::NoPlace {
+            path: doc.path.clone(),
+            line: o.span.line,
+            id: task.id.clone(),
+            what: "status",
+        }),
+    }
+}
+
+/// Adds a column named `name` at the end of the table holding `task`'s
+/// row: the header gets the name, the delimiter row a dash run, `task`'s row
+/// `value`, the other task rows `others(task)`, other rows nothing.
+///
+/// # Errors
+///
+/// Returns [`OpError::NoPlace`] when the row is not in a table.
+pub fn add_column(
+    doc: &Document,
+    task: &Task,
+    name: &str,
+    others: impl Fn(&Task) -> String,
+    value: &str,
+) -> Result<Vec<Replacement>, OpError> {
+    let src: &str = &doc.source;
+    let no_place = || OpError::NoPlace {
+        path: doc.path.clone(),
+        line: task.origin.span.line,
+        id: task.id.clone(),
+        what: "table",
+    };
+    let line_start = |at: usize| src[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = |at: usize| src[at..].find('\n').map_or(src.len(), |i| at + i);
+    let is_row = |a: usize, b: usize| src[a..b].trim_start().starts_with('|');
+    let row = line_start(task.origin.span.start);
+    if !is_row(row, line_end(row)) {
+        return Err(no_place());
+    }
+    // The table: the rows above and below that are table lines.
+    let mut first = row;
+    while first > 0 {
+        let prev = line_start(first - 1);
+        if !is_row(prev, first - 1) {
+            break;
+        }
+        first = prev;
+    }
+    let mut edits = Vec::new();
+    let mut at = first;
+    let mut index = 0;
+    while at < src.len() {
+        let end = line_end(at);
+        if !is_row(at, end) {
+            break;
+        }
+        let content_end = at + src[at..end].trim_end().len();
+        let closed = src[at..content_end].ends_with('|');
+        let cell = match index {
+            0 => name.to_owned(),
+            1 => "-".repeat(name.len().max(3)),
+            _ if at == row => value.to_owned(),
+            _ => doc
+                .tasks
+                .iter()
+                .find(|t| t.origin.span.start >= at && t.origin.span.start < end)
+                .map_or_else(String::new, &others),
+        };
+        let text = match (closed, index) {
+            (true, 1) => format!("{cell}|"),
+            (true, _) => format!(" {cell} |"),
+            (false, _) => format!(" | {cell}"),
+        };
+        edits.push(Replacement {
+            start: content_end,
+            end: content_end,
+            text,
+        });
+        index += 1;
+        at = end + 1;
+    }
+    if index < 3 {
+        return Err(no_place());
+    }
+    Ok(edits)
+}
