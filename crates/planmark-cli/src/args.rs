@@ -18,6 +18,18 @@ pub(crate) enum Command {
     Status(StatusArgs),
     /// Check plans for mistakes: cycles, unknown dependencies, overdue actions, template text...
     Check(CheckArgs),
+    /// The tasks that can start now: dependencies done, earlier phases finished.
+    Next(NextArgs),
+    /// Mark tasks done (refused while their dependencies are unfinished, unless --force).
+    Done(EditArgs),
+    /// Mark tasks in progress.
+    Start(EditArgs),
+    /// Mark tasks todo again.
+    Reopen(EditArgs),
+    /// Mark tasks cancelled.
+    Cancel(EditArgs),
+    /// Mark tasks blocked, with the reason.
+    Block(BlockArgs),
     /// List tasks, optionally filtered.
     Tasks(TasksArgs),
     /// Show one task with everything known about it.
@@ -75,6 +87,46 @@ pub(crate) struct CheckArgs {
     /// The day to measure due dates against (YYYY-MM-DD); default today.
     #[arg(long, value_name = "DATE")]
     pub(crate) today: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct NextArgs {
+    /// Plan files or folders; none means the workspace around the current folder.
+    pub(crate) paths: Vec<PathBuf>,
+    /// Only tasks of this owner or resource.
+    #[arg(long)]
+    pub(crate) owner: Option<String>,
+    /// At most this many tasks.
+    #[arg(long, short = 'n', default_value_t = 10)]
+    pub(crate) limit: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub(crate) format: Format,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EditArgs {
+    /// Task ids, or `plan#id` when several plans share one.
+    #[arg(required = true, value_name = "ID")]
+    pub(crate) ids: Vec<String>,
+    /// Print the change as a diff and write nothing.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    /// Mark done even when dependencies are unfinished.
+    #[arg(long)]
+    pub(crate) force: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub(crate) format: Format,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BlockArgs {
+    #[command(flatten)]
+    pub(crate) edit: EditArgs,
+    /// Why the tasks are blocked; written beside them in the plan.
+    #[arg(long)]
+    pub(crate) reason: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

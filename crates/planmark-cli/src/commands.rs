@@ -52,6 +52,18 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Status(a) => status(&Context::new()?, &a),
         Command::Check(a) => crate::check::run(&Context::new()?, &a),
+        Command::Next(a) => crate::track::next(&Context::new()?, &a),
+        Command::Done(a) => crate::track::set_status(&Context::new()?, &a, Status::Done, None),
+        Command::Start(a) => {
+            crate::track::set_status(&Context::new()?, &a, Status::InProgress, None)
+        }
+        Command::Reopen(a) => crate::track::set_status(&Context::new()?, &a, Status::Todo, None),
+        Command::Cancel(a) => {
+            crate::track::set_status(&Context::new()?, &a, Status::Cancelled, None)
+        }
+        Command::Block(a) => {
+            crate::track::set_status(&Context::new()?, &a.edit, Status::Blocked, Some(&a.reason))
+        }
         Command::Tasks(a) => tasks(&Context::new()?, &a),
         Command::Show(a) => show(&Context::new()?, &a),
         Command::Export(a) => export(&Context::new()?, &a),
@@ -69,7 +81,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 /// The workspace is not freed piece by piece: the process ends next and the
 /// system takes the memory back at once (half a million tasks take longer to
 /// free than to print).
-fn finish(ws: Workspace) -> ExitCode {
+pub(crate) fn finish(ws: Workspace) -> ExitCode {
     let code = report_unreadable(&ws);
     std::mem::forget(ws);
     code
@@ -312,6 +324,8 @@ struct TaskView<'a> {
     tags: &'a [String],
     start: Option<jiff::civil::Date>,
     due: Option<jiff::civil::Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    blocked_reason: Option<&'a str>,
     document: &'a str,
     line: u32,
 }
@@ -350,6 +364,7 @@ fn task_json<'a>(t: &'a Task, d: &'a Document, work: WorkTime) -> TaskView<'a> {
         tags: &t.tags,
         start: t.start,
         due: t.due,
+        blocked_reason: t.blocked_reason.as_deref(),
         document: &d.path,
         line: t.origin.span.line,
     }
@@ -381,15 +396,32 @@ fn tasks(cx: &Context, a: &TasksArgs) -> anyhow::Result<ExitCode> {
                 .is_none_or(|o| t.resources.iter().any(|r| r.name.to_lowercase() == o))
         })
         .collect();
-    if a.read.format == Format::Json {
+    print_tasks(
+        cx,
+        &selected,
+        a.read.format,
+        ws.documents.len() > 1,
+        "no tasks match",
+    )?;
+    Ok(finish(ws))
+}
+
+/// Prints tasks as a table (columns no task fills are left out) or as
+/// `{"tasks": [...]}`.
+pub(crate) fn print_tasks(
+    cx: &Context,
+    selected: &[(&Document, &Task)],
+    format: Format,
+    several: bool,
+    none: &str,
+) -> anyhow::Result<()> {
+    if format == Format::Json {
         let list: Vec<_> = selected
             .iter()
             .map(|(d, t)| task_json(t, d, cx.work))
             .collect();
-        output::json(&Tasks { tasks: list })?;
-        return Ok(finish(ws));
+        return output::json(&Tasks { tasks: list });
     }
-    let several = ws.documents.len() > 1;
     let mut table = Table::new();
     table
         .load_preset(presets::UTF8_BORDERS_ONLY)
@@ -468,11 +500,11 @@ fn tasks(cx: &Context, a: &TasksArgs) -> anyhow::Result<ExitCode> {
         table.add_row(pick(cells));
     }
     if selected.is_empty() {
-        anstream::eprintln!("no tasks match");
+        anstream::eprintln!("{none}");
     } else {
         output::print(&format!("{table}\n"))?;
     }
-    Ok(finish(ws))
+    Ok(())
 }
 
 fn status_color(s: Status) -> Option<comfy_table::Color> {

@@ -541,3 +541,116 @@ fn the_examples_check_clean() {
         .success()
         .stdout("checked 3 plans: no problems found\n");
 }
+
+const TRACKED: &str = "# Importer\n\n### Phase 1: Foundation\n- [x] 1.1 Schema (1d)\n- [ ] 1.2 Parser (2d) (depends on 1.1) P2\n- [ ] 1.3 Upload page (1d) P0 @ana\n- [ ] 1.4 Preview (1d) (depends on 1.2)\n\n### Phase 2: Apply\n- [ ] 2.1 Apply job (3d)\n";
+
+#[test]
+fn next_lists_ready_tasks_by_priority_within_the_open_phase() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("plan.md"), TRACKED).unwrap();
+    let v = json(&stdout_of(dir.path(), &["next", "--format", "json"]));
+    let ids: Vec<&str> = v["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    // 1.4 waits for 1.2; 2.1 waits for phase 1.
+    assert_eq!(ids, ["1.3", "1.2"]);
+    let v = json(&stdout_of(
+        dir.path(),
+        &["next", "--owner", "@ana", "--format", "json"],
+    ));
+    assert_eq!(v["tasks"].as_array().unwrap().len(), 1);
+    let v = json(&stdout_of(
+        dir.path(),
+        &["next", "--limit", "1", "--format", "json"],
+    ));
+    assert_eq!(v["tasks"][0]["id"], "1.3");
+}
+
+#[test]
+fn done_edits_only_the_checkbox_and_waits_for_dependencies() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.md");
+    std::fs::write(&path, TRACKED).unwrap();
+    // 1.4 depends on 1.2, which is not done.
+    planmark(dir.path())
+        .args(["done", "1.4"])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("`1.4` depends on `1.2` (todo)")
+                .and(predicate::str::contains("--force")),
+        );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), TRACKED);
+    // Both at once is fine: 1.2 is done in the same call.
+    let out =
+        String::from_utf8(stdout_of(dir.path(), &["done", "1.2", "1.4", "--dry-run"])).unwrap();
+    assert!(
+        out.contains("-- [ ] 1.2 Parser") && out.contains("+- [x] 1.2 Parser"),
+        "{out}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), TRACKED);
+    let v = json(&stdout_of(
+        dir.path(),
+        &["done", "1.2", "1.4", "--format", "json"],
+    ));
+    assert_eq!(v["written"], true);
+    assert_eq!(v["changes"][1]["from"], "todo");
+    assert_eq!(v["changes"][1]["to"], "done");
+    let expected = TRACKED
+        .replace("- [ ] 1.2 Parser", "- [x] 1.2 Parser")
+        .replace("- [ ] 1.4 Preview", "- [x] 1.4 Preview");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), expected);
+    // The other status commands.
+    stdout_of(dir.path(), &["start", "2.1"]);
+    stdout_of(
+        dir.path(),
+        &["block", "1.3", "--reason", "waiting for the design"],
+    );
+    stdout_of(dir.path(), &["cancel", "1.4"]);
+    stdout_of(dir.path(), &["reopen", "1.2"]);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("- [~] 2.1 Apply job (3d)\n"), "{text}");
+    assert!(
+        text.contains("- [!] 1.3 Upload page (1d) P0 @ana (blocked: waiting for the design)\n"),
+        "{text}"
+    );
+    assert!(text.contains("- [-] 1.4 Preview"), "{text}");
+    assert!(text.contains("- [ ] 1.2 Parser"), "{text}");
+    let v = json(&stdout_of(
+        dir.path(),
+        &["tasks", "--status", "blocked", "--format", "json"],
+    ));
+    assert_eq!(v["tasks"][0]["blocked_reason"], "waiting for the design");
+}
+
+#[test]
+fn status_commands_refuse_unknown_and_ambiguous_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.md"), TRACKED).unwrap();
+    std::fs::write(dir.path().join("b.md"), TRACKED).unwrap();
+    planmark(dir.path())
+        .args(["done", "1.9"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no task `1.9`"));
+    planmark(dir.path())
+        .args(["done", "1.3"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("several plans").and(predicate::str::contains("plan#1.3")),
+        );
+    stdout_of(dir.path(), &["done", "b#1.3"]);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a.md")).unwrap(),
+        TRACKED
+    );
+    assert!(
+        std::fs::read_to_string(dir.path().join("b.md"))
+            .unwrap()
+            .contains("- [x] 1.3 Upload")
+    );
+}

@@ -140,3 +140,80 @@ impl<'a> Links<'a> {
     }
 }
 
+impl Links<'_> {
+    /// The tasks `(document, task)` that task `ti` of plan `di` still waits
+    /// for: finish-to-start and finish-to-finish dependencies that are not
+    /// closed, start-to-start and start-to-finish ones that have not started.
+    #[must_use]
+    pub fn blockers(&self, di: usize, ti: usize) -> Vec<(usize, usize)> {
+        use crate::model::{LinkKind, Status};
+        let t = &self.ws.documents[di].tasks[ti];
+        t.dependencies
+            .iter()
+            .filter_map(|d| match self.resolve(di, d, false) {
+                Target::Task(dj, tj) if (dj, tj) != (di, ti) => {
+                    let s = self.ws.documents[dj].tasks[tj].status;
+                    let waits = match d.kind {
+                        LinkKind::FinishToStart | LinkKind::FinishToFinish => !s.is_closed(),
+                        LinkKind::StartToStart | LinkKind::StartToFinish => {
+                            s == Status::Todo || s == Status::Blocked
+                        }
+                    };
+                    waits.then_some((dj, tj))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The tasks that can start now, most important first: todo, every
+    /// dependency met, every earlier phase of their plan finished (unless
+    /// the plan's phases run in parallel), and no open subtasks of their
+    /// own. Ties keep document order.
+    #[must_use]
+    pub fn ready(&self) -> Vec<(usize, usize)> {
+        use crate::model::Status;
+        let mut out = Vec::new();
+        for (di, doc) in self.ws.documents.iter().enumerate() {
+            let parallel = doc.front_matter.as_ref().is_some_and(|f| f.phases_parallel);
+            // The first phase with open work: later phases wait for it.
+            let open_phase = if parallel {
+                None
+            } else {
+                doc.phases.iter().position(|p| {
+                    doc.tasks.iter().any(|t| {
+                        t.phase.as_deref() == Some(p.name.as_str()) && !t.status.is_closed()
+                    })
+                })
+            };
+            let phase_index = |name: &str| doc.phases.iter().position(|p| p.name == name);
+            let open_children: rustc_hash::FxHashSet<&str> = doc
+                .tasks
+                .iter()
+                .filter(|t| !t.status.is_closed())
+                .filter_map(|t| t.parent.as_deref())
+                .collect();
+            for (ti, t) in doc.tasks.iter().enumerate() {
+                if t.status != Status::Todo || open_children.contains(t.id.as_str()) {
+                    continue;
+                }
+                let phase_ok = match (open_phase, t.phase.as_deref().and_then(phase_index)) {
+                    (Some(open), Some(mine)) => mine <= open,
+                    _ => true,
+                };
+                if phase_ok && self.blockers(di, ti).is_empty() {
+                    out.push((di, ti));
+                }
+            }
+        }
+        let rank = |&(di, ti): &(usize, usize)| {
+            let t = &self.ws.documents[di].tasks[ti];
+            t.priority
+                .as_ref()
+                .and_then(|p| p.level)
+                .map_or(4, |l| l as u8)
+        };
+        out.sort_by_key(|k| (rank(k), k.0, k.1));
+        out
+    }
+}

@@ -57,8 +57,14 @@ fn cycle_statuses(text: &str, id: &str) -> Vec<String> {
 fn checkboxes_change_one_character() {
     let text = "## Tasks\n- [ ] 1.1 Design (2d)\n- [x] 1.2 Build (3d)\n";
     let states = cycle_statuses(text, "1.1");
-    assert_eq!(states[2], "## Tasks\n- [x] 1.1 Design (2d)\n- [x] 1.2 Build (3d)\n");
-    assert_eq!(states[1], "## Tasks\n- [~] 1.1 Design (2d)\n- [x] 1.2 Build (3d)\n");
+    assert_eq!(
+        states[2],
+        "## Tasks\n- [x] 1.1 Design (2d)\n- [x] 1.2 Build (3d)\n"
+    );
+    assert_eq!(
+        states[1],
+        "## Tasks\n- [~] 1.1 Design (2d)\n- [x] 1.2 Build (3d)\n"
+    );
     assert_eq!(states.last().unwrap(), text);
 }
 
@@ -69,7 +75,12 @@ fn a_documents_own_markers_are_kept() {
     let c = doc.tasks.iter().find(|t| t.id == "C1").unwrap();
     let done = apply("p.md", text, &set_status(&doc, c, Status::Done).unwrap()).unwrap();
     assert!(done.ends_with("- [X] C1: three\n"), "{done}");
-    let wip = apply("p.md", text, &set_status(&doc, c, Status::InProgress).unwrap()).unwrap();
+    let wip = apply(
+        "p.md",
+        text,
+        &set_status(&doc, c, Status::InProgress).unwrap(),
+    )
+    .unwrap();
     assert!(wip.ends_with("- [/] C1: three\n"), "{wip}");
 }
 
@@ -82,13 +93,23 @@ fn status_cells_keep_the_table_aligned_and_the_documents_words() {
         assert!(widths.iter().all(|&w| w == widths[0]), "{s}");
     }
     // Done is written the way this table writes it.
-    assert!(states[2].contains("| T2  | Build  | Done        |"), "{}", states[2]);
-    assert!(states.last().unwrap().contains("| T2  | Build  | Not started |"));
+    assert!(
+        states[2].contains("| T2  | Build  | Done        |"),
+        "{}",
+        states[2]
+    );
+    assert!(
+        states
+            .last()
+            .unwrap()
+            .contains("| T2  | Build  | Not started |")
+    );
 }
 
 #[test]
 fn a_table_without_a_status_column_gets_one() {
-    let text = "## Tasks\n\n| Task | Estimate |\n|------|----------|\n| Design | 2d |\n| Build | 3d |\n";
+    let text =
+        "## Tasks\n\n| Task | Estimate |\n|------|----------|\n| Design | 2d |\n| Build | 3d |\n";
     let doc = parse_str("p.md", text);
     let t = doc.tasks.iter().find(|t| t.title == "Build").unwrap();
     let out = apply("p.md", text, &set_status(&doc, t, Status::Done).unwrap()).unwrap();
@@ -117,7 +138,10 @@ fn a_plain_list_item_becomes_a_task_list_item() {
     let doc = parse_str("p.md", text);
     let t = &doc.tasks[1];
     let out = apply("p.md", text, &set_status(&doc, t, Status::Done).unwrap()).unwrap();
-    assert_eq!(out, "## Tasks\n1. Design the schema (1d)\n2. [x] Build the API (2d)\n");
+    assert_eq!(
+        out,
+        "## Tasks\n1. Design the schema (1d)\n2. [x] Build the API (2d)\n"
+    );
     assert_eq!(parse_str("p.md", &out).tasks[1].status, Status::Done);
 }
 
@@ -127,7 +151,11 @@ fn heading_tasks_use_their_status_line_or_an_emoji() {
     let states = cycle_statuses(text, "1");
     assert!(states[2].contains("- **Status**: Done\n"), "{}", states[2]);
     let states = cycle_statuses(text, "2");
-    assert!(states[2].contains("#### Task 2: Map SKUs ✅\n"), "{}", states[2]);
+    assert!(
+        states[2].contains("#### Task 2: Map SKUs ✅\n"),
+        "{}",
+        states[2]
+    );
 }
 
 #[test]
@@ -143,4 +171,34 @@ fn crlf_bom_and_tabs_survive() {
         );
         assert!(states.iter().all(|s| s.contains("\r\n\t- [")), "{states:?}");
     }
+}
+
+#[test]
+fn an_empty_status_cell_is_filled_with_space_kept() {
+    let text = "## Tasks\n| ID | Task | Status |\n|---|---|---|\n| 2.3 | Facets | |\n| 2.4 | Synonyms ||\n";
+    let doc = parse_str("p.md", text);
+    let mut out = text.to_owned();
+    for t in &doc.tasks {
+        let d = parse_str("p.md", &out);
+        let now = d.tasks.iter().find(|x| x.id == t.id).unwrap();
+        out = apply("p.md", &out, &set_status(&d, now, Status::Done).unwrap()).unwrap();
+    }
+    assert_eq!(
+        out,
+        "## Tasks\n| ID | Task | Status |\n|---|---|---|\n| 2.3 | Facets | Done |\n| 2.4 | Synonyms | Done |\n"
+    );
+}
+
+#[test]
+fn a_blocked_reason_is_an_attribute_not_part_of_the_title() {
+    let d = parse_str(
+        "p.md",
+        "## Tasks\n- [!] Design review (4h) (blocked: waiting for the design system)\n",
+    );
+    assert_eq!(d.tasks[0].title, "Design review");
+    assert_eq!(d.tasks[0].status, Status::Blocked);
+    assert_eq!(
+        d.tasks[0].blocked_reason.as_deref(),
+        Some("waiting for the design system")
+    );
 }

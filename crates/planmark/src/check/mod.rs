@@ -371,10 +371,8 @@ pub(crate) fn item_span(text: &str, origin: &Origin) -> Span {
 
 /// Returns the candidate closest to `word` by edit distance, when close
 /// enough to be a likely typo.
-pub(crate) fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl Iterator<Item = &'a str>,
-) -> Option<&'a str> {
+#[must_use]
+pub fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let w = word.to_lowercase();
     let limit = (w.chars().count() / 3).max(1);
     candidates

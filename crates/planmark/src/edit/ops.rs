@@ -51,7 +51,10 @@ fn status_word(doc: &Document, to: Status) -> String {
     let mut counts: Vec<(&str, usize)> = Vec::new();
     for t in &doc.tasks {
         for c in &t.origin.cells {
-            if c.column.eq_ignore_ascii_case("status") && values::status_word(&c.text) == Some(to) && !c.text.is_empty() {
+            if c.column.eq_ignore_ascii_case("status")
+                && values::status_word(&c.text) == Some(to)
+                && !c.text.is_empty()
+            {
                 match counts.iter_mut().find(|(w, _)| *w == c.text) {
                     Some((_, n)) => *n += 1,
                     None => counts.push((&c.text, 1)),
@@ -85,14 +88,12 @@ fn status_emoji(to: Status) -> Option<&'static str> {
 
 /// Replaces the text of a table cell, keeping the cell's width when the
 /// new text fits in it (the padding after it absorbs the difference).
+#[must_use]
 pub fn set_cell(doc: &Document, cell: Span, text: &str) -> Replacement {
     let src: &str = &doc.source;
     let old = src.get(cell.start..cell.end).unwrap_or("");
     // Spaces after the cell's text, up to one before the closing pipe.
-    let pad = src[cell.end..]
-        .bytes()
-        .take_while(|&b| b == b' ')
-        .count();
+    let pad = src[cell.end..].bytes().take_while(|&b| b == b' ').count();
     let slack = pad.saturating_sub(1);
     let old_w = old.chars().count();
     let new_w = text.chars().count();
@@ -109,10 +110,16 @@ pub fn set_cell(doc: &Document, cell: Span, text: &str) -> Replacement {
     } else {
         ""
     };
+    // Never write text against the closing pipe.
+    let tail = if fill == 0 && src[end..].starts_with('|') {
+        " "
+    } else {
+        ""
+    };
     Replacement {
         start: cell.start,
         end,
-        text: format!("{lead}{text}{}", " ".repeat(fill)),
+        text: format!("{lead}{text}{}{tail}", " ".repeat(fill)),
     }
 }
 
@@ -129,7 +136,9 @@ fn status_attribute(doc: &Document, task: &Task) -> Option<Span> {
         if t.starts_with('#') {
             return None;
         }
-        let body = t.trim_start_matches(['-', '*', '+', ' ']).trim_start_matches(['*', '_']);
+        let body = t
+            .trim_start_matches(['-', '*', '+', ' '])
+            .trim_start_matches(['*', '_']);
         if body.len() >= 6 && body[..6].eq_ignore_ascii_case("status") {
             let after = &body[6..];
             let value = after.trim_start_matches(['*', '_']).trim_start();
@@ -170,7 +179,11 @@ pub fn set_status(doc: &Document, task: &Task, to: Status) -> Result<Vec<Replace
             text: marker_char(doc, to).to_string(),
         }]);
     }
-    if let Some(c) = o.cells.iter().find(|c| c.column.eq_ignore_ascii_case("status")) {
+    if let Some(c) = o
+        .cells
+        .iter()
+        .find(|c| c.column.eq_ignore_ascii_case("status"))
+    {
         return Ok(vec![set_cell(doc, c.span, &status_word(doc, to))]);
     }
     // A status emoji in the item's own text.
@@ -232,7 +245,11 @@ pub fn set_status(doc: &Document, task: &Task, to: Status) -> Result<Vec<Replace
         }
         Form::Heading => {
             let end = first_end;
-            let end = if src[..end].ends_with('\r') { end - 1 } else { end };
+            let end = if src[..end].ends_with('\r') {
+                end - 1
+            } else {
+                end
+            };
             Ok(match status_emoji(to) {
                 Some(e) => vec![Replacement {
                     start: end,
@@ -242,7 +259,13 @@ pub fn set_status(doc: &Document, task: &Task, to: Status) -> Result<Vec<Replace
                 None => Vec::new(),
             })
         }
-        Form::TableRow => add_column(doc, task, "Status", |t| status_word(doc, t.status), &status_word(doc, to)),
+        Form::TableRow => add_column(
+            doc,
+            task,
+            "Status",
+            |t| status_word(doc, t.status),
+            &status_word(doc, to),
+        ),
         Form::Line => Err(OpError::NoPlace {
             path: doc.path.clone(),
             line: o.span.line,

@@ -524,6 +524,9 @@ pub struct Task {
     /// Inline tags: `[P]`, `[US1]`, `#backend`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
+    /// Why it is blocked, when stated (`blocked: waiting for API keys`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocked_reason: Option<String>,
     /// Where it was written.
     pub origin: Origin,
 }

@@ -181,6 +181,7 @@ impl Builder<'_> {
             start: attrs.start,
             due: attrs.due,
             tags: attrs.tags,
+            blocked_reason: attrs.blocked,
             origin,
         });
         self.doc.tasks.len() - 1

@@ -27,6 +27,8 @@ pub(crate) struct Attrs {
     /// A due or target date that was marked but could not be read.
     pub(crate) bad_date: Option<String>,
     pub(crate) tags: Vec<String>,
+    /// Why the task is blocked (`blocked: waiting for keys`).
+    pub(crate) blocked: Option<String>,
 }
 
 struct Scan<'a> {
@@ -72,6 +74,7 @@ const KEYS: &[&str] = &[
     "dependencies",
     "deps",
     "blocked by",
+    "blocked",
     "requires",
     "after",
     "est.",
@@ -792,6 +795,13 @@ fn keyed(a: &mut Attrs, key: &str, value: &str, colon: bool) -> bool {
                 return false;
             }
             a.priority = Some(values::priority(value));
+            true
+        }
+        "blocked" if colon => {
+            a.status = Some(Status::Blocked);
+            if !value.is_empty() {
+                a.blocked = Some(value.to_owned());
+            }
             true
         }
         "status" if colon => match values::status_word(value) {

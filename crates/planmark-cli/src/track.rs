@@ -1,0 +1,269 @@
+//! Tracking: `next`, and the status commands that edit plans in place
+//! (`done`, `start`, `reopen`, `cancel`, `block`).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use anyhow::bail;
+use planmark::diag::Replacement;
+use planmark::edit;
+use planmark::links::Links;
+use planmark::model::{Document, Form, Status, Task, Workspace};
+
+use crate::args::{EditArgs, Format, NextArgs};
+use crate::commands::{Context, finish, print_tasks};
+use crate::output::{self, DIM, paint};
+
+pub(crate) fn next(cx: &Context, a: &NextArgs) -> anyhow::Result<ExitCode> {
+    let ws = cx.load(&a.paths)?;
+    let links = Links::new(&ws);
+    let owner = a
+        .owner
+        .as_deref()
+        .map(|o| o.trim_start_matches('@').to_lowercase());
+    let ready: Vec<(&Document, &Task)> = links
+        .ready()
+        .into_iter()
+        .map(|(di, ti)| (&ws.documents[di], &ws.documents[di].tasks[ti]))
+        .filter(|(_, t)| {
+            owner
+                .as_deref()
+                .is_none_or(|o| t.resources.iter().any(|r| r.name.to_lowercase() == o))
+        })
+        .take(a.limit)
+        .collect();
+    print_tasks(
+        cx,
+        &ready,
+        a.format,
+        ws.documents.len() > 1,
+        "no task can start now: everything open waits for something",
+    )?;
+    Ok(finish(ws))
+}
+
+/// Finds one task by id (`1.2` or `plan#1.2`), or says why not.
+fn find(ws: &Workspace, query: &str) -> anyhow::Result<(usize, usize)> {
+    let found = ws.find_task(query);
+    match found.as_slice() {
+        [one] => Ok(*one),
+        [] => {
+            let ids = ws
+                .documents
+                .iter()
+                .flat_map(|d| d.tasks.iter().map(|t| t.id.as_str()));
+            let hint = planmark::check::did_you_mean(query, ids)
+                .map_or_else(String::new, |m| format!("; did you mean `{m}`?"));
+            bail!("no task `{query}`{hint}")
+        }
+        many => {
+            let places: Vec<String> = many
+                .iter()
+                .map(|&(di, ti)| {
+                    let d = &ws.documents[di];
+                    format!("{}:{}", d.path, d.tasks[ti].origin.span.line)
+                })
+                .collect();
+            bail!(
+                "`{query}` names tasks in several plans ({}); write `plan#{query}`",
+                places.join(", ")
+            )
+        }
+    }
+}
+
+/// One task's change, as printed and as JSON.
+#[derive(serde::Serialize)]
+struct Change<'a> {
+    id: &'a str,
+    title: &'a str,
+    document: &'a str,
+    line: u32,
+    from: &'static str,
+    to: &'static str,
+}
+
+#[derive(serde::Serialize)]
+struct Changes<'a> {
+    changes: Vec<Change<'a>>,
+    written: bool,
+}
+
+/// The text that records why a task is blocked, in the task's own form.
+fn reason_edits(doc: &Document, t: &Task, reason: &str) -> anyhow::Result<Vec<Replacement>> {
+    let reason = reason.replace(['\n', '\r', '|'], " ");
+    let src: &str = &doc.source;
+    let o = &t.origin;
+    if o.form == Form::TableRow {
+        if let Some(c) = o.cells.iter().find(|c| {
+            let l = c.column.to_lowercase();
+            ["note", "comment", "remark", "blocker"]
+                .iter()
+                .any(|n| l.starts_with(n))
+        }) {
+            return Ok(vec![edit::set_cell(doc, c.span, &reason)]);
+        }
+        return Ok(edit::add_column(
+            doc,
+            t,
+            "Notes",
+            |_| String::new(),
+            &reason,
+        )?);
+    }
+    // After the item's first line of text: `(blocked: reason)`.
+    let span = o.text.unwrap_or(o.span);
+    let line_end = src[span.start..span.end]
+        .find('\n')
+        .map_or(span.end, |i| span.start + i);
+    let end = src[..line_end].trim_end().len();
+    Ok(vec![Replacement {
+        start: end,
+        end,
+        text: format!(" (blocked: {reason})"),
+    }])
+}
+
+pub(crate) fn set_status(
+    cx: &Context,
+    a: &EditArgs,
+    to: Status,
+    reason: Option<&str>,
+) -> anyhow::Result<ExitCode> {
+    let ws = cx.load(&[])?;
+    let mut targets: Vec<(usize, usize)> = Vec::new();
+    for q in &a.ids {
+        let t = find(&ws, q)?;
+        if !targets.contains(&t) {
+            targets.push(t);
+        }
+    }
+    // `done` waits for the dependencies, unless they are done in the same call.
+    if to == Status::Done && !a.force {
+        let links = Links::new(&ws);
+        let mut refusals = Vec::new();
+        for &(di, ti) in &targets {
+            let waiting: Vec<String> = links
+                .blockers(di, ti)
+                .into_iter()
+                .filter(|b| !targets.contains(b))
+                .map(|(dj, tj)| {
+                    let t = &ws.documents[dj].tasks[tj];
+                    format!("`{}` ({})", t.id, t.status.as_str().replace('_', " "))
+                })
+                .collect();
+            if !waiting.is_empty() {
+                refusals.push(format!(
+                    "`{}` depends on {}",
+                    ws.documents[di].tasks[ti].id,
+                    waiting.join(", ")
+                ));
+            }
+        }
+        if !refusals.is_empty() {
+            anstream::eprintln!(
+                "error: not marked done: {}\n  help: finish those first, or pass --force",
+                refusals.join("; ")
+            );
+            return Ok(ExitCode::from(1));
+        }
+    }
+    let mut by_doc: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let mut changes = Vec::new();
+    for &(di, ti) in &targets {
+        let t = &ws.documents[di].tasks[ti];
+        if t.status == to && reason.is_none() {
+            anstream::eprintln!(
+                "{} `{}` is already {}",
+                paint(DIM, "note:"),
+                t.id,
+                to.as_str().replace('_', " ")
+            );
+            continue;
+        }
+        by_doc.entry(di).or_default().push(ti);
+        changes.push(Change {
+            id: &t.id,
+            title: &t.title,
+            document: &ws.documents[di].path,
+            line: t.origin.span.line,
+            from: t.status.as_str(),
+            to: to.as_str(),
+        });
+    }
+    // All of a plan's changes are made in one write, and checked by reading
+    // the result back before anything is written.
+    let mut writes = Vec::new();
+    for (&di, tasks) in &by_doc {
+        let doc = &ws.documents[di];
+        let mut edits = Vec::new();
+        for &ti in tasks {
+            let t = &doc.tasks[ti];
+            edits.extend(edit::set_status(doc, t, to)?);
+            if let Some(r) = reason {
+                edits.extend(reason_edits(doc, t, r)?);
+            }
+        }
+        let new = edit::apply(&doc.path, &doc.source, &edits)?;
+        let again = planmark::syntax::parse_str(&doc.path, &new);
+        for &ti in tasks {
+            let t = &doc.tasks[ti];
+            let ok = again
+                .tasks
+                .iter()
+                .any(|n| n.origin.span.line == t.origin.span.line && n.status == to);
+            if !ok {
+                bail!(
+                    "{}:{}: could not write `{}` as {} in this plan's form; nothing was written",
+                    doc.path,
+                    t.origin.span.line,
+                    t.id,
+                    to.as_str().replace('_', " ")
+                );
+            }
+        }
+        writes.push((doc, new));
+    }
+    let mut out = String::new();
+    for (doc, new) in &writes {
+        if a.dry_run {
+            out.push_str(&edit::diff(&doc.path, &doc.source, new));
+        } else {
+            edit::write_if_unchanged(
+                &cx.root.join(&doc.path),
+                doc.source.as_bytes(),
+                new.as_bytes(),
+            )?;
+        }
+    }
+    if a.format == Format::Json {
+        output::json(&Changes {
+            changes,
+            written: !a.dry_run,
+        })?;
+    } else {
+        if !a.dry_run {
+            for c in &changes {
+                let _ = writeln!(
+                    out,
+                    "{} {}  {}  {}",
+                    c.to.replace('_', " "),
+                    c.id,
+                    c.title,
+                    paint(
+                        DIM,
+                        format!(
+                            "{}:{} (was {})",
+                            c.document,
+                            c.line,
+                            c.from.replace('_', " ")
+                        )
+                    )
+                );
+            }
+        }
+        output::print(&out)?;
+    }
+    Ok(finish(ws))
+}
