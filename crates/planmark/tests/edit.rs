@@ -202,3 +202,89 @@ fn a_blocked_reason_is_an_attribute_not_part_of_the_title() {
         Some("waiting for the design system")
     );
 }
+
+mod props {
+    use planmark::edit::{apply, set_status};
+    use planmark::model::Status;
+    use planmark::syntax::parse_str;
+    use proptest::prelude::*;
+
+    /// A block of tasks in one of the forms plans use; `i` numbers its tasks.
+    fn block(form: u8, i: usize, pick: u8) -> String {
+        let marks = [' ', 'x', '~', '-', '!'];
+        let emoji = ["✅", "🚧", "❌", "⛔", "⬜"];
+        let words = ["Todo", "Done", "In progress", "Blocked", "Cancelled"];
+        let p = usize::from(pick) % 5;
+        match form % 5 {
+            0 => format!(
+                "- [{}] T{i}: Work {i} (1d)\n- [ ] T{}: Work {} (2h)\n",
+                marks[p],
+                i + 1,
+                i + 1
+            ),
+            1 => format!("- T{i}: Plain work {i} (1d)\n"),
+            2 => format!("- {} T{i}: Roadmap item {i} (1w)\n", emoji[p]),
+            3 => format!(
+                "| ID | Task | Status |\n|----|------|--------|\n| T{i} | Row {i} | {} |\n| T{} | Row {} | |\n",
+                words[p],
+                i + 1,
+                i + 1
+            ),
+            _ => format!("| ID | Task | Estimate |\n|---|---|---|\n| T{i} | Row {i} | 2d |\n"),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+        /// Random plans, random sequences of status changes: each change
+        /// lands on its task alone, and every byte outside the edits stays.
+        #[test]
+        fn status_changes_touch_only_their_task(
+            forms in proptest::collection::vec((0u8..5, 0u8..5), 1..6),
+            ops in proptest::collection::vec((0usize..64, 0usize..5), 1..12),
+            crlf in any::<bool>(),
+            headings in 0usize..3,
+        ) {
+            let mut text = String::from("# Plan\n\n## Tasks\n\n");
+            for (k, (form, pick)) in forms.iter().enumerate() {
+                text.push_str(&block(*form, k * 2, *pick));
+                text.push('\n');
+            }
+            for h in 0..headings {
+                text.push_str(&format!("#### Task {}: Heading work\n- **Estimate**: 1d\n", 100 + h));
+                if h % 2 == 0 {
+                    text.push_str("- **Status**: Not started\n");
+                }
+                text.push('\n');
+            }
+            if crlf {
+                text = text.replace('\n', "\r\n");
+            }
+            let statuses = [Status::Todo, Status::InProgress, Status::Done, Status::Blocked, Status::Cancelled];
+            for (which, to) in ops {
+                let doc = parse_str("p.md", &text);
+                prop_assume!(!doc.tasks.is_empty());
+                let task = &doc.tasks[which % doc.tasks.len()];
+                let to = statuses[to];
+                let edits = set_status(&doc, task, to).unwrap();
+                let next = apply("p.md", &text, &edits).unwrap();
+                // Bytes outside the edits are unchanged.
+                let lo = edits.iter().map(|e| e.start).min().unwrap_or(0);
+                let hi = edits.iter().map(|e| e.end).max().unwrap_or(0);
+                prop_assert_eq!(&next[..lo], &text[..lo]);
+                prop_assert_eq!(&next[next.len() - (text.len() - hi)..], &text[hi..]);
+                prop_assert_eq!(next.matches("\r\n").count() > 0, crlf);
+                // Re-reading shows exactly the intended change.
+                let again = parse_str("p.md", &next);
+                prop_assert_eq!(again.tasks.len(), doc.tasks.len(), "{}", next);
+                for (a, b) in doc.tasks.iter().zip(&again.tasks) {
+                    prop_assert_eq!(&a.id, &b.id, "{}", next);
+                    prop_assert_eq!(&a.title, &b.title, "{}", next);
+                    let want = if a.id == task.id { to } else { a.status };
+                    prop_assert_eq!(b.status, want, "{}: {}", a.id, next);
+                }
+                text = next;
+            }
+        }
+    }
+}

@@ -167,10 +167,13 @@ pub(crate) fn extract(text: &str) -> Attrs {
     let lead = if text.as_bytes().first().is_none_or(u8::is_ascii) {
         0
     } else {
-        text.len()
-            - text
-                .trim_start_matches(|c: char| lead_symbol(c) && !c.is_ascii())
-                .len()
+        // The symbols and the space after them: `✅ T1: Ship` reads its label.
+        let rest = text.trim_start_matches(|c: char| lead_symbol(c) && !c.is_ascii());
+        if rest.len() == text.len() {
+            0
+        } else {
+            text.len() - rest.trim_start().len()
+        }
     };
     if lead > 0 {
         if let Some(st) = text[..lead].chars().find_map(values::status_emoji) {
