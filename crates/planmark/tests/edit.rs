@@ -204,6 +204,8 @@ fn a_blocked_reason_is_an_attribute_not_part_of_the_title() {
 }
 
 mod props {
+    use std::fmt::Write as _;
+
     use planmark::edit::{apply, set_status};
     use planmark::model::Status;
     use planmark::syntax::parse_str;
@@ -251,7 +253,7 @@ mod props {
                 text.push('\n');
             }
             for h in 0..headings {
-                text.push_str(&format!("#### Task {}: Heading work\n- **Estimate**: 1d\n", 100 + h));
+                let _ = write!(text, "#### Task {}: Heading work\n- **Estimate**: 1d\n", 100 + h);
                 if h % 2 == 0 {
                     text.push_str("- **Status**: Not started\n");
                 }
