@@ -30,6 +30,8 @@ pub(crate) enum Command {
     Cancel(EditArgs),
     /// Mark tasks blocked, with the reason.
     Block(BlockArgs),
+    /// Set a task's owner, estimate, priority, due date or dependencies: `set 2.3 owner=@bob estimate=3d`.
+    Set(SetArgs),
     /// List tasks, optionally filtered.
     Tasks(TasksArgs),
     /// Show one task with everything known about it.
@@ -115,6 +117,21 @@ pub(crate) struct EditArgs {
     /// Mark done even when dependencies are unfinished.
     #[arg(long)]
     pub(crate) force: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub(crate) format: Format,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SetArgs {
+    /// Task id, or `plan#id`.
+    pub(crate) id: String,
+    /// `key=value` pairs; keys: owner, estimate, priority, due, depends.
+    #[arg(required = true, value_name = "KEY=VALUE")]
+    pub(crate) pairs: Vec<String>,
+    /// Print the change as a diff and write nothing.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub(crate) format: Format,

@@ -61,6 +61,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Cancel(a) => {
             crate::track::set_status(&Context::new()?, &a, Status::Cancelled, None)
         }
+        Command::Set(a) => crate::track::set(&Context::new()?, &a),
         Command::Block(a) => {
             crate::track::set_status(&Context::new()?, &a.edit, Status::Blocked, Some(&a.reason))
         }

@@ -11,7 +11,7 @@ use planmark::edit;
 use planmark::links::Links;
 use planmark::model::{Document, Form, Status, Task, Workspace};
 
-use crate::args::{EditArgs, Format, NextArgs};
+use crate::args::{EditArgs, Format, NextArgs, SetArgs};
 use crate::commands::{Context, finish, print_tasks};
 use crate::output::{self, DIM, paint};
 
@@ -262,6 +262,87 @@ pub(crate) fn set_status(
                     )
                 );
             }
+        }
+        output::print(&out)?;
+    }
+    Ok(finish(ws))
+}
+
+/// One attribute's change, as printed and as JSON.
+#[derive(serde::Serialize)]
+struct AttributeChange<'a> {
+    id: &'a str,
+    document: &'a str,
+    line: u32,
+    key: &'static str,
+    value: &'a str,
+}
+
+pub(crate) fn set(cx: &Context, a: &SetArgs) -> anyhow::Result<ExitCode> {
+    let mut pairs = Vec::new();
+    for p in &a.pairs {
+        let Some((k, v)) = p.split_once('=') else {
+            bail!("`{p}` is not key=value (keys: owner, estimate, priority, due, depends)");
+        };
+        let Some(attr) = edit::Attribute::parse(k) else {
+            let names = edit::Attribute::ALL.map(edit::Attribute::name);
+            let hint = planmark::check::did_you_mean(k, names.iter().copied())
+                .map_or_else(String::new, |m| format!("; did you mean `{m}`?"));
+            bail!("`{k}` is not a task attribute planmark can set (owner, estimate, priority, due, depends){hint}");
+        };
+        if v.trim().is_empty() {
+            bail!("`{k}=` needs a value");
+        }
+        pairs.push((attr, v.trim()));
+    }
+    let ws = cx.load(&[])?;
+    let (di, ti) = find(&ws, &a.id)?;
+    let doc = &ws.documents[di];
+    let task = &doc.tasks[ti];
+    let mut edits = Vec::new();
+    for &(attr, v) in &pairs {
+        edits.extend(edit::set_attribute(doc, task, attr, v)?);
+    }
+    let new = edit::apply(&doc.path, &doc.source, &edits)?;
+    // Read the result back: the task keeps its id and holds every value.
+    let again = planmark::syntax::parse_str(&doc.path, &new);
+    let after = again
+        .tasks
+        .iter()
+        .find(|t| t.origin.span.line == task.origin.span.line && t.id == task.id);
+    for &(attr, v) in &pairs {
+        if !after.is_some_and(|t| attr.holds(t, v)) {
+            bail!(
+                "{}:{}: `{}={v}` cannot be written for `{}` in this plan's form (or is not a valid {}); nothing was written",
+                doc.path,
+                task.origin.span.line,
+                attr.name(),
+                task.id,
+                attr.name()
+            );
+        }
+    }
+    let changes: Vec<AttributeChange> = pairs
+        .iter()
+        .map(|&(attr, value)| AttributeChange {
+            id: &task.id,
+            document: &doc.path,
+            line: task.origin.span.line,
+            key: attr.name(),
+            value,
+        })
+        .collect();
+    if a.dry_run {
+        output::print(&edit::diff(&doc.path, &doc.source, &new))?;
+    } else {
+        edit::write_if_unchanged(&cx.root.join(&doc.path), doc.source.as_bytes(), new.as_bytes())?;
+    }
+    if a.format == Format::Json {
+        output::json(&serde_json::json!({ "changes": changes, "written": !a.dry_run }))?;
+    } else if !a.dry_run {
+        let mut out = String::new();
+        for c in &changes {
+            let _ = writeln!(out, "set {} {}={}  {}", c.id, c.key, c.value, paint(DIM, format!("{}:{}", c.document, c.line)));
         }
         output::print(&out)?;
     }

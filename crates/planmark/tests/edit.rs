@@ -290,3 +290,55 @@ mod props {
         }
     }
 }
+
+mod attributes {
+    use planmark::edit::{Attribute, apply, set_attribute};
+    use planmark::syntax::parse_str;
+
+    /// Sets `pairs` on task `id` and returns the new text, checking that the
+    /// task reads back with every value and its id.
+    fn set(text: &str, id: &str, pairs: &[(Attribute, &str)]) -> String {
+        let doc = parse_str("p.md", text);
+        let t = doc.tasks.iter().find(|t| t.id == id).unwrap();
+        let mut edits = Vec::new();
+        for &(a, v) in pairs {
+            edits.extend(set_attribute(&doc, t, a, v).unwrap());
+        }
+        let out = apply("p.md", text, &edits).unwrap();
+        let again = parse_str("p.md", &out);
+        let t2 = again.tasks.iter().find(|t| t.id == id).unwrap_or_else(|| panic!("{id} lost:\n{out}"));
+        for &(a, v) in pairs {
+            assert!(a.holds(t2, v), "{a:?}={v}:\n{out}");
+        }
+        assert_eq!(again.tasks.len(), doc.tasks.len());
+        out
+    }
+
+    #[test]
+    fn list_items_replace_attributes_where_written_or_append_them() {
+        let text = "## Tasks\n- [ ] 1.1 Schema (1d) @ana\n- [ ] 1.2 Parser (2d) @ana (depends on 1.1)\n";
+        let out = set(text, "1.2", &[(Attribute::Estimate, "3d"), (Attribute::Owner, "@bo"), (Attribute::Depends, "1.1, 1.3")]);
+        assert_eq!(out, "## Tasks\n- [ ] 1.1 Schema (1d) @ana\n- [ ] 1.2 Parser (3d) @bo (depends on 1.1, 1.3)\n");
+        let out = set(text, "1.1", &[(Attribute::Priority, "High"), (Attribute::Due, "2026-12-01")]);
+        assert_eq!(out, "## Tasks\n- [ ] 1.1 Schema (1d) @ana (priority: High) (due: 2026-12-01)\n- [ ] 1.2 Parser (2d) @ana (depends on 1.1)\n");
+    }
+
+    #[test]
+    fn table_cells_are_set_and_missing_columns_added() {
+        let text = "## Tasks\n| ID | Task | Estimate | Owner |\n|----|------|----------|-------|\n| T1 | Schema | 1d | Ana |\n| T2 | Parser | 2d | Ana |\n";
+        let out = set(text, "T2", &[(Attribute::Estimate, "3d"), (Attribute::Owner, "@bo")]);
+        assert!(out.ends_with("| T2 | Parser | 3d | bo  |\n"), "{out}");
+        let out = set(text, "T1", &[(Attribute::Due, "2026-12-01")]);
+        assert!(out.contains("| ID | Task | Estimate | Owner | Due |\n"), "{out}");
+        assert!(out.contains("| T1 | Schema | 1d | Ana | 2026-12-01 |\n"), "{out}");
+    }
+
+    #[test]
+    fn heading_tasks_use_their_attribute_lines() {
+        let text = "## Plan\n\n#### Task 1: Read the feed\n- **Estimate**: 2d\n- **Owner**: @ana\n\n#### Task 2: Map SKUs\n";
+        let out = set(text, "1", &[(Attribute::Estimate, "4d")]);
+        assert!(out.contains("- **Estimate**: 4d\n- **Owner**: @ana\n"), "{out}");
+        let out = set(text, "2", &[(Attribute::Estimate, "1d")]);
+        assert!(out.ends_with("#### Task 2: Map SKUs (1d)\n"), "{out}");
+    }
+}

@@ -123,42 +123,6 @@ pub fn set_cell(doc: &Document, cell: Span, text: &str) -> Replacement {
     }
 }
 
-/// Finds a `Status: value` attribute line that belongs to a heading task:
-/// the lines after the heading up to the next heading. Returns the value's span.
-fn status_attribute(doc: &Document, task: &Task) -> Option<Span> {
-    let src: &str = &doc.source;
-    let mut at = src[task.origin.span.end..].find('\n')? + task.origin.span.end + 1;
-    let mut line = task.origin.span.line + 1;
-    while at < src.len() {
-        let end = src[at..].find('\n').map_or(src.len(), |i| at + i);
-        let l = &src[at..end];
-        let t = l.trim_start();
-        if t.starts_with('#') {
-            return None;
-        }
-        let body = t
-            .trim_start_matches(['-', '*', '+', ' '])
-            .trim_start_matches(['*', '_']);
-        if body.len() >= 6 && body[..6].eq_ignore_ascii_case("status") {
-            let after = &body[6..];
-            let value = after.trim_start_matches(['*', '_']).trim_start();
-            if let Some(v) = value.strip_prefix(':') {
-                let v = v.trim_start_matches(['*', '_', ' ']);
-                let v_trim = v.trim_end_matches([' ', '\r']);
-                let s = at + (l.len() - v.len());
-                return Some(Span {
-                    start: s,
-                    end: s + v_trim.len(),
-                    line,
-                });
-            }
-        }
-        at = end + 1;
-        line += 1;
-    }
-    None
-}
-
 /// Returns the replacements that give `task` the status `to`, in the form
 /// the task already has: its checkbox, its Status cell, its status emoji, its
 /// `Status:` line. A list item without a checkbox gets one; a heading gets
@@ -225,7 +189,7 @@ pub fn set_status(doc: &Document, task: &Task, to: Status) -> Result<Vec<Replace
         }]);
     }
     if o.form == Form::Heading
-        && let Some(v) = status_attribute(doc, task)
+        && let Some(v) = attribute_line(doc, task, &["status"])
     {
         return Ok(vec![Replacement {
             start: v.start,
@@ -349,4 +313,249 @@ pub fn add_column(
         return Err(no_place());
     }
     Ok(edits)
+}
+
+/// A task attribute `planmark set` can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Attribute {
+    /// Who does it: `@alice`.
+    Owner,
+    /// How long it takes: `2d`, `1d/2d/5d`.
+    Estimate,
+    /// `High`, `P1`.
+    Priority,
+    /// The due date, `2026-12-01`.
+    Due,
+    /// Dependencies: `1.1, 1.2`.
+    Depends,
+}
+
+impl Attribute {
+    /// Every attribute.
+    pub const ALL: [Attribute; 5] = [
+        Attribute::Owner,
+        Attribute::Estimate,
+        Attribute::Priority,
+        Attribute::Due,
+        Attribute::Depends,
+    ];
+
+    /// Reads a key as written on the command line.
+    #[must_use]
+    pub fn parse(key: &str) -> Option<Attribute> {
+        Some(match key.trim().to_ascii_lowercase().as_str() {
+            "owner" | "assignee" | "who" => Attribute::Owner,
+            "estimate" | "est" | "effort" => Attribute::Estimate,
+            "priority" | "prio" => Attribute::Priority,
+            "due" | "deadline" => Attribute::Due,
+            "depends" | "depends-on" | "deps" | "after" | "dependencies" => Attribute::Depends,
+            _ => return None,
+        })
+    }
+
+    /// The key as written.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Attribute::Owner => "owner",
+            Attribute::Estimate => "estimate",
+            Attribute::Priority => "priority",
+            Attribute::Due => "due",
+            Attribute::Depends => "depends",
+        }
+    }
+
+    fn column(self) -> &'static str {
+        match self {
+            Attribute::Owner => "Owner",
+            Attribute::Estimate => "Estimate",
+            Attribute::Priority => "Priority",
+            Attribute::Due => "Due",
+            Attribute::Depends => "Dependencies",
+        }
+    }
+
+    /// The attribute written inline after a list item or heading.
+    fn inline(self, value: &str) -> String {
+        match self {
+            Attribute::Owner => format!(" @{}", value.trim_start_matches('@')),
+            Attribute::Estimate => format!(" ({value})"),
+            Attribute::Priority => format!(" (priority: {value})"),
+            Attribute::Due => format!(" (due: {value})"),
+            Attribute::Depends => format!(" (depends on {value})"),
+        }
+    }
+
+    /// The keys of a heading task's attribute lines.
+    fn line_keys(self) -> &'static [&'static str] {
+        match self {
+            Attribute::Owner => &["owner", "assignee", "assigned to"],
+            Attribute::Estimate => &["estimate", "effort", "duration", "estimated time"],
+            Attribute::Priority => &["priority"],
+            Attribute::Due => &["due date", "due", "deadline"],
+            Attribute::Depends => &["depends on", "dependencies", "depends"],
+        }
+    }
+
+    /// Whether `task` as read back holds `value` for this attribute.
+    #[must_use]
+    pub fn holds(self, task: &Task, value: &str) -> bool {
+        let v = value.trim();
+        match self {
+            Attribute::Owner => {
+                let name = v.trim_start_matches('@');
+                task.resources.iter().any(|r| r.name.eq_ignore_ascii_case(name))
+            }
+            Attribute::Estimate => match (&task.estimate, values::effort(v, None)) {
+                (Some(e), Some(want)) => e == &want,
+                _ => false,
+            },
+            Attribute::Priority => task.priority.as_ref().and_then(|p| p.level) == values::priority_level(v),
+            Attribute::Due => task.due.is_some() && task.due == values::date(v),
+            Attribute::Depends => {
+                let want: Vec<String> = values::dependencies(v, false)
+                    .0
+                    .into_iter()
+                    .map(|d| d.text.trim().to_owned())
+                    .collect();
+                let have: Vec<String> =
+                    task.dependencies.iter().map(|d| d.text.trim().to_owned()).collect();
+                want == have
+            }
+        }
+    }
+
+    /// The value's text as the task has it now, to find it in the source.
+    fn written(self, task: &Task) -> Option<String> {
+        match self {
+            Attribute::Owner => task.resources.first().map(|r| r.name.clone()),
+            Attribute::Estimate => task.estimate.as_ref().map(|e| e.text().to_owned()),
+            Attribute::Priority => task.priority.as_ref().map(|p| p.text.clone()),
+            Attribute::Due => task.due.map(|d| d.to_string()),
+            Attribute::Depends => None,
+        }
+    }
+}
+
+/// Returns the replacements that set `attr` of `task` to `value`: the cell
+/// of its column (a column is added when the table has none), the value of
+/// a heading task's attribute line, or the attribute in a list item's text
+/// (replaced where it is written, else added at the end of the line).
+///
+/// # Errors
+///
+/// Returns [`OpError::NoPlace`] when the task is written in no form that
+/// can carry the attribute.
+pub fn set_attribute(doc: &Document, task: &Task, attr: Attribute, value: &str) -> Result<Vec<Replacement>, OpError> {
+    let src: &str = &doc.source;
+    let o = &task.origin;
+    let value = value.trim();
+    if o.form == Form::TableRow {
+        if let Some(c) = o
+            .cells
+            .iter()
+            .find(|c| crate::syntax::tables::column_kind(&c.column) == attr.name())
+        {
+            // Owners are written the way the cell writes them: `@alice` or `Alice`.
+            let value = if attr == Attribute::Owner && !c.text.starts_with('@') && !c.text.is_empty() {
+                value.trim_start_matches('@')
+            } else {
+                value
+            };
+            return Ok(vec![set_cell(doc, c.span, value)]);
+        }
+        return add_column(doc, task, attr.column(), |_| String::new(), value);
+    }
+    if o.form == Form::Heading
+        && let Some(v) = attribute_line(doc, task, attr.line_keys())
+    {
+        return Ok(vec![Replacement {
+            start: v.start,
+            end: v.end,
+            text: value.to_owned(),
+        }]);
+    }
+    let span = o.text.unwrap_or(o.span);
+    let line_end = src[span.start..span.end]
+        .find('\n')
+        .map_or(span.end, |i| span.start + i);
+    let line = &src[span.start..line_end];
+    // Dependencies: from the first written to the last.
+    if attr == Attribute::Depends {
+        let spans: Vec<Span> = task.dependencies.iter().filter_map(|d| d.span).collect();
+        if !spans.is_empty() && spans.len() == task.dependencies.len() {
+            let start = spans.iter().map(|s| s.start).min().unwrap_or(0);
+            let end = spans.iter().map(|s| s.end).max().unwrap_or(0);
+            return Ok(vec![Replacement {
+                start,
+                end,
+                text: value.to_owned(),
+            }]);
+        }
+    } else if let Some(old) = attr.written(task).filter(|w| !w.is_empty())
+        && let Some(i) = line.rfind(old.as_str())
+    {
+        let start = span.start + i;
+        let text = if attr == Attribute::Owner {
+            value.trim_start_matches('@').to_owned()
+        } else {
+            value.to_owned()
+        };
+        return Ok(vec![Replacement {
+            start,
+            end: start + old.len(),
+            text,
+        }]);
+    }
+    if matches!(o.form, Form::ListItem | Form::Heading) {
+        let end = span.start + line.trim_end().len();
+        return Ok(vec![Replacement {
+            start: end,
+            end,
+            text: attr.inline(value),
+        }]);
+    }
+    Err(OpError::NoPlace {
+        path: doc.path.clone(),
+        line: o.span.line,
+        id: task.id.clone(),
+        what: attr.name(),
+    })
+}
+
+/// Finds a heading task's `key: value` line for one of `keys` and returns
+/// the value's span.
+fn attribute_line(doc: &Document, task: &Task, keys: &[&str]) -> Option<Span> {
+    let src: &str = &doc.source;
+    let mut at = src[task.origin.span.end..].find('\n')? + task.origin.span.end + 1;
+    let mut line = task.origin.span.line + 1;
+    while at < src.len() {
+        let end = src[at..].find('\n').map_or(src.len(), |i| at + i);
+        let l = &src[at..end];
+        let t = l.trim_start();
+        if t.starts_with('#') {
+            return None;
+        }
+        let body = t
+            .trim_start_matches(['-', '*', '+', ' '])
+            .trim_start_matches(['*', '_']);
+        for key in keys {
+            if body.len() > key.len() && body[..key.len()].eq_ignore_ascii_case(key) {
+                let rest = body[key.len()..].trim_start_matches(['*', '_']).trim_start();
+                if let Some(v) = rest.strip_prefix(':') {
+                    let v = v.trim_start_matches(['*', '_', ' ']);
+                    let s = at + (l.len() - v.len());
+                    return Some(Span {
+                        start: s,
+                        end: s + v.trim_end_matches([' ', '\r']).len(),
+                        line,
+                    });
+                }
+            }
+        }
+        at = end + 1;
+        line += 1;
+    }
+    None
 }

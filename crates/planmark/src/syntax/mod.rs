@@ -16,7 +16,7 @@ mod build;
 mod frontmatter;
 mod inline;
 mod sections;
-mod tables;
+pub(crate) mod tables;
 pub(crate) mod values;
 
 use crate::diag::{Code, Diagnostic, Severity};

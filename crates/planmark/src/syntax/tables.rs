@@ -43,6 +43,20 @@ enum Role {
     Other,
 }
 
+/// What a column holds, for the edit engine: `owner`, `estimate`,
+/// `priority`, `due`, `depends`, `status`, or `` for anything else.
+pub(crate) fn column_kind(header: &str) -> &'static str {
+    match role(header) {
+        Role::Owner => "owner",
+        Role::Estimate(_) => "estimate",
+        Role::Priority => "priority",
+        Role::Due => "due",
+        Role::Deps => "depends",
+        Role::Status => "status",
+        _ => "",
+    }
+}
+
 fn role(header: &str) -> Role {
     let h: String = header
         .chars()
