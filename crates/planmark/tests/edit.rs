@@ -342,3 +342,18 @@ mod attributes {
         assert!(out.ends_with("#### Task 2: Map SKUs (1d)\n"), "{out}");
     }
 }
+
+#[test]
+fn wide_characters_keep_an_aligned_table_aligned() {
+    // `完了` (done) takes four columns, like `Done`; `進行中` six.
+    let text = "## Tasks\n| ID | Task   | Status |\n|----|--------|--------|\n| T1 | 設計   | 完了   |\n| T2 | 実装   | 未着手 |\n";
+    let doc = parse_str("p.md", text);
+    let t = doc.tasks.iter().find(|t| t.id == "T2").unwrap();
+    let out = apply("p.md", text, &set_status(&doc, t, Status::Done).unwrap()).unwrap();
+    let widths: Vec<usize> = out
+        .lines()
+        .skip(1)
+        .map(unicode_width::UnicodeWidthStr::width)
+        .collect();
+    assert!(widths.iter().all(|&w| w == widths[0]), "{out}");
+}

@@ -1,6 +1,8 @@
 //! Operations on tasks, as replacements by span, written in the form the
 //! document already uses.
 
+use unicode_width::UnicodeWidthStr;
+
 use crate::diag::Replacement;
 use crate::model::{Document, Form, Span, Status, Task};
 use crate::syntax::values;
@@ -95,8 +97,9 @@ pub fn set_cell(doc: &Document, cell: Span, text: &str) -> Replacement {
     // Spaces after the cell's text, up to one before the closing pipe.
     let pad = src[cell.end..].bytes().take_while(|&b| b == b' ').count();
     let slack = pad.saturating_sub(1);
-    let old_w = old.chars().count();
-    let new_w = text.chars().count();
+    // Widths as a terminal or editor shows them: `漢` and `✅` take two columns.
+    let old_w = UnicodeWidthStr::width(old);
+    let new_w = UnicodeWidthStr::width(text);
     let (end, fill) = if new_w <= old_w {
         (cell.end, old_w - new_w)
     } else if new_w - old_w <= slack {
