@@ -32,6 +32,8 @@ pub(crate) enum Command {
     Block(BlockArgs),
     /// Set a task's owner, estimate, priority, due date or dependencies: `set 2.3 owner=@bob estimate=3d`.
     Set(SetArgs),
+    /// Add a task at the end of a phase, in the form the phase already uses.
+    Add(AddArgs),
     /// List tasks, optionally filtered.
     Tasks(TasksArgs),
     /// Show one task with everything known about it.
@@ -129,6 +131,33 @@ pub(crate) struct SetArgs {
     /// `key=value` pairs; keys: owner, estimate, priority, due, depends.
     #[arg(required = true, value_name = "KEY=VALUE")]
     pub(crate) pairs: Vec<String>,
+    /// Print the change as a diff and write nothing.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub(crate) format: Format,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AddArgs {
+    /// The task's title.
+    pub(crate) title: String,
+    /// The phase to add it to (name, part of the name, or number); default the plan's last phase.
+    #[arg(long)]
+    pub(crate) phase: Option<String>,
+    /// The plan to add it to, when the workspace has several.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) plan: Option<PathBuf>,
+    /// Estimate: 2h, 3d, 2-4d, 1d/2d/5d.
+    #[arg(long)]
+    pub(crate) estimate: Option<String>,
+    /// The task it depends on.
+    #[arg(long, value_name = "ID")]
+    pub(crate) after: Option<String>,
+    /// Owner: @alice.
+    #[arg(long)]
+    pub(crate) owner: Option<String>,
     /// Print the change as a diff and write nothing.
     #[arg(long)]
     pub(crate) dry_run: bool,

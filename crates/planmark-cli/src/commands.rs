@@ -62,6 +62,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             crate::track::set_status(&Context::new()?, &a, Status::Cancelled, None)
         }
         Command::Set(a) => crate::track::set(&Context::new()?, &a),
+        Command::Add(a) => crate::track::add(&Context::new()?, &a),
         Command::Block(a) => {
             crate::track::set_status(&Context::new()?, &a.edit, Status::Blocked, Some(&a.reason))
         }
@@ -281,7 +282,7 @@ fn status(cx: &Context, sa: &StatusArgs) -> anyhow::Result<ExitCode> {
     Ok(finish(ws))
 }
 
-fn phase_matches(t: &Task, doc: &Document, want: &str) -> bool {
+pub(crate) fn phase_matches(t: &Task, doc: &Document, want: &str) -> bool {
     let Some(p) = &t.phase else { return false };
     let w = want.to_lowercase();
     if p.to_lowercase().contains(&w) {

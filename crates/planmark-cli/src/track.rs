@@ -11,7 +11,7 @@ use planmark::edit;
 use planmark::links::Links;
 use planmark::model::{Document, Form, Status, Task, Workspace};
 
-use crate::args::{EditArgs, Format, NextArgs, SetArgs};
+use crate::args::{AddArgs, EditArgs, Format, NextArgs, SetArgs};
 use crate::commands::{Context, finish, print_tasks};
 use crate::output::{self, DIM, paint};
 
@@ -288,7 +288,9 @@ pub(crate) fn set(cx: &Context, a: &SetArgs) -> anyhow::Result<ExitCode> {
             let names = edit::Attribute::ALL.map(edit::Attribute::name);
             let hint = planmark::check::did_you_mean(k, names.iter().copied())
                 .map_or_else(String::new, |m| format!("; did you mean `{m}`?"));
-            bail!("`{k}` is not a task attribute planmark can set (owner, estimate, priority, due, depends){hint}");
+            bail!(
+                "`{k}` is not a task attribute planmark can set (owner, estimate, priority, due, depends){hint}"
+            );
         };
         if v.trim().is_empty() {
             bail!("`{k}=` needs a value");
@@ -335,16 +337,174 @@ pub(crate) fn set(cx: &Context, a: &SetArgs) -> anyhow::Result<ExitCode> {
     if a.dry_run {
         output::print(&edit::diff(&doc.path, &doc.source, &new))?;
     } else {
-        edit::write_if_unchanged(&cx.root.join(&doc.path), doc.source.as_bytes(), new.as_bytes())?;
+        edit::write_if_unchanged(
+            &cx.root.join(&doc.path),
+            doc.source.as_bytes(),
+            new.as_bytes(),
+        )?;
     }
     if a.format == Format::Json {
         output::json(&serde_json::json!({ "changes": changes, "written": !a.dry_run }))?;
     } else if !a.dry_run {
         let mut out = String::new();
         for c in &changes {
-            let _ = writeln!(out, "set {} {}={}  {}", c.id, c.key, c.value, paint(DIM, format!("{}:{}", c.document, c.line)));
+            let _ = writeln!(
+                out,
+                "set {} {}={}  {}",
+                c.id,
+                c.key,
+                c.value,
+                paint(DIM, format!("{}:{}", c.document, c.line))
+            );
         }
         output::print(&out)?;
+    }
+    Ok(finish(ws))
+}
+
+/// Whether phase `p` of `doc` is the one `want` names: part of its name, or its number.
+fn phase_named(p: &planmark::model::Phase, want: &str) -> bool {
+    let w = want.to_lowercase();
+    let n = w.trim_start_matches("phase").trim();
+    p.name.to_lowercase().contains(&w)
+        || p.number
+            .as_deref()
+            .is_some_and(|x| x.eq_ignore_ascii_case(n))
+}
+
+pub(crate) fn add(cx: &Context, a: &AddArgs) -> anyhow::Result<ExitCode> {
+    let title = a.title.trim();
+    if title.is_empty() || title.contains(['\n', '\r']) {
+        bail!("the title must be one non-empty line");
+    }
+    let paths: Vec<std::path::PathBuf> = a.plan.iter().cloned().collect();
+    let ws = cx.load(&paths)?;
+    // The plan and phase: named, or the only plan's last phase.
+    let mut places: Vec<(usize, Option<usize>)> = Vec::new();
+    for (di, d) in ws.documents.iter().enumerate() {
+        match &a.phase {
+            Some(want) => places.extend(
+                d.phases
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| phase_named(p, want))
+                    .map(|(pi, _)| (di, Some(pi))),
+            ),
+            None => places.push((di, d.phases.len().checked_sub(1))),
+        }
+    }
+    let (di, pi) = match places.as_slice() {
+        [one] => *one,
+        [] => match &a.phase {
+            Some(p) => bail!(
+                "no phase `{p}` in {}",
+                if paths.is_empty() {
+                    "the workspace"
+                } else {
+                    "that plan"
+                }
+            ),
+            None => bail!("no plan to add to"),
+        },
+        many => {
+            let names: Vec<String> = many
+                .iter()
+                .map(|&(di, pi)| {
+                    let d = &ws.documents[di];
+                    match pi {
+                        Some(pi) => format!("{} in {}", d.phases[pi].name, d.path),
+                        None => d.path.clone(),
+                    }
+                })
+                .collect();
+            bail!(
+                "several places match ({}); name one with --phase and --plan",
+                names.join("; ")
+            )
+        }
+    };
+    let doc = &ws.documents[di];
+    let phase = pi.map(|pi| &doc.phases[pi]);
+    let last = doc
+        .tasks
+        .iter()
+        .rev()
+        .filter(|t| t.parent.is_none())
+        .find(|t| phase.is_none_or(|p| t.phase.as_deref() == Some(p.name.as_str())));
+    let depends = match &a.after {
+        Some(q) => {
+            let (dj, tj) = find(&ws, q)?;
+            let t = &ws.documents[dj].tasks[tj];
+            Some(if dj == di {
+                t.id.clone()
+            } else {
+                let stem = std::path::Path::new(&ws.documents[dj].path)
+                    .file_stem()
+                    .map_or(String::new(), |s| s.to_string_lossy().into_owned());
+                format!("{stem}#{}", t.id)
+            })
+        }
+        None => None,
+    };
+    let new_task = edit::NewTask {
+        title,
+        estimate: a.estimate.as_deref(),
+        owner: a.owner.as_deref(),
+        depends: depends.as_deref(),
+    };
+    let (r, _) = edit::insert_task(doc, last, phase.map(|p| p.origin.span), &new_task)?;
+    let new = edit::apply(&doc.path, &doc.source, &[r])?;
+    // Read back: one more task, with the title, values and phase asked for.
+    let again = planmark::syntax::parse_str(&doc.path, &new);
+    let added = again.tasks.iter().find(|t| {
+        t.title == title
+            && !doc
+                .tasks
+                .iter()
+                .any(|o| o.origin.span.line == t.origin.span.line && o.title == t.title)
+    });
+    let ok = again.tasks.len() == doc.tasks.len() + 1
+        && added.is_some_and(|t| {
+            phase.is_none_or(|p| t.phase.as_deref() == Some(p.name.as_str()))
+                && a.estimate
+                    .as_deref()
+                    .is_none_or(|e| edit::Attribute::Estimate.holds(t, e))
+                && a.owner
+                    .as_deref()
+                    .is_none_or(|o| edit::Attribute::Owner.holds(t, o))
+        });
+    let Some(added) = added.filter(|_| ok) else {
+        bail!(
+            "{}: the task cannot be added in this plan's form (is `{}` a valid estimate?); nothing was written",
+            doc.path,
+            a.estimate.as_deref().unwrap_or("")
+        );
+    };
+    if a.dry_run {
+        output::print(&edit::diff(&doc.path, &doc.source, &new))?;
+    } else {
+        edit::write_if_unchanged(
+            &cx.root.join(&doc.path),
+            doc.source.as_bytes(),
+            new.as_bytes(),
+        )?;
+    }
+    if a.format == Format::Json {
+        output::json(&serde_json::json!({
+            "id": added.id,
+            "title": added.title,
+            "document": doc.path,
+            "line": added.origin.span.line,
+            "phase": added.phase,
+            "written": !a.dry_run,
+        }))?;
+    } else if !a.dry_run {
+        output::print(&format!(
+            "added {} {}  {}\n",
+            added.id,
+            added.title,
+            paint(DIM, format!("{}:{}", doc.path, added.origin.span.line))
+        ))?;
     }
     Ok(finish(ws))
 }

@@ -654,3 +654,39 @@ fn status_commands_refuse_unknown_and_ambiguous_ids() {
             .contains("- [x] 1.3 Upload")
     );
 }
+
+#[test]
+fn set_and_add_write_in_the_plans_own_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.md");
+    std::fs::write(&path, TRACKED).unwrap();
+    stdout_of(dir.path(), &["set", "1.3", "estimate=2d", "owner=@bo", "priority=P1"]);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("- [ ] 1.3 Upload page (2d) P1 @bo\n"), "{text}");
+    planmark(dir.path())
+        .args(["set", "1.3", "estimat=2d"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `estimate`?"));
+    planmark(dir.path())
+        .args(["set", "1.3", "estimate=lots"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nothing was written"));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    let v = json(&stdout_of(
+        dir.path(),
+        &["add", "Dry-run mode", "--phase", "1", "--estimate", "1d", "--after", "1.2", "--format", "json"],
+    ));
+    assert_eq!(v["id"], "1.5");
+    assert_eq!(v["phase"], "Phase 1: Foundation");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains("- [ ] 1.4 Preview (1d) (depends on 1.2)\n- [ ] 1.5 Dry-run mode (1d) (depends on 1.2)\n"),
+        "{text}"
+    );
+    // A table phase gets a row; the status cell follows the table's way.
+    std::fs::write(&path, "# P\n\n## Tasks\n\n| ID | Task | Estimate | Status |\n|----|------|----------|--------|\n| T1 | Schema | 1d | Done |\n| T2 | Parser | 2d | |\n").unwrap();
+    stdout_of(dir.path(), &["add", "Preview", "--estimate", "4h"]);
+    assert!(std::fs::read_to_string(&path).unwrap().ends_with("| T2 | Parser | 2d | |\n| T3 | Preview | 4h |  |\n"));
+}

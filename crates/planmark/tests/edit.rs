@@ -245,9 +245,11 @@ mod props {
             forms in proptest::collection::vec((0u8..5, 0u8..5), 1..6),
             ops in proptest::collection::vec((0usize..64, 0usize..5), 1..12),
             crlf in any::<bool>(),
+            front_matter in any::<bool>(),
             headings in 0usize..3,
         ) {
-            let mut text = String::from("# Plan\n\n## Tasks\n\n");
+            let mut text = String::from(if front_matter { "---\ntitle: Plan\n---\n\n" } else { "" });
+            text.push_str("# Plan\n\n## Tasks\n\n");
             for (k, (form, pick)) in forms.iter().enumerate() {
                 text.push_str(&block(*form, k * 2, *pick));
                 text.push('\n');
@@ -306,7 +308,11 @@ mod attributes {
         }
         let out = apply("p.md", text, &edits).unwrap();
         let again = parse_str("p.md", &out);
-        let t2 = again.tasks.iter().find(|t| t.id == id).unwrap_or_else(|| panic!("{id} lost:\n{out}"));
+        let t2 = again
+            .tasks
+            .iter()
+            .find(|t| t.id == id)
+            .unwrap_or_else(|| panic!("{id} lost:\n{out}"));
         for &(a, v) in pairs {
             assert!(a.holds(t2, v), "{a:?}={v}:\n{out}");
         }
@@ -316,28 +322,63 @@ mod attributes {
 
     #[test]
     fn list_items_replace_attributes_where_written_or_append_them() {
-        let text = "## Tasks\n- [ ] 1.1 Schema (1d) @ana\n- [ ] 1.2 Parser (2d) @ana (depends on 1.1)\n";
-        let out = set(text, "1.2", &[(Attribute::Estimate, "3d"), (Attribute::Owner, "@bo"), (Attribute::Depends, "1.1, 1.3")]);
-        assert_eq!(out, "## Tasks\n- [ ] 1.1 Schema (1d) @ana\n- [ ] 1.2 Parser (3d) @bo (depends on 1.1, 1.3)\n");
-        let out = set(text, "1.1", &[(Attribute::Priority, "High"), (Attribute::Due, "2026-12-01")]);
-        assert_eq!(out, "## Tasks\n- [ ] 1.1 Schema (1d) @ana (priority: High) (due: 2026-12-01)\n- [ ] 1.2 Parser (2d) @ana (depends on 1.1)\n");
+        let text =
+            "## Tasks\n- [ ] 1.1 Schema (1d) @ana\n- [ ] 1.2 Parser (2d) @ana (depends on 1.1)\n";
+        let out = set(
+            text,
+            "1.2",
+            &[
+                (Attribute::Estimate, "3d"),
+                (Attribute::Owner, "@bo"),
+                (Attribute::Depends, "1.1, 1.3"),
+            ],
+        );
+        assert_eq!(
+            out,
+            "## Tasks\n- [ ] 1.1 Schema (1d) @ana\n- [ ] 1.2 Parser (3d) @bo (depends on 1.1, 1.3)\n"
+        );
+        let out = set(
+            text,
+            "1.1",
+            &[
+                (Attribute::Priority, "High"),
+                (Attribute::Due, "2026-12-01"),
+            ],
+        );
+        assert_eq!(
+            out,
+            "## Tasks\n- [ ] 1.1 Schema (1d) @ana (priority: High) (due: 2026-12-01)\n- [ ] 1.2 Parser (2d) @ana (depends on 1.1)\n"
+        );
     }
 
     #[test]
     fn table_cells_are_set_and_missing_columns_added() {
         let text = "## Tasks\n| ID | Task | Estimate | Owner |\n|----|------|----------|-------|\n| T1 | Schema | 1d | Ana |\n| T2 | Parser | 2d | Ana |\n";
-        let out = set(text, "T2", &[(Attribute::Estimate, "3d"), (Attribute::Owner, "@bo")]);
+        let out = set(
+            text,
+            "T2",
+            &[(Attribute::Estimate, "3d"), (Attribute::Owner, "@bo")],
+        );
         assert!(out.ends_with("| T2 | Parser | 3d | bo  |\n"), "{out}");
         let out = set(text, "T1", &[(Attribute::Due, "2026-12-01")]);
-        assert!(out.contains("| ID | Task | Estimate | Owner | Due |\n"), "{out}");
-        assert!(out.contains("| T1 | Schema | 1d | Ana | 2026-12-01 |\n"), "{out}");
+        assert!(
+            out.contains("| ID | Task | Estimate | Owner | Due |\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("| T1 | Schema | 1d | Ana | 2026-12-01 |\n"),
+            "{out}"
+        );
     }
 
     #[test]
     fn heading_tasks_use_their_attribute_lines() {
         let text = "## Plan\n\n#### Task 1: Read the feed\n- **Estimate**: 2d\n- **Owner**: @ana\n\n#### Task 2: Map SKUs\n";
         let out = set(text, "1", &[(Attribute::Estimate, "4d")]);
-        assert!(out.contains("- **Estimate**: 4d\n- **Owner**: @ana\n"), "{out}");
+        assert!(
+            out.contains("- **Estimate**: 4d\n- **Owner**: @ana\n"),
+            "{out}"
+        );
         let out = set(text, "2", &[(Attribute::Estimate, "1d")]);
         assert!(out.ends_with("#### Task 2: Map SKUs (1d)\n"), "{out}");
     }
@@ -356,4 +397,20 @@ fn wide_characters_keep_an_aligned_table_aligned() {
         .map(unicode_width::UnicodeWidthStr::width)
         .collect();
     assert!(widths.iter().all(|&w| w == widths[0]), "{out}");
+}
+
+#[test]
+fn item_text_spans_are_whole_after_front_matter() {
+    let text = "---\ntitle: T\n---\n\n## Tasks\n- [-] Task 3.4: XLSX `support` (cancelled: nobody asked)\n";
+    let doc = parse_str("p.md", text);
+    let t = &doc.tasks[0];
+    let span = t.origin.text.unwrap();
+    assert_eq!(
+        &text[span.start..span.end],
+        "Task 3.4: XLSX `support` (cancelled: nobody asked)"
+    );
+    assert_eq!(
+        &text[t.origin.span.start..t.origin.span.end],
+        "- [-] Task 3.4: XLSX `support` (cancelled: nobody asked)"
+    );
 }

@@ -12,7 +12,10 @@ use std::io::Write;
 use std::path::Path;
 
 pub use crate::diag::Replacement;
-pub use ops::{Attribute, OpError, add_column, set_attribute, set_cell, set_status};
+pub use ops::{
+    Attribute, NewTask, OpError, add_column, insert_task, next_id, set_attribute, set_cell,
+    set_status,
+};
 
 /// Why an edit was not made.
 #[derive(Debug, thiserror::Error)]

@@ -408,13 +408,17 @@ impl Attribute {
         match self {
             Attribute::Owner => {
                 let name = v.trim_start_matches('@');
-                task.resources.iter().any(|r| r.name.eq_ignore_ascii_case(name))
+                task.resources
+                    .iter()
+                    .any(|r| r.name.eq_ignore_ascii_case(name))
             }
             Attribute::Estimate => match (&task.estimate, values::effort(v, None)) {
                 (Some(e), Some(want)) => e == &want,
                 _ => false,
             },
-            Attribute::Priority => task.priority.as_ref().and_then(|p| p.level) == values::priority_level(v),
+            Attribute::Priority => {
+                task.priority.as_ref().and_then(|p| p.level) == values::priority_level(v)
+            }
             Attribute::Due => task.due.is_some() && task.due == values::date(v),
             Attribute::Depends => {
                 let want: Vec<String> = values::dependencies(v, false)
@@ -422,8 +426,11 @@ impl Attribute {
                     .into_iter()
                     .map(|d| d.text.trim().to_owned())
                     .collect();
-                let have: Vec<String> =
-                    task.dependencies.iter().map(|d| d.text.trim().to_owned()).collect();
+                let have: Vec<String> = task
+                    .dependencies
+                    .iter()
+                    .map(|d| d.text.trim().to_owned())
+                    .collect();
                 want == have
             }
         }
@@ -450,7 +457,12 @@ impl Attribute {
 ///
 /// Returns [`OpError::NoPlace`] when the task is written in no form that
 /// can carry the attribute.
-pub fn set_attribute(doc: &Document, task: &Task, attr: Attribute, value: &str) -> Result<Vec<Replacement>, OpError> {
+pub fn set_attribute(
+    doc: &Document,
+    task: &Task,
+    attr: Attribute,
+    value: &str,
+) -> Result<Vec<Replacement>, OpError> {
     let src: &str = &doc.source;
     let o = &task.origin;
     let value = value.trim();
@@ -461,11 +473,12 @@ pub fn set_attribute(doc: &Document, task: &Task, attr: Attribute, value: &str) 
             .find(|c| crate::syntax::tables::column_kind(&c.column) == attr.name())
         {
             // Owners are written the way the cell writes them: `@alice` or `Alice`.
-            let value = if attr == Attribute::Owner && !c.text.starts_with('@') && !c.text.is_empty() {
-                value.trim_start_matches('@')
-            } else {
-                value
-            };
+            let value =
+                if attr == Attribute::Owner && !c.text.starts_with('@') && !c.text.is_empty() {
+                    value.trim_start_matches('@')
+                } else {
+                    value
+                };
             return Ok(vec![set_cell(doc, c.span, value)]);
         }
         return add_column(doc, task, attr.column(), |_| String::new(), value);
@@ -545,7 +558,9 @@ fn attribute_line(doc: &Document, task: &Task, keys: &[&str]) -> Option<Span> {
             .trim_start_matches(['*', '_']);
         for key in keys {
             if body.len() > key.len() && body[..key.len()].eq_ignore_ascii_case(key) {
-                let rest = body[key.len()..].trim_start_matches(['*', '_']).trim_start();
+                let rest = body[key.len()..]
+                    .trim_start_matches(['*', '_'])
+                    .trim_start();
                 if let Some(v) = rest.strip_prefix(':') {
                     let v = v.trim_start_matches(['*', '_', ' ']);
                     let s = at + (l.len() - v.len());
@@ -561,4 +576,180 @@ fn attribute_line(doc: &Document, task: &Task, keys: &[&str]) -> Option<Span> {
         line += 1;
     }
     None
+}
+
+/// A task to add with `planmark add`.
+#[derive(Debug, Clone, Default)]
+pub struct NewTask<'a> {
+    /// The title.
+    pub title: &'a str,
+    /// An estimate, as written: `2d`.
+    pub estimate: Option<&'a str>,
+    /// An owner: `@alice`.
+    pub owner: Option<&'a str>,
+    /// Dependencies, as written: `1.2, 1.3`.
+    pub depends: Option<&'a str>,
+}
+
+/// The id after `id` in its sequence: `2.3` → `2.4`, `T012` → `T013`,
+/// `API-3` → `API-4`; `None` for ids without a trailing number.
+#[must_use]
+pub fn next_id(id: &str) -> Option<String> {
+    let digits = id.bytes().rev().take_while(u8::is_ascii_digit).count();
+    if digits == 0 {
+        return None;
+    }
+    let (head, num) = id.split_at(id.len() - digits);
+    let n: u64 = num.parse().ok()?;
+    Some(format!("{head}{:0width$}", n + 1, width = digits))
+}
+
+/// Returns the replacement that adds `new` after `last`, the last task of
+/// its phase, in the same form: the next list item (same bullet, checkbox
+/// and id scheme, unticked) or the next table row. With no `last`, a list
+/// item goes right after the phase heading at `heading`.
+///
+/// # Errors
+///
+/// Returns [`OpError::NoPlace`] for tasks written as headings.
+pub fn insert_task(
+    doc: &Document,
+    last: Option<&Task>,
+    heading: Option<Span>,
+    new: &NewTask<'_>,
+) -> Result<(Replacement, Option<String>), OpError> {
+    let src: &str = &doc.source;
+    let eol = if doc.line_ending == crate::model::LineEnding::Crlf {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    let line_end = |at: usize| src[at..].find(['\r', '\n']).map_or(src.len(), |i| at + i);
+    let attrs = || {
+        let mut s = String::new();
+        for (attr, v) in [
+            (Attribute::Estimate, new.estimate),
+            (Attribute::Owner, new.owner),
+            (Attribute::Depends, new.depends),
+        ] {
+            if let Some(v) = v {
+                s.push_str(&attr.inline(v));
+            }
+        }
+        s
+    };
+    let Some(last) = last else {
+        let at = heading.map_or(src.len(), |h| line_end(h.start));
+        return Ok((
+            Replacement {
+                start: at,
+                end: at,
+                text: format!("{eol}{eol}- [ ] {}{}", new.title, attrs()),
+            },
+            None,
+        ));
+    };
+    let o = &last.origin;
+    let id = match last.id_source {
+        crate::model::IdSource::Slug => None,
+        _ => next_id(&last.id),
+    };
+    match o.form {
+        Form::TableRow => {
+            let at = line_end(o.span.start);
+            let cells: Vec<String> = o
+                .cells
+                .iter()
+                .map(|c| {
+                    let kind = crate::syntax::tables::column_kind(&c.column);
+                    let col = c.column.to_lowercase();
+                    let v: Option<String> = match kind {
+                        "estimate" => new.estimate.map(str::to_owned),
+                        "owner" => new.owner.map(|o| {
+                            if c.text.starts_with('@') {
+                                format!("@{}", o.trim_start_matches('@'))
+                            } else {
+                                o.trim_start_matches('@').to_owned()
+                            }
+                        }),
+                        "depends" => Some(new.depends.unwrap_or("None").to_owned())
+                            .filter(|_| new.depends.is_some() || !c.text.is_empty()),
+                        // The column's own way of saying todo (often an empty cell).
+                        "status" if values::status_word(&c.text) == Some(Status::Todo) => {
+                            Some(c.text.clone())
+                        }
+                        "status" => Some(status_word(doc, Status::Todo)),
+                        _ if Some(c.text.as_str()) == Some(last.id.as_str()) => id.clone(),
+                        _ if c.text.contains(&last.title)
+                            || col.starts_with("task")
+                            || col == "title"
+                            || col == "work"
+                            || col == "action"
+                            || col == "item" =>
+                        {
+                            Some(new.title.to_owned())
+                        }
+                        _ => None,
+                    };
+                    v.unwrap_or_default()
+                })
+                .collect();
+            Ok((
+                Replacement {
+                    start: at,
+                    end: at,
+                    text: format!("{eol}| {} |", cells.join(" | ")),
+                },
+                id,
+            ))
+        }
+        Form::ListItem => {
+            let line_start = src[..o.span.start].rfind('\n').map_or(0, |i| i + 1);
+            let text_start = o.text.map_or(o.span.start, |t| t.start);
+            // `- [x] ` or `3. ` as written, unticked and renumbered.
+            let mut lead = src[line_start..text_start].to_owned();
+            if let Some(m) = o.marker {
+                let inner = m.start + 1 - line_start;
+                if inner < lead.len() {
+                    let len = lead[inner..].chars().next().map_or(0, char::len_utf8);
+                    lead.replace_range(inner..inner + len, " ");
+                }
+            }
+            let indent = lead.len() - lead.trim_start().len();
+            let n = lead[indent..]
+                .bytes()
+                .take_while(u8::is_ascii_digit)
+                .count();
+            if n > 0
+                && let Ok(k) = lead[indent..indent + n].parse::<u64>()
+            {
+                lead.replace_range(indent..indent + n, &(k + 1).to_string());
+            }
+            // The id prefix as written (`Task 2.3: `), with the next id.
+            let first = &src[text_start..line_end(text_start)];
+            let prefix = match (&id, first.find(last.title.as_str())) {
+                (Some(new_id), Some(i)) if i > 0 => first[..i].replacen(&last.id, new_id, 1),
+                _ => String::new(),
+            };
+            let at = {
+                let e = o.span.end.min(src.len());
+                let e = src[..e].trim_end_matches(['\n', '\r']).len();
+                line_end(e.max(o.span.start))
+            };
+            Ok((
+                Replacement {
+                    start: at,
+                    end: at,
+                    text: format!("{eol}{lead}{prefix}{}{}", new.title, attrs()),
+                },
+                id,
+            ))
+        }
+        Form::Heading | Form::Line => Err(OpError::NoPlace {
+            path: doc.path.clone(),
+            line: o.span.line,
+            id: last.id.clone(),
+            what: "list or table to add to",
+        }),
+    }
 }

@@ -396,6 +396,11 @@ pub(crate) fn walk(text: &str, base: usize, lines: &Lines) -> Blocks {
                     line: ts.line,
                 },
             ));
+            // The item's own text starts after the marker and its space.
+            let rest = &src[len..];
+            let gap = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+            let start = (ts.start + len + gap).min(ts.end);
+            item.text_span = Some(Span { start, ..ts });
             let skip = item
                 .text
                 .char_indices()
@@ -452,10 +457,12 @@ fn push_text(
             if let Some(&(i, true)) = item_stack.last() {
                 let item = &mut out.items[i];
                 item.text.push_str(t);
+                // `sp` adds the offset of the body (after front matter).
+                let here = sp(start, end);
                 let span = match item.text_span {
-                    None => sp(start, end),
+                    None => here,
                     Some(s) => Span {
-                        end: end.max(s.end),
+                        end: here.end.max(s.end),
                         ..s
                     },
                 };
