@@ -6,10 +6,9 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use anyhow::bail;
-use planmark::diag::Replacement;
 use planmark::edit;
 use planmark::links::Links;
-use planmark::model::{Document, Form, Status, Task, Workspace};
+use planmark::model::{Document, Status, Task, Workspace};
 
 use crate::args::{AddArgs, EditArgs, Format, NextArgs, SetArgs};
 use crate::commands::{Context, finish, print_tasks};
@@ -44,8 +43,8 @@ pub(crate) fn next(cx: &Context, a: &NextArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Finds one task by id (`1.2` or `plan#1.2`), or says why not.
-fn find(ws: &Workspace, query: &str) -> anyhow::Result<(usize, usize)> {
-    let found = ws.find_task(query);
+fn find(ws: &Workspace, links: &Links, query: &str) -> anyhow::Result<(usize, usize)> {
+    let found = links.find_all(query);
     match found.as_slice() {
         [one] => Ok(*one),
         [] => {
@@ -90,41 +89,6 @@ struct Changes<'a> {
     written: bool,
 }
 
-/// The text that records why a task is blocked, in the task's own form.
-fn reason_edits(doc: &Document, t: &Task, reason: &str) -> anyhow::Result<Vec<Replacement>> {
-    let reason = reason.replace(['\n', '\r', '|'], " ");
-    let src: &str = &doc.source;
-    let o = &t.origin;
-    if o.form == Form::TableRow {
-        if let Some(c) = o.cells.iter().find(|c| {
-            let l = c.column.to_lowercase();
-            ["note", "comment", "remark", "blocker"]
-                .iter()
-                .any(|n| l.starts_with(n))
-        }) {
-            return Ok(vec![edit::set_cell(doc, c.span, &reason)]);
-        }
-        return Ok(edit::add_column(
-            doc,
-            t,
-            "Notes",
-            |_| String::new(),
-            &reason,
-        )?);
-    }
-    // After the item's first line of text: `(blocked: reason)`.
-    let span = o.text.unwrap_or(o.span);
-    let line_end = src[span.start..span.end]
-        .find('\n')
-        .map_or(span.end, |i| span.start + i);
-    let end = src[..line_end].trim_end().len();
-    Ok(vec![Replacement {
-        start: end,
-        end,
-        text: format!(" (blocked: {reason})"),
-    }])
-}
-
 pub(crate) fn set_status(
     cx: &Context,
     a: &EditArgs,
@@ -132,16 +96,16 @@ pub(crate) fn set_status(
     reason: Option<&str>,
 ) -> anyhow::Result<ExitCode> {
     let ws = cx.load(&[])?;
+    let links = Links::new(&ws);
     let mut targets: Vec<(usize, usize)> = Vec::new();
     for q in &a.ids {
-        let t = find(&ws, q)?;
+        let t = find(&ws, &links, q)?;
         if !targets.contains(&t) {
             targets.push(t);
         }
     }
     // `done` waits for the dependencies, unless they are done in the same call.
     if to == Status::Done && !a.force {
-        let links = Links::new(&ws);
         let mut refusals = Vec::new();
         for &(di, ti) in &targets {
             let waiting: Vec<String> = links
@@ -197,33 +161,7 @@ pub(crate) fn set_status(
     let mut writes = Vec::new();
     for (&di, tasks) in &by_doc {
         let doc = &ws.documents[di];
-        let mut edits = Vec::new();
-        for &ti in tasks {
-            let t = &doc.tasks[ti];
-            edits.extend(edit::set_status(doc, t, to)?);
-            if let Some(r) = reason {
-                edits.extend(reason_edits(doc, t, r)?);
-            }
-        }
-        let new = edit::apply(&doc.path, &doc.source, &edits)?;
-        let again = planmark::syntax::parse_str(&doc.path, &new);
-        for &ti in tasks {
-            let t = &doc.tasks[ti];
-            let ok = again
-                .tasks
-                .iter()
-                .any(|n| n.origin.span.line == t.origin.span.line && n.status == to);
-            if !ok {
-                bail!(
-                    "{}:{}: could not write `{}` as {} in this plan's form; nothing was written",
-                    doc.path,
-                    t.origin.span.line,
-                    t.id,
-                    to.as_str().replace('_', " ")
-                );
-            }
-        }
-        writes.push((doc, new));
+        writes.push((doc, edit::set_statuses(doc, tasks, to, reason)?));
     }
     let mut out = String::new();
     for (doc, new) in &writes {
@@ -298,7 +236,7 @@ pub(crate) fn set(cx: &Context, a: &SetArgs) -> anyhow::Result<ExitCode> {
         pairs.push((attr, v.trim()));
     }
     let ws = cx.load(&[])?;
-    let (di, ti) = find(&ws, &a.id)?;
+    let (di, ti) = find(&ws, &Links::new(&ws), &a.id)?;
     let doc = &ws.documents[di];
     let task = &doc.tasks[ti];
     let mut edits = Vec::new();
@@ -433,7 +371,7 @@ pub(crate) fn add(cx: &Context, a: &AddArgs) -> anyhow::Result<ExitCode> {
         .find(|t| phase.is_none_or(|p| t.phase.as_deref() == Some(p.name.as_str())));
     let depends = match &a.after {
         Some(q) => {
-            let (dj, tj) = find(&ws, q)?;
+            let (dj, tj) = find(&ws, &Links::new(&ws), q)?;
             let t = &ws.documents[dj].tasks[tj];
             Some(if dj == di {
                 t.id.clone()

@@ -660,9 +660,15 @@ fn set_and_add_write_in_the_plans_own_form() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("plan.md");
     std::fs::write(&path, TRACKED).unwrap();
-    stdout_of(dir.path(), &["set", "1.3", "estimate=2d", "owner=@bo", "priority=P1"]);
+    stdout_of(
+        dir.path(),
+        &["set", "1.3", "estimate=2d", "owner=@bo", "priority=P1"],
+    );
     let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains("- [ ] 1.3 Upload page (2d) P1 @bo\n"), "{text}");
+    assert!(
+        text.contains("- [ ] 1.3 Upload page (2d) P1 @bo\n"),
+        "{text}"
+    );
     planmark(dir.path())
         .args(["set", "1.3", "estimat=2d"])
         .assert()
@@ -676,7 +682,18 @@ fn set_and_add_write_in_the_plans_own_form() {
     assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
     let v = json(&stdout_of(
         dir.path(),
-        &["add", "Dry-run mode", "--phase", "1", "--estimate", "1d", "--after", "1.2", "--format", "json"],
+        &[
+            "add",
+            "Dry-run mode",
+            "--phase",
+            "1",
+            "--estimate",
+            "1d",
+            "--after",
+            "1.2",
+            "--format",
+            "json",
+        ],
     ));
     assert_eq!(v["id"], "1.5");
     assert_eq!(v["phase"], "Phase 1: Foundation");
@@ -688,5 +705,9 @@ fn set_and_add_write_in_the_plans_own_form() {
     // A table phase gets a row; the status cell follows the table's way.
     std::fs::write(&path, "# P\n\n## Tasks\n\n| ID | Task | Estimate | Status |\n|----|------|----------|--------|\n| T1 | Schema | 1d | Done |\n| T2 | Parser | 2d | |\n").unwrap();
     stdout_of(dir.path(), &["add", "Preview", "--estimate", "4h"]);
-    assert!(std::fs::read_to_string(&path).unwrap().ends_with("| T2 | Parser | 2d | |\n| T3 | Preview | 4h |  |\n"));
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .ends_with("| T2 | Parser | 2d | |\n| T3 | Preview | 4h |  |\n")
+    );
 }

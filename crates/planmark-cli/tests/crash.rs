@@ -10,7 +10,11 @@ fn a_killed_writer_leaves_the_old_or_the_new_file() {
     // A plan large enough that writing it takes a while.
     let mut old = String::from("# Big\n\n## Tasks\n");
     for i in 0..1_000 {
-        let _ = writeln!(old, "- [ ] T{i}: Work item {i} with a long enough title to fill the line (1d) @dev{}", i % 7);
+        let _ = writeln!(
+            old,
+            "- [ ] T{i}: Work item {i} with a long enough title to fill the line (1d) @dev{}",
+            i % 7
+        );
     }
     let new = old.replacen("- [ ] T500:", "- [x] T500:", 1);
     std::fs::write(&path, &old).unwrap();
@@ -23,7 +27,11 @@ fn a_killed_writer_leaves_the_old_or_the_new_file() {
             .current_dir(dir.path())
             .output()
             .unwrap();
-        assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+        assert!(
+            ok.status.success(),
+            "{}",
+            String::from_utf8_lossy(&ok.stderr)
+        );
     }
     assert_eq!(std::fs::read_to_string(&path).unwrap(), old);
     let whole = (started.elapsed().as_micros() / 2).max(1_000) as u64;
@@ -31,7 +39,9 @@ fn a_killed_writer_leaves_the_old_or_the_new_file() {
     let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
     let (mut saw_old, mut saw_new) = (0, 0);
     for round in 0..1_000 {
-        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         let delay = Duration::from_micros((seed >> 33) % (whole + whole / 4));
         let current = std::fs::read_to_string(&path).unwrap();
         let verb = if current == old { "done" } else { "reopen" };
@@ -51,12 +61,18 @@ fn a_killed_writer_leaves_the_old_or_the_new_file() {
         } else if after == new {
             saw_new += 1;
         } else {
-            panic!("round {round}: the plan is neither the old nor the new file ({} bytes)", after.len());
+            panic!(
+                "round {round}: the plan is neither the old nor the new file ({} bytes)",
+                after.len()
+            );
         }
         // Temporary files of killed writers are left beside the plan, never in its place.
         for e in std::fs::read_dir(dir.path()).unwrap() {
             let name = e.unwrap().file_name().to_string_lossy().into_owned();
-            assert!(name == "plan.md" || name.starts_with(".planmark-"), "{name}");
+            assert!(
+                name == "plan.md" || name.starts_with(".planmark-"),
+                "{name}"
+            );
         }
     }
     // Both outcomes happen: the kills land before and after the rename.

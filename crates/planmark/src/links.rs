@@ -217,3 +217,33 @@ impl Links<'_> {
         out
     }
 }
+
+impl Links<'_> {
+    /// Finds the tasks `query` names: `1.2` in any plan, or `plan#1.2`
+    /// (file stem or path). Exact ids first; ignoring case when none match.
+    #[must_use]
+    pub fn find_all(&self, query: &str) -> Vec<(usize, usize)> {
+        if let Some((name, id)) = query.split_once('#')
+            && !name.is_empty()
+        {
+            return self
+                .docs
+                .get(name.trim())
+                .and_then(|&di| self.find(di, id.trim()).map(|ti| (di, ti)))
+                .into_iter()
+                .collect();
+        }
+        let exact: Vec<(usize, usize)> = self
+            .ids
+            .iter()
+            .enumerate()
+            .filter_map(|(di, m)| m.get(query).map(|&ti| (di, ti)))
+            .collect();
+        if !exact.is_empty() {
+            return exact;
+        }
+        (0..self.ids.len())
+            .filter_map(|di| self.find(di, query).map(|ti| (di, ti)))
+            .collect()
+    }
+}

@@ -13,9 +13,11 @@ use std::path::Path;
 
 pub use crate::diag::Replacement;
 pub use ops::{
-    Attribute, NewTask, OpError, add_column, insert_task, next_id, set_attribute, set_cell,
-    set_status,
+    Attribute, NewTask, OpError, add_column, insert_task, next_id, set_attribute,
+    set_blocked_reason, set_cell, set_status,
 };
+
+use crate::model::{Document, Status};
 
 /// Why an edit was not made.
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +46,21 @@ pub enum EditError {
     Changed {
         /// The document.
         path: String,
+    },
+    /// The change cannot be written in the document's form.
+    #[error(transparent)]
+    Op(#[from] OpError),
+    /// Reading the result back does not show the change: nothing is written.
+    #[error("{path}:{line}: `{id}` would not read back as {what}; nothing was written")]
+    NotHeld {
+        /// The document.
+        path: String,
+        /// The task's line.
+        line: u32,
+        /// The task.
+        id: String,
+        /// What was to be written.
+        what: String,
     },
     /// Reading or writing the file failed.
     #[error("cannot write {path}: {source}")]
@@ -100,6 +117,59 @@ pub fn apply(path: &str, text: &str, edits: &[Replacement]) -> Result<String, Ed
     }
     out.push_str(&text[at..]);
     Ok(out)
+}
+
+/// Sets the status of the tasks `tasks` (indices into `doc.tasks`) to
+/// `to`, with the reason when they are blocked, and returns the new text.
+/// The text is read back before it is returned: each task must show the
+/// new status, and no other task may change.
+///
+/// # Errors
+///
+/// Returns an error when a task's form cannot carry the status or the result
+/// does not read back as intended.
+pub fn set_statuses(
+    doc: &Document,
+    tasks: &[usize],
+    to: Status,
+    reason: Option<&str>,
+) -> Result<String, EditError> {
+    let mut edits = Vec::new();
+    for &ti in tasks {
+        let t = &doc.tasks[ti];
+        edits.extend(set_status(doc, t, to)?);
+        if let Some(r) = reason {
+            edits.extend(set_blocked_reason(doc, t, r)?);
+        }
+    }
+    let new = apply(&doc.path, &doc.source, &edits)?;
+    let again = crate::syntax::parse_str(&doc.path, &new);
+    let changed: std::collections::HashSet<usize> = tasks.iter().copied().collect();
+    let same = again.tasks.len() == doc.tasks.len();
+    for (i, (before, after)) in doc.tasks.iter().zip(&again.tasks).enumerate() {
+        let want = if changed.contains(&i) {
+            to
+        } else {
+            before.status
+        };
+        if !same || after.id != before.id || after.status != want {
+            return Err(EditError::NotHeld {
+                path: doc.path.clone(),
+                line: before.origin.span.line,
+                id: before.id.clone(),
+                what: want.as_str().replace('_', " "),
+            });
+        }
+    }
+    if !same {
+        return Err(EditError::NotHeld {
+            path: doc.path.clone(),
+            line: 0,
+            id: String::new(),
+            what: "the same tasks".to_owned(),
+        });
+    }
+    Ok(new)
 }
 
 /// Replaces the file at `path` with `new`, provided it still holds

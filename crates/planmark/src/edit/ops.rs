@@ -753,3 +753,51 @@ pub fn insert_task(
         }),
     }
 }
+
+/// Returns the replacements that record why `task` is blocked, in its own
+/// form: ` (blocked: reason)` after a list item or heading, else the
+/// table's Notes column (added when missing).
+///
+/// # Errors
+///
+/// Returns [`OpError::NoPlace`] when the task is in no table row, list item or heading.
+pub fn set_blocked_reason(
+    doc: &Document,
+    task: &Task,
+    reason: &str,
+) -> Result<Vec<Replacement>, OpError> {
+    let reason = reason.replace(['\n', '\r', '|'], " ");
+    let src: &str = &doc.source;
+    let o = &task.origin;
+    match o.form {
+        Form::TableRow => {
+            if let Some(c) = o.cells.iter().find(|c| {
+                let l = c.column.to_lowercase();
+                ["note", "comment", "remark", "blocker"]
+                    .iter()
+                    .any(|n| l.starts_with(n))
+            }) {
+                return Ok(vec![set_cell(doc, c.span, &reason)]);
+            }
+            add_column(doc, task, "Notes", |_| String::new(), &reason)
+        }
+        Form::ListItem | Form::Heading => {
+            let span = o.text.unwrap_or(o.span);
+            let line_end = src[span.start..span.end]
+                .find('\n')
+                .map_or(span.end, |i| span.start + i);
+            let end = src[..line_end].trim_end().len();
+            Ok(vec![Replacement {
+                start: end,
+                end,
+                text: format!(" (blocked: {reason})"),
+            }])
+        }
+        Form::Line => Err(OpError::NoPlace {
+            path: doc.path.clone(),
+            line: o.span.line,
+            id: task.id.clone(),
+            what: "place for a reason",
+        }),
+    }
+}
