@@ -34,6 +34,10 @@ pub(crate) enum Command {
     Set(SetArgs),
     /// Add a task at the end of a phase, in the form the phase already uses.
     Add(AddArgs),
+    /// Progress per day from the git history of the plans: tasks, done, in progress, work left.
+    History(ReadArgs),
+    /// Work remaining per day from the git history (a table; --format json for the data).
+    Burndown(ReadArgs),
     /// List tasks, optionally filtered.
     Tasks(TasksArgs),
     /// Show one task with everything known about it.

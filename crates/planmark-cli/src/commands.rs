@@ -63,6 +63,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Set(a) => crate::track::set(&Context::new()?, &a),
         Command::Add(a) => crate::track::add(&Context::new()?, &a),
+        Command::History(a) => crate::track::history(&Context::new()?, &a, false),
+        Command::Burndown(a) => crate::track::history(&Context::new()?, &a, true),
         Command::Block(a) => {
             crate::track::set_status(&Context::new()?, &a.edit, Status::Blocked, Some(&a.reason))
         }

@@ -10,7 +10,7 @@ use planmark::edit;
 use planmark::links::Links;
 use planmark::model::{Document, Status, Task, Workspace};
 
-use crate::args::{AddArgs, EditArgs, Format, NextArgs, SetArgs};
+use crate::args::{AddArgs, EditArgs, Format, NextArgs, ReadArgs, SetArgs};
 use crate::commands::{Context, finish, print_tasks};
 use crate::output::{self, DIM, paint};
 
@@ -444,5 +444,82 @@ pub(crate) fn add(cx: &Context, a: &AddArgs) -> anyhow::Result<ExitCode> {
             paint(DIM, format!("{}:{}", doc.path, added.origin.span.line))
         ))?;
     }
+    Ok(finish(ws))
+}
+
+/// `history` and `burndown`: the same days, as progress or as work left.
+pub(crate) fn history(cx: &Context, a: &ReadArgs, burndown: bool) -> anyhow::Result<ExitCode> {
+    let ws = cx.load(&a.paths)?;
+    let paths: Vec<String> = ws.documents.iter().map(|d| d.path.clone()).collect();
+    let h = match planmark::history::read(&cx.root, &paths, cx.work) {
+        Ok(h) => h,
+        Err(planmark::history::HistoryError::NotGit(where_)) => {
+            anstream::eprintln!("history is unavailable: {where_} is not in a git repository");
+            return Ok(ExitCode::from(1));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if a.format == Format::Json {
+        output::json(&h)?;
+        return Ok(finish(ws));
+    }
+    let mut table = comfy_table::Table::new();
+    table.load_preset(comfy_table::presets::UTF8_BORDERS_ONLY);
+    if burndown {
+        table.set_header(["Date", "Work left", "Open tasks", "Done"]);
+    } else {
+        table.set_header([
+            "Date",
+            "Tasks",
+            "Done",
+            "In progress",
+            "Work left",
+            "Commit",
+        ]);
+    }
+    for d in &h.days {
+        let left = output::hours(d.remaining_hours, cx.work.hours_per_day);
+        if burndown {
+            table.add_row([
+                d.date.to_string(),
+                left,
+                (d.total - d.done).to_string(),
+                d.done.to_string(),
+            ]);
+        } else {
+            table.add_row([
+                d.date.to_string(),
+                d.total.to_string(),
+                d.done.to_string(),
+                d.in_progress.to_string(),
+                left,
+                d.commit[..d.commit.len().min(10)].to_owned(),
+            ]);
+        }
+    }
+    let mut out = String::new();
+    if h.days.is_empty() {
+        out.push_str("no commits touch these plans yet\n");
+    } else {
+        let _ = writeln!(out, "{table}");
+    }
+    let _ = writeln!(
+        out,
+        "{}",
+        paint(
+            DIM,
+            format!(
+                "{} commit{} read{}",
+                h.commits,
+                if h.commits == 1 { "" } else { "s" },
+                if h.shallow {
+                    "; the clone is shallow, so older history is missing"
+                } else {
+                    ""
+                }
+            )
+        )
+    );
+    output::print(&out)?;
     Ok(finish(ws))
 }

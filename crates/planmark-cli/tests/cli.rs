@@ -711,3 +711,14 @@ fn set_and_add_write_in_the_plans_own_form() {
             .ends_with("| T2 | Parser | 2d | |\n| T3 | Preview | 4h |  |\n")
     );
 }
+
+#[test]
+fn history_outside_git_says_it_is_unavailable() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("plan.md"), TRACKED).unwrap();
+    planmark(dir.path())
+        .arg("history")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("history is unavailable"));
+}

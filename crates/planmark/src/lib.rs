@@ -16,6 +16,7 @@
 //! - [`diag`] holds findings with stable codes.
 //! - [`edit`] changes documents in place, atomically, by span.
 //! - [`check`] runs the rules over a workspace and renders findings.
+//! - [`history`] reads progress over time from git.
 //! - [`links`] resolves dependencies to tasks across plans.
 //! - [`workspace`] finds and reads the plan files of a folder.
 //! - [`config`] reads `planmark.toml`.
@@ -27,6 +28,7 @@ pub mod check;
 pub mod config;
 pub mod diag;
 pub mod edit;
+pub mod history;
 pub mod links;
 pub mod model;
 pub mod summary;
