@@ -238,8 +238,9 @@ mod props {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(128))]
-        /// Random plans, random sequences of status changes: each change
-        /// lands on its task alone, and every byte outside the edits stays.
+        /// Random plans, random sequences of status and estimate changes:
+        /// each change lands on its task alone, and every byte outside the
+        /// edits stays.
         #[test]
         fn status_changes_touch_only_their_task(
             forms in proptest::collection::vec((0u8..5, 0u8..5), 1..6),
@@ -265,10 +266,30 @@ mod props {
                 text = text.replace('\n', "\r\n");
             }
             let statuses = [Status::Todo, Status::InProgress, Status::Done, Status::Blocked, Status::Cancelled];
+            let estimates = ["3d", "1w", "4h", "2-4d", "1d/2d/5d"];
             for (which, to) in ops {
                 let doc = parse_str("p.md", &text);
                 prop_assume!(!doc.tasks.is_empty());
                 let task = &doc.tasks[which % doc.tasks.len()];
+                // Every third operation sets an estimate instead of a status.
+                if which % 3 == 0 {
+                    let est = estimates[to];
+                    let edits = planmark::edit::set_attribute(&doc, task, planmark::edit::Attribute::Estimate, est).unwrap();
+                    let next = apply("p.md", &text, &edits).unwrap();
+                    let again = parse_str("p.md", &next);
+                    prop_assert_eq!(again.tasks.len(), doc.tasks.len(), "{}", next);
+                    for (a, b) in doc.tasks.iter().zip(&again.tasks) {
+                        prop_assert_eq!(&a.id, &b.id, "{}", next);
+                        prop_assert_eq!(a.status, b.status, "{}", next);
+                        if a.id == task.id {
+                            prop_assert!(planmark::edit::Attribute::Estimate.holds(b, est), "{}: {}", est, next);
+                        } else {
+                            prop_assert_eq!(&a.estimate, &b.estimate, "{}", next);
+                        }
+                    }
+                    text = next;
+                    continue;
+                }
                 let to = statuses[to];
                 let edits = set_status(&doc, task, to).unwrap();
                 let next = apply("p.md", &text, &edits).unwrap();
@@ -413,4 +434,33 @@ fn item_text_spans_are_whole_after_front_matter() {
         &text[t.origin.span.start..t.origin.span.end],
         "- [-] Task 3.4: XLSX `support` (cancelled: nobody asked)"
     );
+}
+
+#[test]
+fn an_aligned_table_is_widened_when_a_value_does_not_fit() {
+    use planmark::edit::{Attribute, set_attribute};
+    let text = "## Tasks\n| ID | Task   | Owner |\n|----|--------|------:|\n| T1 | Schema | Ana   |\n| T2 | Parser | Bo    |\n";
+    let doc = parse_str("p.md", text);
+    let t = doc.tasks.iter().find(|t| t.id == "T2").unwrap();
+    let out = apply(
+        "p.md",
+        text,
+        &set_attribute(&doc, t, Attribute::Owner, "Maximilian").unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        out,
+        "## Tasks\n| ID | Task   | Owner      |\n|----|--------|-----------:|\n| T1 | Schema | Ana        |\n| T2 | Parser | Maximilian |\n"
+    );
+    // A table that was not aligned is left as it was, but for the cell.
+    let ragged = "## Tasks\n| ID | Task | Owner |\n|---|---|---|\n| T1 | Schema | Ana |\n| T2 | Parser | Bo |\n";
+    let doc = parse_str("p.md", ragged);
+    let t = doc.tasks.iter().find(|t| t.id == "T2").unwrap();
+    let out = apply(
+        "p.md",
+        ragged,
+        &set_attribute(&doc, t, Attribute::Owner, "Maximilian").unwrap(),
+    )
+    .unwrap();
+    assert_eq!(out, ragged.replace("| Bo |", "| Maximilian |"));
 }

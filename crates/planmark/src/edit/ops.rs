@@ -88,10 +88,12 @@ fn status_emoji(to: Status) -> Option<&'static str> {
     }
 }
 
-/// Replaces the text of a table cell, keeping the cell's width when the
-/// new text fits in it (the padding after it absorbs the difference).
+/// Replaces the text of a table cell. The cell keeps its width when the
+/// new text fits (the padding after it absorbs the difference); when it does
+/// not and the table is aligned, the whole column is widened so the table
+/// stays aligned.
 #[must_use]
-pub fn set_cell(doc: &Document, cell: Span, text: &str) -> Replacement {
+pub fn set_cell(doc: &Document, cell: Span, text: &str) -> Vec<Replacement> {
     let src: &str = &doc.source;
     let old = src.get(cell.start..cell.end).unwrap_or("");
     // Spaces after the cell's text, up to one before the closing pipe.
@@ -100,12 +102,12 @@ pub fn set_cell(doc: &Document, cell: Span, text: &str) -> Replacement {
     // Widths as a terminal or editor shows them: `漢` and `✅` take two columns.
     let old_w = UnicodeWidthStr::width(old);
     let new_w = UnicodeWidthStr::width(text);
-    let (end, fill) = if new_w <= old_w {
-        (cell.end, old_w - new_w)
+    let (end, fill, short) = if new_w <= old_w {
+        (cell.end, old_w - new_w, 0)
     } else if new_w - old_w <= slack {
-        (cell.end + (new_w - old_w), 0)
+        (cell.end + (new_w - old_w), 0, 0)
     } else {
-        (cell.end + slack, 0)
+        (cell.end + slack, 0, new_w - old_w - slack)
     };
     // An empty cell's span sits at the pipe or in the padding: keep a space before.
     let lead = if old.is_empty() && !src[..cell.start].ends_with(' ') {
@@ -119,11 +121,103 @@ pub fn set_cell(doc: &Document, cell: Span, text: &str) -> Replacement {
     } else {
         ""
     };
-    Replacement {
+    let mut edits = vec![Replacement {
         start: cell.start,
         end,
         text: format!("{lead}{text}{}{tail}", " ".repeat(fill)),
+    }];
+    if short > 0 {
+        edits.extend(widen_column(src, cell, short + lead.len() + tail.len()));
     }
+    edits
+}
+
+/// The display columns of the unescaped pipes of a table line.
+fn pipe_columns(line: &str) -> Vec<usize> {
+    let mut cols = Vec::new();
+    let mut col = 0;
+    let mut prev = '\0';
+    for c in line.chars() {
+        if c == '|' && prev != '\\' {
+            cols.push(col);
+        }
+        col += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        prev = c;
+    }
+    cols
+}
+
+/// When the table holding `cell` is aligned (every line's pipes in the same
+/// columns), pads the column of `cell` by `extra` in every other line:
+/// spaces before the closing pipe, dashes in the delimiter row.
+fn widen_column(src: &str, cell: Span, extra: usize) -> Vec<Replacement> {
+    let line_start = |at: usize| src[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = |at: usize| {
+        let e = src[at..].find('\n').map_or(src.len(), |i| at + i);
+        if src[..e].ends_with('\r') { e - 1 } else { e }
+    };
+    let is_row = |a: usize| src[a..line_end(a)].trim_start().starts_with('|');
+    let row = line_start(cell.start);
+    let mut first = row;
+    while first > 0 {
+        let prev = line_start(first - 1);
+        if !is_row(prev) {
+            break;
+        }
+        first = prev;
+    }
+    let mut lines = Vec::new();
+    let mut at = first;
+    while at < src.len() && is_row(at) {
+        lines.push(at);
+        let e = line_end(at);
+        at = src[e..].find('\n').map_or(src.len(), |i| e + i + 1);
+    }
+    let cols: Vec<Vec<usize>> = lines
+        .iter()
+        .map(|&a| pipe_columns(&src[a..line_end(a)]))
+        .collect();
+    if cols.is_empty() || cols.iter().any(|c| c != &cols[0]) {
+        return Vec::new();
+    }
+    // The cell's column: the pipes before it on its line.
+    let index = pipe_columns(&src[row..cell.start]).len();
+    let mut edits = Vec::new();
+    for &a in &lines {
+        if a == row {
+            continue;
+        }
+        let line = &src[a..line_end(a)];
+        // The byte offset of the pipe closing the column.
+        let mut seen = 0;
+        let mut prev = '\0';
+        for (i, c) in line.char_indices() {
+            if c == '|' && prev != '\\' {
+                seen += 1;
+                if seen == index + 1 {
+                    let delimiter = line
+                        .trim()
+                        .trim_matches('|')
+                        .chars()
+                        .all(|c| matches!(c, '-' | ':' | '|' | ' '));
+                    // In the delimiter row, dashes go before a closing colon.
+                    let at = if delimiter && line[..i].ends_with(':') {
+                        a + i - 1
+                    } else {
+                        a + i
+                    };
+                    edits.push(Replacement {
+                        start: at,
+                        end: at,
+                        text: (if delimiter { "-" } else { " " }).repeat(extra),
+                    });
+                    break;
+                }
+            }
+            prev = c;
+        }
+    }
+    edits
 }
 
 /// Returns the replacements that give `task` the status `to`, in the form
@@ -151,7 +245,7 @@ pub fn set_status(doc: &Document, task: &Task, to: Status) -> Result<Vec<Replace
         .iter()
         .find(|c| c.column.eq_ignore_ascii_case("status"))
     {
-        return Ok(vec![set_cell(doc, c.span, &status_word(doc, to))]);
+        return Ok(set_cell(doc, c.span, &status_word(doc, to)));
     }
     // A status emoji in the item's own text.
     let text_span = o.text.unwrap_or(o.span);
@@ -479,7 +573,7 @@ pub fn set_attribute(
                 } else {
                     value
                 };
-            return Ok(vec![set_cell(doc, c.span, value)]);
+            return Ok(set_cell(doc, c.span, value));
         }
         return add_column(doc, task, attr.column(), |_| String::new(), value);
     }
@@ -777,7 +871,7 @@ pub fn set_blocked_reason(
                     .iter()
                     .any(|n| l.starts_with(n))
             }) {
-                return Ok(vec![set_cell(doc, c.span, &reason)]);
+                return Ok(set_cell(doc, c.span, &reason));
             }
             add_column(doc, task, "Notes", |_| String::new(), &reason)
         }
