@@ -72,6 +72,20 @@ fn find(ws: &Workspace, links: &Links, query: &str) -> anyhow::Result<(usize, us
     }
 }
 
+/// Writes a plan's new text; with `dry_run`, writes nothing and returns
+/// the diff instead (empty when written).
+fn save(cx: &Context, doc: &Document, new: &str, dry_run: bool) -> anyhow::Result<String> {
+    if dry_run {
+        return Ok(edit::diff(&doc.path, &doc.source, new));
+    }
+    edit::write_if_unchanged(
+        &cx.root.join(&doc.path),
+        doc.source.as_bytes(),
+        new.as_bytes(),
+    )?;
+    Ok(String::new())
+}
+
 /// One task's change, as printed and as JSON.
 #[derive(serde::Serialize)]
 struct Change<'a> {
@@ -87,6 +101,9 @@ struct Change<'a> {
 struct Changes<'a> {
     changes: Vec<Change<'a>>,
     written: bool,
+    /// With --dry-run, the unified diff of what would be written.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    diff: String,
 }
 
 pub(crate) fn set_status(
@@ -165,20 +182,13 @@ pub(crate) fn set_status(
     }
     let mut out = String::new();
     for (doc, new) in &writes {
-        if a.dry_run {
-            out.push_str(&edit::diff(&doc.path, &doc.source, new));
-        } else {
-            edit::write_if_unchanged(
-                &cx.root.join(&doc.path),
-                doc.source.as_bytes(),
-                new.as_bytes(),
-            )?;
-        }
+        out.push_str(&save(cx, doc, new, a.dry_run)?);
     }
     if a.format == Format::Json {
         output::json(&Changes {
             changes,
             written: !a.dry_run,
+            diff: out,
         })?;
     } else {
         if !a.dry_run {
@@ -272,18 +282,16 @@ pub(crate) fn set(cx: &Context, a: &SetArgs) -> anyhow::Result<ExitCode> {
             value,
         })
         .collect();
-    if a.dry_run {
-        output::print(&edit::diff(&doc.path, &doc.source, &new))?;
-    } else {
-        edit::write_if_unchanged(
-            &cx.root.join(&doc.path),
-            doc.source.as_bytes(),
-            new.as_bytes(),
-        )?;
-    }
+    let diff = save(cx, doc, &new, a.dry_run)?;
     if a.format == Format::Json {
-        output::json(&serde_json::json!({ "changes": changes, "written": !a.dry_run }))?;
-    } else if !a.dry_run {
+        let mut v = serde_json::json!({ "changes": changes, "written": !a.dry_run });
+        if a.dry_run {
+            v["diff"] = diff.into();
+        }
+        output::json(&v)?;
+    } else if a.dry_run {
+        output::print(&diff)?;
+    } else {
         let mut out = String::new();
         for c in &changes {
             let _ = writeln!(
@@ -418,25 +426,23 @@ pub(crate) fn add(cx: &Context, a: &AddArgs) -> anyhow::Result<ExitCode> {
             a.estimate.as_deref().unwrap_or("")
         );
     };
-    if a.dry_run {
-        output::print(&edit::diff(&doc.path, &doc.source, &new))?;
-    } else {
-        edit::write_if_unchanged(
-            &cx.root.join(&doc.path),
-            doc.source.as_bytes(),
-            new.as_bytes(),
-        )?;
-    }
+    let diff = save(cx, doc, &new, a.dry_run)?;
     if a.format == Format::Json {
-        output::json(&serde_json::json!({
+        let mut v = serde_json::json!({
             "id": added.id,
             "title": added.title,
             "document": doc.path,
             "line": added.origin.span.line,
             "phase": added.phase,
             "written": !a.dry_run,
-        }))?;
-    } else if !a.dry_run {
+        });
+        if a.dry_run {
+            v["diff"] = diff.into();
+        }
+        output::json(&v)?;
+    } else if a.dry_run {
+        output::print(&diff)?;
+    } else {
         output::print(&format!(
             "added {} {}  {}\n",
             added.id,
