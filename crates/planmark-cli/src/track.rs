@@ -98,7 +98,7 @@ struct Change<'a> {
 }
 
 #[derive(serde::Serialize)]
-struct Changes<'a> {
+struct EditReport<'a> {
     changes: Vec<Change<'a>>,
     written: bool,
     /// With --dry-run, the unified diff of what would be written.
@@ -185,7 +185,7 @@ pub(crate) fn set_status(
         out.push_str(&save(cx, doc, new, a.dry_run)?);
     }
     if a.format == Format::Json {
-        output::json(&Changes {
+        output::json(&EditReport {
             changes,
             written: !a.dry_run,
             diff: out,
