@@ -30,16 +30,9 @@ impl Context {
         let cwd = std::env::current_dir().context("cannot read the current folder")?;
         let root = planmark::workspace::find_root(&cwd);
         let config = Config::load(&root)?;
-        let mut work = WorkTime::default();
-        if let Some(h) = config.calendar.hours_per_day {
-            if !(h > 0.0 && h <= 24.0) {
-                bail!("planmark.toml: calendar.hours_per_day must be between 0 and 24, not {h}");
-            }
-            work.hours_per_day = h;
-        }
-        if let Some(days) = &config.calendar.working_days {
-            work.days_per_week = days.len().max(1) as f64;
-        }
+        let work = planmark::schedule::Calendar::from_config(&config.calendar)
+            .map_err(|e| anyhow::anyhow!("planmark.toml: [calendar]: {e}"))?
+            .work_time();
         Ok(Context { root, config, work })
     }
 

@@ -18,6 +18,7 @@
 //! - [`check`] runs the rules over a workspace and renders findings.
 //! - [`history`] reads progress over time from git.
 //! - [`links`] resolves dependencies to tasks across plans.
+//! - [`schedule`] computes timelines (the working calendar so far).
 //! - [`workspace`] finds and reads the plan files of a folder.
 //! - [`config`] reads `planmark.toml`.
 //! - [`summary`] computes progress figures per document.
@@ -31,6 +32,7 @@ pub mod edit;
 pub mod history;
 pub mod links;
 pub mod model;
+pub mod schedule;
 pub mod summary;
 pub mod syntax;
 pub mod templates;

@@ -1,0 +1,6 @@
+//! Scheduling: the working calendar first; the critical path method,
+//! resource levelling and explanations build on it.
+
+mod calendar;
+
+pub use calendar::{Calendar, CalendarError, WorkingDays};
