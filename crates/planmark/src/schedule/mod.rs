@@ -2,5 +2,6 @@
 //! resource levelling and explanations build on it.
 
 mod calendar;
+pub mod cpm;
 
 pub use calendar::{Calendar, CalendarError, WorkingDays};
