@@ -526,7 +526,7 @@ fn status_label(s: Status) -> &'static str {
 
 fn show(cx: &Context, a: &ShowArgs) -> anyhow::Result<ExitCode> {
     let ws = cx.load(&a.read.paths)?;
-    let hits = ws.find_task(&a.id);
+    let hits = planmark::links::Links::new(&ws).find_all(&a.id);
     let (di, ti) = match hits.as_slice() {
         [one] => *one,
         [] => {

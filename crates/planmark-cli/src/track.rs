@@ -86,6 +86,25 @@ fn save(cx: &Context, doc: &Document, new: &str, dry_run: bool) -> anyhow::Resul
     Ok(String::new())
 }
 
+/// Prints an edit's outcome: JSON (`written`, and the diff with
+/// `--dry-run`), else the diff, else the human lines.
+fn report(
+    format: Format,
+    dry_run: bool,
+    mut json: serde_json::Value,
+    diff: String,
+    human: &str,
+) -> anyhow::Result<()> {
+    if format == Format::Json {
+        json["written"] = (!dry_run).into();
+        if dry_run {
+            json["diff"] = diff.into();
+        }
+        return output::json(&json);
+    }
+    output::print(if dry_run { &diff } else { human })
+}
+
 /// One task's change, as printed and as JSON.
 #[derive(serde::Serialize)]
 struct Change<'a> {
@@ -283,28 +302,24 @@ pub(crate) fn set(cx: &Context, a: &SetArgs) -> anyhow::Result<ExitCode> {
         })
         .collect();
     let diff = save(cx, doc, &new, a.dry_run)?;
-    if a.format == Format::Json {
-        let mut v = serde_json::json!({ "changes": changes, "written": !a.dry_run });
-        if a.dry_run {
-            v["diff"] = diff.into();
-        }
-        output::json(&v)?;
-    } else if a.dry_run {
-        output::print(&diff)?;
-    } else {
-        let mut out = String::new();
-        for c in &changes {
-            let _ = writeln!(
-                out,
-                "set {} {}={}  {}",
-                c.id,
-                c.key,
-                c.value,
-                paint(DIM, format!("{}:{}", c.document, c.line))
-            );
-        }
-        output::print(&out)?;
+    let mut human = String::new();
+    for c in &changes {
+        let _ = writeln!(
+            human,
+            "set {} {}={}  {}",
+            c.id,
+            c.key,
+            c.value,
+            paint(DIM, format!("{}:{}", c.document, c.line))
+        );
     }
+    report(
+        a.format,
+        a.dry_run,
+        serde_json::json!({ "changes": changes }),
+        diff,
+        &human,
+    )?;
     Ok(finish(ws))
 }
 
@@ -427,29 +442,20 @@ pub(crate) fn add(cx: &Context, a: &AddArgs) -> anyhow::Result<ExitCode> {
         );
     };
     let diff = save(cx, doc, &new, a.dry_run)?;
-    if a.format == Format::Json {
-        let mut v = serde_json::json!({
-            "id": added.id,
-            "title": added.title,
-            "document": doc.path,
-            "line": added.origin.span.line,
-            "phase": added.phase,
-            "written": !a.dry_run,
-        });
-        if a.dry_run {
-            v["diff"] = diff.into();
-        }
-        output::json(&v)?;
-    } else if a.dry_run {
-        output::print(&diff)?;
-    } else {
-        output::print(&format!(
-            "added {} {}  {}\n",
-            added.id,
-            added.title,
-            paint(DIM, format!("{}:{}", doc.path, added.origin.span.line))
-        ))?;
-    }
+    let human = format!(
+        "added {} {}  {}\n",
+        added.id,
+        added.title,
+        paint(DIM, format!("{}:{}", doc.path, added.origin.span.line))
+    );
+    let json = serde_json::json!({
+        "id": added.id,
+        "title": added.title,
+        "document": doc.path,
+        "line": added.origin.span.line,
+        "phase": added.phase,
+    });
+    report(a.format, a.dry_run, json, diff, &human)?;
     Ok(finish(ws))
 }
 

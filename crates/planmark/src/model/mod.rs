@@ -832,31 +832,4 @@ impl Workspace {
     pub fn from_json(json: &str) -> Result<Workspace, serde_json::Error> {
         serde_json::from_str(json)
     }
-
-    /// Finds a task by `id` or `doc#id` (document path or file stem).
-    /// Returns every match, as (document index, task index).
-    #[must_use]
-    pub fn find_task(&self, query: &str) -> Vec<(usize, usize)> {
-        let (doc, id) = match query.split_once('#') {
-            Some((d, i)) => (Some(d), i),
-            None => (None, query),
-        };
-        let mut out = Vec::new();
-        for (di, d) in self.documents.iter().enumerate() {
-            if let Some(want) = doc {
-                let stem = std::path::Path::new(&d.path)
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned());
-                if d.path != want && stem.as_deref() != Some(want) {
-                    continue;
-                }
-            }
-            for (ti, t) in d.tasks.iter().enumerate() {
-                if t.id == id || t.id.eq_ignore_ascii_case(id) {
-                    out.push((di, ti));
-                }
-            }
-        }
-        out
-    }
 }
