@@ -36,6 +36,13 @@ pub const INIT: &str = r#"# planmark configuration. Every key is optional.
 # qa = "50%"
 # backend = 3
 
+[schedule]
+# Level resources when tasks name people or pools (on by default).
+# level = true
+# Seed and budget (schedules generated) of the levelling search.
+# seed = 1
+# schedules = 5000
+
 [check]
 # The largest estimate before `planmark check` suggests splitting a task.
 # max-estimate = "2w"
@@ -63,6 +70,20 @@ pub struct Config {
     pub resources: BTreeMap<String, toml::Value>,
     /// `[check]`.
     pub check: CheckConfig,
+    /// `[schedule]`.
+    pub schedule: ScheduleConfig,
+}
+
+/// `[schedule]`: levelling settings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScheduleConfig {
+    /// Level resources (on unless set to false).
+    pub level: Option<bool>,
+    /// Seed of the levelling search.
+    pub seed: Option<u64>,
+    /// Schedules the levelling search may generate.
+    pub schedules: Option<u32>,
 }
 
 /// `[check]`: rule levels and parameters.

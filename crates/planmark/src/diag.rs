@@ -131,6 +131,14 @@ codes! {
     BrokenLink = "PM028", "broken-link", Warning, "A relative link in References points to a missing file.";
     /// A `planmark-disable` comment names a rule that does not exist.
     UnknownRule = "PM029", "unknown-rule", Warning, "A planmark-disable comment names an unknown rule.";
+    /// A deadline, milestone target or task due date falls before the scheduled finish.
+    DeadlineMissed = "PM030", "deadline-missed", Error, "The schedule ends after a deadline, milestone target or due date.";
+    /// Without levelling, tasks book a resource beyond its units.
+    Overallocated = "PM031", "over-allocated", Warning, "Tasks book a resource beyond its units at the same time.";
+    /// A Timeline line disagrees with the computed dates.
+    TimelineMismatch = "PM032", "timeline-mismatch", Warning, "The Timeline section disagrees with the computed schedule.";
+    /// A task needs more units of a resource than it has.
+    ImpossibleDemand = "PM033", "impossible-demand", Error, "A task needs more of a resource than it has, or resources cannot be read.";
 }
 
 impl Code {

@@ -1,0 +1,908 @@
+//! Resource levelling: start times that respect the links and never use
+//! more of a resource than it has, with the finish as early as the search
+//! can find.
+//!
+//! The method is the one the scheduling literature shows to work best for a
+//! budget of a few thousand schedules:
+//!
+//! - activity lists decoded by the **serial schedule generation scheme**
+//!   (each activity in list order at the earliest time its links and the
+//!   remaining capacity allow; activities are never split);
+//! - every decoded schedule improved by **forward-backward improvement**
+//!   (double justification: right-justify in reverse order of finish, then
+//!   left-justify in order of start);
+//! - a **genetic algorithm** over the lists (two-point crossover that keeps
+//!   lists precedence-feasible, swap mutation, rank selection), seeded with
+//!   the latest-finish-time rule and biased random samples of it.
+//!
+//! The search is deterministic for a seed and counts its budget in
+//! schedules generated (each pass of the scheme is one), as the literature
+//! reports it, so results do not depend on the machine.
+//!
+//! Times are integer ticks; the caller chooses what a tick is.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use rand::{RngExt, SeedableRng};
+use rand_xorshift::XorShiftRng;
+
+use super::cpm::{self, Link};
+use crate::model::LinkKind;
+
+/// Units of a resource booked outside the search: time off, work already
+/// under way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reservation {
+    /// The resource.
+    pub resource: usize,
+    /// First tick.
+    pub start: i64,
+    /// One past the last tick.
+    pub end: i64,
+    /// Units booked.
+    pub units: u32,
+}
+
+/// A resource-constrained scheduling problem.
+#[derive(Debug, Clone, Default)]
+pub struct Problem {
+    /// Each activity's duration in ticks.
+    pub durations: Vec<i64>,
+    /// Each activity's earliest start (0 for none).
+    pub release: Vec<i64>,
+    /// Precedence links, lags in ticks.
+    pub links: Vec<Link>,
+    /// Units of each resource.
+    pub capacity: Vec<u32>,
+    /// What each activity holds while it runs: (resource, units).
+    pub demands: Vec<Vec<(usize, u32)>>,
+    /// Units booked outside the search.
+    pub reserved: Vec<Reservation>,
+}
+
+/// How hard to search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// Seed of the random choices: the same seed gives the same schedule.
+    pub seed: u64,
+    /// Schedules to generate at most (each pass of the generation scheme
+    /// counts one; at least one is always generated).
+    pub schedules: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            seed: 1,
+            schedules: 5000,
+        }
+    }
+}
+
+/// A levelled schedule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Solution {
+    /// Each activity's start, in ticks.
+    pub start: Vec<i64>,
+    /// The latest finish.
+    pub makespan: i64,
+    /// Schedules generated.
+    pub schedules: u32,
+    /// The lower bound the search compared against (links and resource
+    /// work only); the search stops early when it reaches it.
+    pub lower_bound: i64,
+}
+
+/// Why a problem cannot be levelled.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LevelError {
+    /// The links have a cycle through these activities.
+    #[error("the links have a cycle")]
+    Cycle(Vec<usize>),
+    /// An activity needs more units than the resource has.
+    #[error("activity {activity} needs {units} units of resource {resource}, which has {capacity}")]
+    Demand {
+        /// The activity.
+        activity: usize,
+        /// The resource.
+        resource: usize,
+        /// Units demanded.
+        units: u32,
+        /// Units available.
+        capacity: u32,
+    },
+    /// A duration, release or reservation is negative, or a value out of
+    /// the range the search handles.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Which way time runs in a pass of the generation scheme.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Dir {
+    Forward,
+    Backward,
+}
+
+/// Links indexed by activity, as ranges of one array (forward and mirrored).
+struct Graph {
+    /// `preds[pred_start[j]..pred_start[j+1]]`: links into `j`, as
+    /// (other activity, kind, lag).
+    pred_start: Vec<usize>,
+    preds: Vec<(usize, LinkKind, i64)>,
+}
+
+impl Graph {
+    fn new(n: usize, links: impl Iterator<Item = Link> + Clone) -> Graph {
+        let mut pred_start = vec![0usize; n + 1];
+        for l in links.clone() {
+            pred_start[l.to + 1] += 1;
+        }
+        for i in 0..n {
+            pred_start[i + 1] += pred_start[i];
+        }
+        let mut fill = pred_start.clone();
+        let mut preds = vec![(0, LinkKind::FinishToStart, 0); pred_start[n]];
+        for l in links {
+            preds[fill[l.to]] = (l.from, l.kind, l.lag);
+            fill[l.to] += 1;
+        }
+        Graph { pred_start, preds }
+    }
+
+    fn preds(&self, j: usize) -> &[(usize, LinkKind, i64)] {
+        &self.preds[self.pred_start[j]..self.pred_start[j + 1]]
+    }
+}
+
+/// The link as seen with time running backwards (start and finish swap).
+fn mirror(l: &Link) -> Link {
+    let kind = match l.kind {
+        LinkKind::FinishToStart => LinkKind::FinishToStart,
+        LinkKind::StartToStart => LinkKind::FinishToFinish,
+        LinkKind::FinishToFinish => LinkKind::StartToStart,
+        LinkKind::StartToFinish => LinkKind::StartToFinish,
+    };
+    Link {
+        from: l.to,
+        to: l.from,
+        kind,
+        lag: l.lag,
+    }
+}
+
+/// Remaining units per resource and tick.
+struct Profile {
+    horizon: usize,
+    free: Vec<u32>,
+}
+
+impl Profile {
+    fn row(&self, r: usize) -> &[u32] {
+        &self.free[r * self.horizon..(r + 1) * self.horizon]
+    }
+
+    fn row_mut(&mut self, r: usize) -> &mut [u32] {
+        &mut self.free[r * self.horizon..(r + 1) * self.horizon]
+    }
+}
+
+/// The solver's state for one problem.
+struct Solver<'a> {
+    p: &'a Problem,
+    n: usize,
+    fwd: Graph,
+    bwd: Graph,
+    /// Successors in each direction, for keeping lists feasible.
+    fwd_succ: Graph,
+    bwd_succ: Graph,
+    horizon: usize,
+    /// Free capacity before any activity is placed, forward.
+    base: Vec<u32>,
+    /// Latest finish of each activity (CPM), the priority rule.
+    lft: Vec<i64>,
+    /// Schedules generated so far.
+    generated: u32,
+    /// Whether every link keeps start order (FS, SS, no leads).
+    monotone: bool,
+    /// Each activity's position in a topological order.
+    rank: Vec<usize>,
+    buf_back: Vec<i64>,
+    buf_fwd: Vec<i64>,
+    buf_key: Vec<i64>,
+    buf_order: Vec<usize>,
+}
+
+impl<'a> Solver<'a> {
+    fn new(p: &'a Problem) -> Result<Solver<'a>, LevelError> {
+        let n = p.durations.len();
+        let bad = |m: String| Err(LevelError::Invalid(m));
+        if p.demands.len() != n || (!p.release.is_empty() && p.release.len() != n) {
+            return bad("every activity needs a demand list and a release".into());
+        }
+        if let Some(j) = (0..n).find(|&j| p.durations[j] < 0) {
+            return bad(format!("activity {j} has a negative duration"));
+        }
+        for (j, ds) in p.demands.iter().enumerate() {
+            for &(r, q) in ds {
+                let Some(&c) = p.capacity.get(r) else {
+                    return bad(format!(
+                        "activity {j} names resource {r}, which does not exist"
+                    ));
+                };
+                if q > c {
+                    return Err(LevelError::Demand {
+                        activity: j,
+                        resource: r,
+                        units: q,
+                        capacity: c,
+                    });
+                }
+            }
+        }
+        for l in &p.links {
+            if l.from >= n || l.to >= n {
+                return bad("a link names an activity that does not exist".into());
+            }
+        }
+        // Cycles and the critical-path times in one go.
+        let net = cpm::Network {
+            durations: p.durations.clone(),
+            release: p.release.clone(),
+            links: p.links.clone(),
+        };
+        let times = cpm::compute(&net).map_err(LevelError::Cycle)?;
+        // A horizon no serial schedule can pass: everything in a row after
+        // the last release and reservation, with every positive lag.
+        let mut horizon: i64 = 1;
+        horizon += p.release.iter().copied().max().unwrap_or(0).max(0);
+        horizon += p.reserved.iter().map(|r| r.end).max().unwrap_or(0).max(0);
+        horizon += p.durations.iter().sum::<i64>();
+        horizon += p.links.iter().map(|l| l.lag.max(0)).sum::<i64>();
+        // Links that pull a start back (FF, SF) can add at most a duration each.
+        horizon += p.durations.iter().copied().max().unwrap_or(0);
+        let cells = horizon.saturating_mul(p.capacity.len().max(1) as i64);
+        if cells > 400_000_000 {
+            return bad(format!(
+                "the plan spans {horizon} time steps over {} resources, too many to level",
+                p.capacity.len()
+            ));
+        }
+        let horizon = horizon as usize;
+        let mut base = Vec::with_capacity(horizon * p.capacity.len());
+        for &c in &p.capacity {
+            base.extend(std::iter::repeat_n(c, horizon));
+        }
+        for r in &p.reserved {
+            if r.resource >= p.capacity.len() || r.start < 0 || r.end < r.start {
+                return bad("a reservation is out of range".into());
+            }
+            let row = &mut base[r.resource * horizon..(r.resource + 1) * horizon];
+            for f in &mut row[r.start as usize..(r.end as usize).min(horizon)] {
+                *f = f.saturating_sub(r.units);
+            }
+        }
+        let lft = (0..n).map(|j| times.late_finish[j]).collect();
+        let monotone = p.links.iter().all(|l| {
+            l.lag >= 0 && matches!(l.kind, LinkKind::FinishToStart | LinkKind::StartToStart)
+        });
+        let fwd = Graph::new(n, p.links.iter().copied());
+        let bwd = Graph::new(n, p.links.iter().map(mirror));
+        let fwd_succ = Graph::new(
+            n,
+            p.links.iter().map(|l| Link {
+                from: l.to,
+                to: l.from,
+                ..*l
+            }),
+        );
+        let bwd_succ = Graph::new(
+            n,
+            p.links.iter().map(mirror).map(|l| Link {
+                from: l.to,
+                to: l.from,
+                ..l
+            }),
+        );
+        let mut solver = Solver {
+            p,
+            n,
+            fwd,
+            bwd,
+            fwd_succ,
+            bwd_succ,
+            horizon,
+            base,
+            lft,
+            generated: 0,
+            monotone,
+            rank: Vec::new(),
+            buf_back: Vec::new(),
+            buf_fwd: Vec::new(),
+            buf_key: Vec::new(),
+            buf_order: Vec::new(),
+        };
+        // Any topological order breaks ties between equal times correctly.
+        let topo = solver.order_by(&times.early_start, Dir::Forward);
+        solver.rank = vec![0; n];
+        for (i, &j) in topo.iter().enumerate() {
+            solver.rank[j] = i;
+        }
+        Ok(solver)
+    }
+
+    /// A lower bound on the makespan: the critical path, and for each
+    /// resource the work it must do divided by its units.
+    fn lower_bound(&self) -> i64 {
+        let cp = (0..self.n).map(|j| self.lft[j]).max().unwrap_or(0);
+        let mut work = vec![0i64; self.p.capacity.len()];
+        for j in 0..self.n {
+            for &(r, q) in &self.p.demands[j] {
+                work[r] += self.p.durations[j] * i64::from(q);
+            }
+        }
+        let release = self.p.release.iter().copied().min().unwrap_or(0).max(0);
+        let res = work
+            .iter()
+            .zip(&self.p.capacity)
+            .filter(|&(_, &c)| c > 0)
+            .map(|(&w, &c)| release + (w + i64::from(c) - 1) / i64::from(c))
+            .max()
+            .unwrap_or(0);
+        cp.max(res)
+    }
+
+    /// One pass of the serial scheme over `order` (which must list every
+    /// activity after those it depends on in direction `dir`). Writes the
+    /// starts (in that direction's time) and returns the makespan.
+    ///
+    /// Backwards, time is mirrored about `mirror_at`: the reservations are
+    /// placed where they fall in mirrored time.
+    fn serial(
+        &mut self,
+        order: &[usize],
+        dir: Dir,
+        mirror_at: i64,
+        profile: &mut Profile,
+        start: &mut [i64],
+    ) -> i64 {
+        self.generated += 1;
+        let h = self.horizon;
+        match dir {
+            Dir::Forward => profile.free.copy_from_slice(&self.base),
+            Dir::Backward => {
+                for (r, &c) in self.p.capacity.iter().enumerate() {
+                    profile.row_mut(r).fill(c);
+                }
+                for res in &self.p.reserved {
+                    let (a, b) = (mirror_at - res.end, mirror_at - res.start);
+                    let (a, b) = (a.max(0) as usize, b.clamp(0, h as i64) as usize);
+                    for f in &mut profile.row_mut(res.resource)[a.min(b)..b] {
+                        *f = f.saturating_sub(res.units);
+                    }
+                }
+            }
+        }
+        let graph = if dir == Dir::Forward {
+            &self.fwd
+        } else {
+            &self.bwd
+        };
+        let d = &self.p.durations;
+        let mut makespan = 0;
+        for &j in order {
+            let mut t = if dir == Dir::Forward {
+                self.p.release.get(j).copied().unwrap_or(0).max(0)
+            } else {
+                0
+            };
+            for &(i, kind, lag) in graph.preds(j) {
+                let (s, f) = (start[i], start[i] + d[i]);
+                t = t.max(match kind {
+                    LinkKind::FinishToStart => f + lag,
+                    LinkKind::StartToStart => s + lag,
+                    LinkKind::FinishToFinish => f + lag - d[j],
+                    LinkKind::StartToFinish => s + lag - d[j],
+                });
+            }
+            let t = earliest_slot(profile, &self.p.demands[j], t.max(0), d[j]);
+            for &(r, q) in &self.p.demands[j] {
+                for f in &mut profile.row_mut(r)[t as usize..(t + d[j]) as usize] {
+                    *f -= q;
+                }
+            }
+            start[j] = t;
+            makespan = makespan.max(t + d[j]);
+        }
+        makespan
+    }
+
+    /// A precedence-feasible order, as close to ascending `key` as the
+    /// links allow (ties by activity index).
+    fn order_by(&self, key: &[i64], dir: Dir) -> Vec<usize> {
+        let mut order = Vec::with_capacity(self.n);
+        self.order_into(key, dir, false, &mut order);
+        order
+    }
+
+    /// Like `order_by`, into `order`. `times` says the keys are the start
+    /// times of a schedule (finish times, backwards): then, when every link
+    /// is finish-to-start or start-to-start with no lead, sorting by key
+    /// and topological rank is already feasible.
+    fn order_into(&self, key: &[i64], dir: Dir, times: bool, order: &mut Vec<usize>) {
+        order.clear();
+        if times && self.monotone {
+            order.extend(0..self.n);
+            match dir {
+                Dir::Forward => order.sort_unstable_by_key(|&j| (key[j], self.rank[j])),
+                Dir::Backward => order.sort_unstable_by_key(|&j| (key[j], Reverse(self.rank[j]))),
+            }
+            return;
+        }
+        let (graph, succ) = if dir == Dir::Forward {
+            (&self.fwd, &self.fwd_succ)
+        } else {
+            (&self.bwd, &self.bwd_succ)
+        };
+        let mut waiting: Vec<usize> = (0..self.n).map(|j| graph.preds(j).len()).collect();
+        let mut heap: BinaryHeap<Reverse<(i64, usize)>> = (0..self.n)
+            .filter(|&j| waiting[j] == 0)
+            .map(|j| Reverse((key[j], j)))
+            .collect();
+        while let Some(Reverse((_, j))) = heap.pop() {
+            order.push(j);
+            for &(s, _, _) in succ.preds(j) {
+                waiting[s] -= 1;
+                if waiting[s] == 0 {
+                    heap.push(Reverse((key[s], s)));
+                }
+            }
+        }
+    }
+
+    /// Decodes `list` and improves the schedule by forward-backward passes
+    /// while they help. Returns the makespan and replaces `list` by the
+    /// order of the improved schedule's starts.
+    fn decode(&mut self, list: &mut Vec<usize>, profile: &mut Profile, start: &mut [i64]) -> i64 {
+        let mut best = self.serial(list, Dir::Forward, 0, profile, start);
+        let mut back = std::mem::take(&mut self.buf_back);
+        let mut fwd = std::mem::take(&mut self.buf_fwd);
+        let mut key = std::mem::take(&mut self.buf_key);
+        let mut order = std::mem::take(&mut self.buf_order);
+        back.resize(self.n, 0);
+        fwd.resize(self.n, 0);
+        key.resize(self.n, 0);
+        {
+            // Right-justify: latest finishes first.
+            for j in 0..self.n {
+                key[j] = -(start[j] + self.p.durations[j]);
+            }
+            self.order_into(&key, Dir::Backward, true, &mut order);
+            let _ = self.serial(&order, Dir::Backward, best, profile, &mut back);
+            // Left-justify: in order of the justified starts.
+            for j in 0..self.n {
+                key[j] = -(back[j] + self.p.durations[j]);
+            }
+            self.order_into(&key, Dir::Forward, true, &mut order);
+            let m = self.serial(&order, Dir::Forward, 0, profile, &mut fwd);
+            if m <= best {
+                start.copy_from_slice(&fwd);
+                list.clone_from(&order);
+            }
+            // One round: more children for the budget serve better than
+            // repeating the passes on one (measured on PSPLIB J120).
+            best = best.min(m);
+        }
+        self.buf_back = back;
+        self.buf_fwd = fwd;
+        self.buf_key = key;
+        self.buf_order = order;
+        best
+    }
+
+    fn profile(&self) -> Profile {
+        Profile {
+            horizon: self.horizon,
+            free: vec![0; self.base.len()],
+        }
+    }
+}
+
+/// The earliest start at or after `t` where every demand fits for `d` ticks.
+fn earliest_slot(profile: &Profile, demands: &[(usize, u32)], mut t: i64, d: i64) -> i64 {
+    if d == 0 || demands.is_empty() {
+        return t;
+    }
+    'again: loop {
+        let (a, b) = (t as usize, (t + d) as usize);
+        for &(r, q) in demands {
+            // The last conflict in the window moves the window past it.
+            if let Some(p) = profile.row(r)[a..b].iter().rposition(|&f| f < q) {
+                t += p as i64 + 1;
+                continue 'again;
+            }
+        }
+        return t;
+    }
+}
+
+/// A member of the genetic search: an activity list and its schedule.
+#[derive(Clone)]
+struct Individual {
+    list: Vec<usize>,
+    start: Vec<i64>,
+    makespan: i64,
+}
+
+/// Levels `p`: start times that respect every link, release and capacity.
+///
+/// # Errors
+///
+/// Returns an error when the links have a cycle, an activity demands more
+/// than a resource has, or the problem is malformed.
+pub fn solve(p: &Problem, settings: Settings) -> Result<Solution, LevelError> {
+    let mut s = Solver::new(p)?;
+    let n = s.n;
+    let lb = s.lower_bound();
+    let mut profile = s.profile();
+    let mut rng = XorShiftRng::seed_from_u64(settings.seed);
+    let budget = settings.schedules.max(1);
+    // The latest-finish-time rule, ties by position.
+    let mut list = s.order_by(&s.lft.clone(), Dir::Forward);
+    let mut start = vec![0i64; n];
+    let makespan = if budget < 3 {
+        s.serial(&list, Dir::Forward, 0, &mut profile, &mut start)
+    } else {
+        s.decode(&mut list, &mut profile, &mut start)
+    };
+    let mut best = Individual {
+        list,
+        start,
+        makespan,
+    };
+    if n < 2 || best.makespan <= lb || s.generated + 3 > budget {
+        return Ok(done(best, &s, lb));
+    }
+    // Population: the rule's schedule and biased samples of it.
+    let pop_size = 40.min(budget as usize / 12).max(4);
+    let spread = (s.lft.iter().copied().max().unwrap_or(1) / 4).max(1);
+    let mut pop = vec![best.clone()];
+    while pop.len() < pop_size && s.generated + 3 <= budget {
+        let key: Vec<i64> = s
+            .lft
+            .iter()
+            .map(|&l| l * 4 + rng.random_range(0..spread * 4))
+            .collect();
+        let mut list = s.order_by(&key, Dir::Forward);
+        let mut start = vec![0i64; n];
+        let makespan = s.decode(&mut list, &mut profile, &mut start);
+        pop.push(Individual {
+            list,
+            start,
+            makespan,
+        });
+    }
+    let linked = |a: usize, b: usize, s: &Solver| {
+        s.fwd.preds(b).iter().any(|&(i, _, _)| i == a)
+            || s.fwd.preds(a).iter().any(|&(i, _, _)| i == b)
+    };
+    let mut stale = 0;
+    'search: while s.generated + 6 <= budget {
+        pop.sort_by_key(|i| i.makespan);
+        if pop[0].makespan < best.makespan {
+            best = pop[0].clone();
+            stale = 0;
+        }
+        if best.makespan <= lb {
+            break;
+        }
+        // Pairs at random; each pair gives two children.
+        let mut children = Vec::with_capacity(pop.len());
+        let mut idx: Vec<usize> = (0..pop.len()).collect();
+        for i in (1..idx.len()).rev() {
+            idx.swap(i, rng.random_range(0..=i));
+        }
+        for pair in idx.chunks_exact(2) {
+            let (q1, q2) = {
+                let a = rng.random_range(0..n);
+                let b = rng.random_range(0..n);
+                (a.min(b), a.max(b))
+            };
+            for (m, f) in [(pair[0], pair[1]), (pair[1], pair[0])] {
+                if s.generated + 3 > budget {
+                    break 'search;
+                }
+                let mut list = crossover(&pop[m].list, &pop[f].list, q1, q2);
+                for i in 0..n - 1 {
+                    if rng.random_range(0..100) < 5 && !linked(list[i], list[i + 1], &s) {
+                        list.swap(i, i + 1);
+                    }
+                }
+                let mut start = vec![0i64; n];
+                let makespan = s.decode(&mut list, &mut profile, &mut start);
+                children.push(Individual {
+                    list,
+                    start,
+                    makespan,
+                });
+            }
+        }
+        pop.extend(children);
+        pop.sort_by_key(|i| i.makespan);
+        // Keep the best, one of each schedule, so the population stays varied.
+        pop.dedup_by(|a, b| a.makespan == b.makespan && a.start == b.start);
+        pop.truncate(pop_size);
+        stale += 1;
+        // Restart most of a stuck population from fresh samples.
+        if stale > 12 {
+            stale = 0;
+            pop.truncate(pop_size / 4);
+            while pop.len() < pop_size && s.generated + 3 <= budget {
+                let key: Vec<i64> = s
+                    .lft
+                    .iter()
+                    .map(|&l| l + rng.random_range(0..spread * 2))
+                    .collect();
+                let mut list = s.order_by(&key, Dir::Forward);
+                let mut start = vec![0i64; n];
+                let makespan = s.decode(&mut list, &mut profile, &mut start);
+                pop.push(Individual {
+                    list,
+                    start,
+                    makespan,
+                });
+            }
+        }
+    }
+    for i in &pop {
+        if i.makespan < best.makespan {
+            best = i.clone();
+        }
+    }
+    Ok(done(best, &s, lb))
+}
+
+fn done(best: Individual, s: &Solver, lb: i64) -> Solution {
+    Solution {
+        start: best.start,
+        makespan: best.makespan,
+        schedules: s.generated,
+        lower_bound: lb,
+    }
+}
+
+/// Hartmann's two-point crossover: the first `q1` activities from the
+/// mother, up to `q2` the father's next ones in his order, the rest in the
+/// mother's order. Both parents are precedence-feasible, so the child is.
+fn crossover(mother: &[usize], father: &[usize], q1: usize, q2: usize) -> Vec<usize> {
+    let n = mother.len();
+    let mut taken = vec![false; n];
+    let mut child = Vec::with_capacity(n);
+    for &j in &mother[..q1] {
+        taken[j] = true;
+        child.push(j);
+    }
+    for &j in father {
+        if child.len() >= q2 {
+            break;
+        }
+        if !taken[j] {
+            taken[j] = true;
+            child.push(j);
+        }
+    }
+    for &j in mother {
+        if !taken[j] {
+            taken[j] = true;
+            child.push(j);
+        }
+    }
+    child
+}
+
+/// Checks that `start` respects every link, release and capacity of `p`.
+///
+/// # Errors
+///
+/// Returns the first violation found, in words.
+pub fn verify(p: &Problem, start: &[i64]) -> Result<(), String> {
+    let n = p.durations.len();
+    if start.len() != n {
+        return Err(format!("{} starts for {n} activities", start.len()));
+    }
+    let d = &p.durations;
+    for j in 0..n {
+        let r = p.release.get(j).copied().unwrap_or(0);
+        if start[j] < r.max(0) {
+            return Err(format!("activity {j} starts at {} before {r}", start[j]));
+        }
+    }
+    for l in &p.links {
+        let (s, f) = (start[l.from], start[l.from] + d[l.from]);
+        let (ts, tf) = (start[l.to], start[l.to] + d[l.to]);
+        let ok = match l.kind {
+            LinkKind::FinishToStart => ts >= f + l.lag,
+            LinkKind::StartToStart => ts >= s + l.lag,
+            LinkKind::FinishToFinish => tf >= f + l.lag,
+            LinkKind::StartToFinish => tf >= s + l.lag,
+        };
+        if !ok {
+            return Err(format!(
+                "activity {} starts at {ts} against its {:?} link from {} ({s}..{f})",
+                l.to, l.kind, l.from
+            ));
+        }
+    }
+    // Capacity: sweep the events of each resource.
+    for (r, &cap) in p.capacity.iter().enumerate() {
+        let mut events: Vec<(i64, i64)> = Vec::new();
+        for j in 0..n {
+            for &(rr, q) in &p.demands[j] {
+                if rr == r && d[j] > 0 {
+                    events.push((start[j], i64::from(q)));
+                    events.push((start[j] + d[j], -i64::from(q)));
+                }
+            }
+        }
+        for res in p
+            .reserved
+            .iter()
+            .filter(|x| x.resource == r && x.end > x.start)
+        {
+            events.push((res.start, i64::from(res.units)));
+            events.push((res.end, -i64::from(res.units)));
+        }
+        // Releases before uses at the same tick.
+        events.sort_unstable();
+        let mut used = 0;
+        for (t, delta) in events {
+            used += delta;
+            if used > i64::from(cap) && delta > 0 {
+                return Err(format!(
+                    "resource {r} is over capacity at tick {t}: {used} > {cap}"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fs(from: usize, to: usize) -> Link {
+        Link {
+            from,
+            to,
+            kind: LinkKind::FinishToStart,
+            lag: 0,
+        }
+    }
+
+    /// Three activities of 2 ticks, each needing the only unit: they run
+    /// one after another.
+    #[test]
+    fn one_unit_serialises() {
+        let p = Problem {
+            durations: vec![2, 2, 2],
+            release: vec![0; 3],
+            links: vec![],
+            capacity: vec![1],
+            demands: vec![vec![(0, 1)]; 3],
+            reserved: vec![],
+        };
+        let s = solve(&p, Settings::default()).unwrap();
+        assert_eq!(s.makespan, 6);
+        verify(&p, &s.start).unwrap();
+    }
+
+    /// The textbook case where the latest-finish rule alone is not optimal
+    /// is found by the search; the lower bound is reached and it stops.
+    #[test]
+    fn the_search_reaches_the_bound() {
+        // A(3, 2 units) and B(3, 2 units) cannot overlap (capacity 3);
+        // C(6, 1 unit) can run beside either.
+        let p = Problem {
+            durations: vec![3, 3, 6],
+            release: vec![],
+            links: vec![],
+            capacity: vec![3],
+            demands: vec![vec![(0, 2)], vec![(0, 2)], vec![(0, 1)]],
+            reserved: vec![],
+        };
+        let s = solve(&p, Settings::default()).unwrap();
+        assert_eq!(s.makespan, 6);
+        verify(&p, &s.start).unwrap();
+        assert!(s.schedules < 10, "stopped at the bound: {}", s.schedules);
+    }
+
+    #[test]
+    fn reservations_and_releases_are_respected() {
+        // The only unit is booked on ticks 2..5; a 3-tick activity that
+        // may start at 1 has to wait for 5.
+        let p = Problem {
+            durations: vec![3, 1],
+            release: vec![1, 0],
+            links: vec![fs(1, 0)],
+            capacity: vec![1],
+            demands: vec![vec![(0, 1)], vec![]],
+            reserved: vec![Reservation {
+                resource: 0,
+                start: 2,
+                end: 5,
+                units: 1,
+            }],
+        };
+        let s = solve(&p, Settings::default()).unwrap();
+        assert_eq!(s.start[0], 5);
+        verify(&p, &s.start).unwrap();
+    }
+
+    #[test]
+    fn bad_problems_are_errors() {
+        let mut p = Problem {
+            durations: vec![1, 1],
+            release: vec![],
+            links: vec![fs(0, 1), fs(1, 0)],
+            capacity: vec![1],
+            demands: vec![vec![], vec![(0, 1)]],
+            reserved: vec![],
+        };
+        assert!(matches!(
+            solve(&p, Settings::default()),
+            Err(LevelError::Cycle(_))
+        ));
+        p.links.clear();
+        p.demands[1][0].1 = 2;
+        assert_eq!(
+            solve(&p, Settings::default()),
+            Err(LevelError::Demand {
+                activity: 1,
+                resource: 0,
+                units: 2,
+                capacity: 1
+            })
+        );
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_schedule() {
+        let n = 40;
+        let p = Problem {
+            durations: (0..n).map(|i| 1 + (i * 7 % 5)).collect(),
+            release: vec![],
+            links: (1..n as usize)
+                .filter(|i| i % 3 != 0)
+                .map(|i| fs(i - 1, i))
+                .collect(),
+            capacity: vec![2, 3],
+            demands: (0..n as usize)
+                .map(|i| vec![(0, (i % 2) as u32 + 1), (1, (i % 3) as u32)])
+                .collect(),
+            reserved: vec![],
+        };
+        let a = solve(
+            &p,
+            Settings {
+                seed: 7,
+                schedules: 500,
+            },
+        )
+        .unwrap();
+        let b = solve(
+            &p,
+            Settings {
+                seed: 7,
+                schedules: 500,
+            },
+        )
+        .unwrap();
+        assert_eq!(a, b);
+        assert!(a.schedules <= 500);
+        verify(&p, &a.start).unwrap();
+        assert!(a.makespan >= a.lower_bound);
+    }
+}
