@@ -34,6 +34,10 @@ pub(crate) enum Command {
     Set(SetArgs),
     /// Add a task at the end of a phase, in the form the phase already uses.
     Add(AddArgs),
+    /// The timeline: start and finish of every task, slack, critical path, levelled resources.
+    Schedule(ScheduleArgs),
+    /// Why a task starts when it does, and what would move the project finish.
+    Why(WhyArgs),
     /// Progress per day from the git history of the plans: tasks, done, in progress, work left.
     History(ReadArgs),
     /// Work remaining per day from the git history (a table; --format json for the data).
@@ -110,6 +114,60 @@ pub(crate) struct NextArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub(crate) format: Format,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SchedulingArgs {
+    /// The day progress is measured at (YYYY-MM-DD); default today.
+    #[arg(long, value_name = "DATE")]
+    pub(crate) today: Option<String>,
+    /// Project start (YYYY-MM-DD), overriding the plans and planmark.toml.
+    #[arg(long, value_name = "DATE")]
+    pub(crate) start: Option<String>,
+    /// Pure critical path: do not level resources (over-allocations are reported).
+    #[arg(long)]
+    pub(crate) no_level: bool,
+    /// Seed of the levelling search (the same seed gives the same schedule).
+    #[arg(long)]
+    pub(crate) seed: Option<u64>,
+    /// Schedules the levelling search may generate (default: 5,000 for small
+    /// plans, fewer for large ones).
+    #[arg(long, value_name = "N")]
+    pub(crate) schedules: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ScheduleFormat {
+    /// For people.
+    Table,
+    /// For programs.
+    Json,
+    /// For spreadsheets.
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ScheduleArgs {
+    /// Plan files or folders; none means the workspace around the current folder.
+    pub(crate) paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ScheduleFormat::Table)]
+    pub(crate) format: ScheduleFormat,
+    #[command(flatten)]
+    pub(crate) scheduling: SchedulingArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct WhyArgs {
+    /// The task id, or `plan#id`.
+    pub(crate) id: String,
+    /// Plan files or folders; none means the workspace around the current folder.
+    pub(crate) paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub(crate) format: Format,
+    #[command(flatten)]
+    pub(crate) scheduling: SchedulingArgs,
 }
 
 #[derive(Debug, Args)]

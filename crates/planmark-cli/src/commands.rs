@@ -56,6 +56,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Set(a) => crate::track::set(&Context::new()?, &a),
         Command::Add(a) => crate::track::add(&Context::new()?, &a),
+        Command::Schedule(a) => crate::schedule::schedule(&Context::new()?, &a),
+        Command::Why(a) => crate::schedule::why(&Context::new()?, &a),
         Command::History(a) => crate::track::history(&Context::new()?, &a, false),
         Command::Burndown(a) => crate::track::history(&Context::new()?, &a, true),
         Command::Block(a) => {

@@ -4,6 +4,7 @@ mod args;
 mod check;
 mod commands;
 mod output;
+mod schedule;
 mod track;
 
 use std::process::ExitCode;

@@ -43,7 +43,7 @@ pub(crate) fn next(cx: &Context, a: &NextArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Finds one task by id (`1.2` or `plan#1.2`), or says why not.
-fn find(ws: &Workspace, links: &Links, query: &str) -> anyhow::Result<(usize, usize)> {
+pub(crate) fn find(ws: &Workspace, links: &Links, query: &str) -> anyhow::Result<(usize, usize)> {
     let found = links.find_all(query);
     match found.as_slice() {
         [one] => Ok(*one),

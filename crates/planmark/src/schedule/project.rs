@@ -491,8 +491,8 @@ fn project_dates(
             late_days: 0,
         })
         .or_else(|| plan_deadlines.iter().max_by_key(|d| d.date).cloned());
-    if project.as_ref().is_some_and(|p| p.plan.is_some()) && plan_deadlines.len() == 1 {
-        plan_deadlines.clear();
+    if let Some(p) = project.as_ref().and_then(|p| p.plan.clone()) {
+        plan_deadlines.retain(|d| d.plan.as_deref() != Some(p.as_str()));
     }
     (start, from, project, plan_deadlines)
 }
@@ -1113,7 +1113,7 @@ pub fn schedule(
     }
     if let Some(dl) = &mut deadline {
         let end = match &dl.plan {
-            Some(p) if !plan_deadlines.is_empty() => plan_finish(&tasks, p, day),
+            Some(p) if ws.documents.len() > 1 => plan_finish(&tasks, p, day),
             _ => finish_min,
         };
         dl.late_days = late(&mut wd, dl.date, end);
