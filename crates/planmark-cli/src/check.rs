@@ -26,7 +26,8 @@ pub(crate) fn today(arg: Option<&str>) -> anyhow::Result<jiff::civil::Date> {
 
 /// The options from planmark.toml and the command line.
 pub(crate) fn options(cx: &Context, a: &CheckArgs) -> anyhow::Result<Options> {
-    let mut opts = Options::from_config(&cx.config.check, today(a.today.as_deref())?, cx.work);
+    let mut opts = Options::from_config(&cx.config.check, today(a.today.as_deref())?, cx.work)
+        .with_project(&cx.config);
     for (rules, level) in [
         (&a.allow, Level::Allow),
         (&a.warn, Level::Warn),

@@ -114,7 +114,8 @@ fn status(cx: &Context, sa: &StatusArgs) -> anyhow::Result<ExitCode> {
     let a = &sa.read;
     let ws = cx.load(&a.paths)?;
     let today = crate::check::today(sa.today.as_deref())?;
-    let opts = planmark::check::Options::from_config(&cx.config.check, today, cx.work);
+    let opts = planmark::check::Options::from_config(&cx.config.check, today, cx.work)
+        .with_project(&cx.config);
     let report = planmark::check::check_with(&ws, &opts, &planmark::check::RealFiles);
     let summaries: Vec<Summary> = ws
         .documents

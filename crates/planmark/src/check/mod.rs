@@ -20,6 +20,7 @@
 
 mod items;
 pub mod render;
+mod scheduling;
 mod suppress;
 mod tasks;
 mod template;
@@ -62,6 +63,9 @@ pub struct Options {
     /// Missing estimates are reported once at least this share of a
     /// document's tasks has one (0 to 1).
     pub estimate_coverage: f64,
+    /// The project configuration the scheduling rules use (calendar,
+    /// resources, dates, levelling).
+    pub project: std::sync::Arc<crate::config::Config>,
 }
 
 impl Options {
@@ -75,7 +79,15 @@ impl Options {
             work: WorkTime::default(),
             max_estimate_hours: 80.0,
             estimate_coverage: 0.5,
+            project: std::sync::Arc::default(),
         }
+    }
+
+    /// Uses `config` for the scheduling rules.
+    #[must_use]
+    pub fn with_project(mut self, config: &crate::config::Config) -> Self {
+        self.project = std::sync::Arc::new(config.clone());
+        self
     }
 }
 
@@ -185,6 +197,7 @@ impl DocCx<'_> {
 /// What a workspace rule sees.
 pub(crate) struct WsCx<'a> {
     pub(crate) ws: &'a Workspace,
+    pub(crate) opts: &'a Options,
 }
 
 /// How a rule runs.
@@ -227,6 +240,15 @@ pub(crate) static RULES: &[Rule] = &[
             Code::DoneBeforeDependency,
         ],
         run: Run::Workspace(tasks::check_links),
+    },
+    Rule {
+        codes: &[
+            Code::DeadlineMissed,
+            Code::Overallocated,
+            Code::TimelineMismatch,
+            Code::ImpossibleDemand,
+        ],
+        run: Run::Workspace(scheduling::check),
     },
     Rule {
         codes: &[
@@ -277,7 +299,7 @@ pub fn check_with(ws: &Workspace, opts: &Options, files: &dyn Files) -> Report {
         })
         .collect();
     let mut cross = Vec::new();
-    let wcx = WsCx { ws };
+    let wcx = WsCx { ws, opts };
     for rule in RULES {
         if let Run::Workspace(f) = rule.run {
             f(&wcx, &mut cross);

@@ -173,19 +173,47 @@ fn mirror(l: &Link) -> Link {
     }
 }
 
-/// Remaining units per resource and tick.
+/// Remaining units per resource and tick, grown on demand: a resource's
+/// row is as long as its last use, so a large plan with many people costs
+/// what it uses, not its length times its people.
 struct Profile {
-    horizon: usize,
-    free: Vec<u32>,
+    rows: Vec<Vec<u32>>,
+    capacity: Vec<u32>,
+    /// Bookings outside the search per resource, in the current direction.
+    reserved: Vec<Vec<(i64, i64, u32)>>,
 }
 
 impl Profile {
-    fn row(&self, r: usize) -> &[u32] {
-        &self.free[r * self.horizon..(r + 1) * self.horizon]
+    /// Makes row `r` at least `end` ticks long.
+    fn grow(&mut self, r: usize, end: usize) {
+        let row = &mut self.rows[r];
+        let old = row.len();
+        if end <= old {
+            return;
+        }
+        let new = end.max(old * 2).max(64);
+        row.resize(new, self.capacity[r]);
+        for &(a, b, q) in &self.reserved[r] {
+            let (a, b) = (a.max(old as i64) as usize, (b.max(0) as usize).min(new));
+            for f in row.iter_mut().take(b).skip(a) {
+                *f = f.saturating_sub(q);
+            }
+        }
     }
 
-    fn row_mut(&mut self, r: usize) -> &mut [u32] {
-        &mut self.free[r * self.horizon..(r + 1) * self.horizon]
+    /// Empties every row and sets the bookings for a pass.
+    fn reset(&mut self, reserved: impl Iterator<Item = (usize, i64, i64, u32)>) {
+        for row in &mut self.rows {
+            row.clear();
+        }
+        for r in &mut self.reserved {
+            r.clear();
+        }
+        for (r, a, b, q) in reserved {
+            if b > a {
+                self.reserved[r].push((a, b, q));
+            }
+        }
     }
 }
 
@@ -198,9 +226,6 @@ struct Solver<'a> {
     /// Successors in each direction, for keeping lists feasible.
     fwd_succ: Graph,
     bwd_succ: Graph,
-    horizon: usize,
-    /// Free capacity before any activity is placed, forward.
-    base: Vec<u32>,
     /// Latest finish of each activity (CPM), the priority rule.
     lft: Vec<i64>,
     /// Schedules generated so far.
@@ -254,34 +279,9 @@ impl<'a> Solver<'a> {
             links: p.links.clone(),
         };
         let times = cpm::compute(&net).map_err(LevelError::Cycle)?;
-        // A horizon no serial schedule can pass: everything in a row after
-        // the last release and reservation, with every positive lag.
-        let mut horizon: i64 = 1;
-        horizon += p.release.iter().copied().max().unwrap_or(0).max(0);
-        horizon += p.reserved.iter().map(|r| r.end).max().unwrap_or(0).max(0);
-        horizon += p.durations.iter().sum::<i64>();
-        horizon += p.links.iter().map(|l| l.lag.max(0)).sum::<i64>();
-        // Links that pull a start back (FF, SF) can add at most a duration each.
-        horizon += p.durations.iter().copied().max().unwrap_or(0);
-        let cells = horizon.saturating_mul(p.capacity.len().max(1) as i64);
-        if cells > 400_000_000 {
-            return bad(format!(
-                "the plan spans {horizon} time steps over {} resources, too many to level",
-                p.capacity.len()
-            ));
-        }
-        let horizon = horizon as usize;
-        let mut base = Vec::with_capacity(horizon * p.capacity.len());
-        for &c in &p.capacity {
-            base.extend(std::iter::repeat_n(c, horizon));
-        }
         for r in &p.reserved {
             if r.resource >= p.capacity.len() || r.start < 0 || r.end < r.start {
                 return bad("a reservation is out of range".into());
-            }
-            let row = &mut base[r.resource * horizon..(r.resource + 1) * horizon];
-            for f in &mut row[r.start as usize..(r.end as usize).min(horizon)] {
-                *f = f.saturating_sub(r.units);
             }
         }
         let lft = (0..n).map(|j| times.late_finish[j]).collect();
@@ -313,8 +313,6 @@ impl<'a> Solver<'a> {
             bwd,
             fwd_succ,
             bwd_succ,
-            horizon,
-            base,
             lft,
             generated: 0,
             monotone,
@@ -369,22 +367,11 @@ impl<'a> Solver<'a> {
         start: &mut [i64],
     ) -> i64 {
         self.generated += 1;
-        let h = self.horizon;
-        match dir {
-            Dir::Forward => profile.free.copy_from_slice(&self.base),
-            Dir::Backward => {
-                for (r, &c) in self.p.capacity.iter().enumerate() {
-                    profile.row_mut(r).fill(c);
-                }
-                for res in &self.p.reserved {
-                    let (a, b) = (mirror_at - res.end, mirror_at - res.start);
-                    let (a, b) = (a.max(0) as usize, b.clamp(0, h as i64) as usize);
-                    for f in &mut profile.row_mut(res.resource)[a.min(b)..b] {
-                        *f = f.saturating_sub(res.units);
-                    }
-                }
-            }
-        }
+        let res = self.p.reserved.iter().map(|x| match dir {
+            Dir::Forward => (x.resource, x.start, x.end, x.units),
+            Dir::Backward => (x.resource, mirror_at - x.end, mirror_at - x.start, x.units),
+        });
+        profile.reset(res);
         let graph = if dir == Dir::Forward {
             &self.fwd
         } else {
@@ -409,7 +396,7 @@ impl<'a> Solver<'a> {
             }
             let t = earliest_slot(profile, &self.p.demands[j], t.max(0), d[j]);
             for &(r, q) in &self.p.demands[j] {
-                for f in &mut profile.row_mut(r)[t as usize..(t + d[j]) as usize] {
+                for f in &mut profile.rows[r][t as usize..(t + d[j]) as usize] {
                     *f -= q;
                 }
             }
@@ -504,14 +491,15 @@ impl<'a> Solver<'a> {
 
     fn profile(&self) -> Profile {
         Profile {
-            horizon: self.horizon,
-            free: vec![0; self.base.len()],
+            rows: vec![Vec::new(); self.p.capacity.len()],
+            capacity: self.p.capacity.clone(),
+            reserved: vec![Vec::new(); self.p.capacity.len()],
         }
     }
 }
 
 /// The earliest start at or after `t` where every demand fits for `d` ticks.
-fn earliest_slot(profile: &Profile, demands: &[(usize, u32)], mut t: i64, d: i64) -> i64 {
+fn earliest_slot(profile: &mut Profile, demands: &[(usize, u32)], mut t: i64, d: i64) -> i64 {
     if d == 0 || demands.is_empty() {
         return t;
     }
@@ -519,7 +507,8 @@ fn earliest_slot(profile: &Profile, demands: &[(usize, u32)], mut t: i64, d: i64
         let (a, b) = (t as usize, (t + d) as usize);
         for &(r, q) in demands {
             // The last conflict in the window moves the window past it.
-            if let Some(p) = profile.row(r)[a..b].iter().rposition(|&f| f < q) {
+            profile.grow(r, b);
+            if let Some(p) = profile.rows[r][a..b].iter().rposition(|&f| f < q) {
                 t += p as i64 + 1;
                 continue 'again;
             }

@@ -231,8 +231,9 @@ pub struct Schedule {
     pub ignored_dependencies: Vec<String>,
     #[serde(skip)]
     pub(crate) net: Net,
+    /// The working calendar used.
     #[serde(skip)]
-    pub(crate) calendar: Calendar,
+    pub calendar: Calendar,
 }
 
 /// What an activity of the network stands for.
@@ -885,7 +886,24 @@ pub fn schedule(
         Err(stuck) => return fail(vec![cycle_finding(ws, &nodes, &stuck)]),
     };
     let any_demand = demands.iter().any(|d| !d.is_empty());
-    let level_on = opts.level.unwrap_or(config.schedule.level.unwrap_or(true)) && any_demand;
+    // `level: false` (or `levelling: off`) in any plan's front matter turns it off.
+    let fm_level = ws.documents.iter().find_map(|d| {
+        let f = &d.front_matter.as_ref()?.fields;
+        let v = f
+            .get("level")
+            .or_else(|| f.get("levelling"))
+            .or_else(|| f.get("leveling"))?;
+        match v {
+            serde_json::Value::Bool(b) => Some(*b),
+            serde_json::Value::String(s) => Some(!matches!(s.as_str(), "off" | "false" | "no")),
+            _ => None,
+        }
+    });
+    let level_on = opts
+        .level
+        .or(fm_level)
+        .unwrap_or(config.schedule.level.unwrap_or(true))
+        && any_demand;
     let capacity: Vec<u32> = reg
         .list
         .iter()

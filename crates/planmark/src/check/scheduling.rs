@@ -1,0 +1,257 @@
+//! Rules that need the schedule: deadlines, milestone targets and due dates
+//! missed, over-allocation without levelling, a Timeline that disagrees
+//! with the computed dates, demands no resource can meet.
+
+use super::{WsCx, first_line};
+use crate::diag::{Code, Diagnostic};
+use crate::model::{Document, Span, Status};
+use crate::schedule::{self, DateSource, Deadline, Schedule};
+
+pub(crate) fn check(cx: &WsCx<'_>, out: &mut Vec<Diagnostic>) {
+    let ws = cx.ws;
+    if ws.documents.iter().all(|d| d.tasks.is_empty()) {
+        return;
+    }
+    let opts = schedule::Options::new(cx.opts.today);
+    let s = match schedule::schedule(ws, &cx.opts.project, &opts) {
+        Ok(s) => s,
+        Err(e) => {
+            // Cycles have their own rule; what only the scheduler finds is reported here.
+            out.extend(
+                e.findings()
+                    .iter()
+                    .filter(|d| d.code == Code::ImpossibleDemand)
+                    .cloned(),
+            );
+            return;
+        }
+    };
+    deadlines(ws, &s, out);
+    overallocation(ws, &s, out);
+    timeline(ws, &s, out);
+}
+
+fn doc<'a>(ws: &'a crate::model::Workspace, path: &str) -> Option<&'a Document> {
+    ws.documents.iter().find(|d| d.path == path)
+}
+
+/// The span of `key:` in the front matter, else the whole block.
+fn front_matter_key(d: &Document, key: &str) -> Option<Span> {
+    let fm = d.front_matter.as_ref()?;
+    let text = d.source.get(fm.span.start..fm.span.end)?;
+    let mut at = fm.span.start;
+    for line in text.split_inclusive('\n') {
+        if line.trim_start().starts_with(&format!("{key}:")) {
+            let n = text[..at - fm.span.start].matches('\n').count() as u32;
+            return Some(Span {
+                start: at,
+                end: at + line.trim_end().len(),
+                line: fm.span.line + n,
+            });
+        }
+        at += line.len();
+    }
+    Some(fm.span)
+}
+
+fn deadline(ws: &crate::model::Workspace, s: &Schedule, dl: &Deadline, out: &mut Vec<Diagnostic>) {
+    if dl.late_days <= 0 {
+        return;
+    }
+    let finish = match &dl.plan {
+        Some(p) if ws.documents.len() > 1 => s
+            .tasks
+            .iter()
+            .filter(|t| &t.plan == p)
+            .map(|t| t.finish)
+            .max()
+            .unwrap_or(s.finish),
+        _ => s.finish,
+    };
+    let msg = format!(
+        "the schedule finishes on {finish}, {} working days after the deadline {}",
+        dl.late_days, dl.date
+    );
+    let help = "run `planmark schedule` for the critical path and `planmark why ID` for what holds it; cut scope, add people or move the deadline";
+    let (file, span) = match (&dl.plan, dl.from) {
+        (Some(p), DateSource::FrontMatter) => match doc(ws, p) {
+            Some(d) => (p.clone(), front_matter_key(d, "deadline")),
+            None => (p.clone(), None),
+        },
+        (Some(p), _) => (
+            p.clone(),
+            doc(ws, p).and_then(|d| d.focus.timeframe.as_ref().map(|f| f.span)),
+        ),
+        (None, _) => (crate::config::FILE_NAME.to_owned(), None),
+    };
+    out.push(
+        Diagnostic::new(
+            Code::DeadlineMissed,
+            Code::DeadlineMissed.default_severity(),
+            &file,
+            span,
+            msg,
+        )
+        .with_help(help),
+    );
+}
+
+fn deadlines(ws: &crate::model::Workspace, s: &Schedule, out: &mut Vec<Diagnostic>) {
+    for dl in s.deadline.iter().chain(&s.plan_deadlines) {
+        deadline(ws, s, dl, out);
+    }
+    for m in &s.milestones {
+        let (Some(target), Some(late)) = (m.target, m.late_days) else {
+            continue;
+        };
+        let Some(d) = doc(ws, &m.plan) else { continue };
+        let ms = d.milestones.iter().find(|x| x.id == m.id);
+        if late <= 0 || ms.is_some_and(|x| x.status.is_closed()) {
+            continue;
+        }
+        let span = ms.map(|x| first_line(&d.source, x.origin.span));
+        out.push(
+            Diagnostic::new(
+                Code::DeadlineMissed,
+                Code::DeadlineMissed.default_severity(),
+                &m.plan,
+                span,
+                format!(
+                    "milestone {} is reached on {}, {late} working days after its target {target}",
+                    m.id, m.date
+                ),
+            )
+            .with_help("`planmark why` on its last task shows what holds it"),
+        );
+    }
+    for t in &s.tasks {
+        let Some(d) = doc(ws, &t.plan) else { continue };
+        let task = &d.tasks[t.task];
+        let Some(due) = task.due else { continue };
+        if task.status.is_closed() || t.finish <= due {
+            continue;
+        }
+        out.push(
+            Diagnostic::new(
+                Code::DeadlineMissed,
+                Code::DeadlineMissed.default_severity(),
+                &t.plan,
+                Some(first_line(&d.source, task.origin.span)),
+                format!(
+                    "task `{}` is due {due} but is scheduled to finish on {}",
+                    t.id, t.finish
+                ),
+            )
+            .with_help(format!("`planmark why {}` shows what it waits for", t.id)),
+        );
+    }
+}
+
+fn overallocation(ws: &crate::model::Workspace, s: &Schedule, out: &mut Vec<Diagnostic>) {
+    for o in &s.overallocations {
+        let Some((plan, id)) = o.tasks.first() else {
+            continue;
+        };
+        let Some(d) = doc(ws, plan) else { continue };
+        let Some(task) = d.tasks.iter().find(|t| &t.id == id) else {
+            continue;
+        };
+        let ids: Vec<String> = o.tasks.iter().map(|t| format!("`{}`", t.1)).collect();
+        out.push(
+            Diagnostic::new(
+                Code::Overallocated,
+                Code::Overallocated.default_severity(),
+                plan,
+                Some(first_line(&d.source, task.origin.span)),
+                format!(
+                    "{} is booked {} of {} from {} to {} by {}",
+                    o.resource,
+                    o.booked,
+                    o.capacity,
+                    o.from,
+                    o.to,
+                    ids.join(", ")
+                ),
+            )
+            .with_help("turn levelling on ([schedule] level = true), or move work to someone else"),
+        );
+    }
+}
+
+/// `Week 2-3: Phase 2` against the weeks the schedule gives the phase.
+fn timeline(ws: &crate::model::Workspace, s: &Schedule, out: &mut Vec<Diagnostic>) {
+    let per_week = s.calendar.work_time().days_per_week.max(1.0) as i64;
+    for (di, d) in ws.documents.iter().enumerate() {
+        for e in &d.timeline {
+            let Some(name) = e.phase.as_deref() else {
+                continue;
+            };
+            let lname = name.to_lowercase();
+            let num = lname.strip_prefix("phase").map(str::trim);
+            let Some(phase) = d.phases.iter().find(|p| {
+                p.number.as_deref().is_some_and(|x| Some(x) == num)
+                    || p.name.eq_ignore_ascii_case(name)
+            }) else {
+                continue;
+            };
+            let tasks: Vec<_> = s
+                .tasks
+                .iter()
+                .filter(|t| t.doc == di && t.phase.as_deref() == Some(phase.name.as_str()))
+                .collect();
+            let open = tasks
+                .iter()
+                .any(|t| !t.status.is_closed() && !t.unestimated);
+            if tasks.is_empty() || !open || tasks.iter().all(|t| t.status == Status::Done) {
+                continue;
+            }
+            let first = tasks.iter().map(|t| t.start_day).min().unwrap_or(0);
+            let last = tasks.iter().map(|t| t.finish_day).max().unwrap_or(0);
+            let start_date = tasks.iter().map(|t| t.start).min();
+            let end_date = tasks.iter().map(|t| t.finish).max();
+            let (computed, stated, late) = if let Some((a, b)) = e.weeks {
+                let (wa, wb) = (first / per_week + 1, (last - 1).max(0) / per_week + 1);
+                let fmt = |x: i64, y: i64| {
+                    if x == y {
+                        format!("week {x}")
+                    } else {
+                        format!("weeks {x}-{y}")
+                    }
+                };
+                (
+                    fmt(wa, wb),
+                    fmt(i64::from(a), i64::from(b)),
+                    wb > i64::from(b) || wa > i64::from(b),
+                )
+            } else if let (Some(a), Some(b), Some(sd), Some(ed)) =
+                (e.start, e.end, start_date, end_date)
+            {
+                (
+                    format!("{sd} to {ed}"),
+                    format!("{a} to {b}"),
+                    ed > b || sd > b,
+                )
+            } else {
+                continue;
+            };
+            if !late {
+                continue;
+            }
+            out.push(
+                Diagnostic::new(
+                    Code::TimelineMismatch,
+                    Code::TimelineMismatch.default_severity(),
+                    &d.path,
+                    Some(first_line(&d.source, e.origin.span)),
+                    format!(
+                        "the Timeline puts {} in {stated}; the schedule has it in {computed}",
+                        phase.name
+                    ),
+                )
+                .with_help(
+                    "update the Timeline line, or the estimates and dependencies it disagrees with",
+                ),
+            );
+        }
+    }
+}
