@@ -114,8 +114,15 @@ fn status(cx: &Context, sa: &StatusArgs) -> anyhow::Result<ExitCode> {
     let a = &sa.read;
     let ws = cx.load(&a.paths)?;
     let today = crate::check::today(sa.today.as_deref())?;
-    let opts = planmark::check::Options::from_config(&cx.config.check, today, cx.work)
+    // The timeline, when the plans can be scheduled (the findings say why
+    // not); the checks use the same one.
+    let timeline =
+        planmark::schedule::schedule(&ws, &cx.config, &planmark::schedule::Options::new(today))
+            .ok()
+            .map(std::sync::Arc::new);
+    let mut opts = planmark::check::Options::from_config(&cx.config.check, today, cx.work)
         .with_project(&cx.config);
+    opts.schedule.clone_from(&timeline);
     let report = planmark::check::check_with(&ws, &opts, &planmark::check::RealFiles);
     let summaries: Vec<Summary> = ws
         .documents
@@ -135,6 +142,17 @@ fn status(cx: &Context, sa: &StatusArgs) -> anyhow::Result<ExitCode> {
     if a.format == Format::Json {
         output::json(&Documents {
             documents: summaries,
+            timeline: timeline.as_ref().map(|t| TimelineView {
+                start: t.start,
+                finish: t.finish,
+                makespan_days: t.makespan_days,
+                deadline: t.deadline.as_ref(),
+                critical_path: t
+                    .critical_path
+                    .iter()
+                    .map(|&i| t.tasks[i].id.as_str())
+                    .collect(),
+            }),
         })?;
         return Ok(finish(ws));
     }
@@ -276,6 +294,11 @@ fn status(cx: &Context, sa: &StatusArgs) -> anyhow::Result<ExitCode> {
         }
         out.push('\n');
     }
+    if let Some(t) = &timeline
+        && !t.tasks.is_empty()
+    {
+        out.push_str(&crate::schedule::verdict(t));
+    }
     output::print(&out)?;
     Ok(finish(ws))
 }
@@ -304,8 +327,21 @@ struct Tasks<'a> {
 
 /// `status --format json`: `{"documents": [...]}`.
 #[derive(serde::Serialize)]
-struct Documents {
+struct Documents<'a> {
     documents: Vec<Summary>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timeline: Option<TimelineView<'a>>,
+}
+
+/// The schedule's headline, as `status --format json` prints it.
+#[derive(serde::Serialize)]
+struct TimelineView<'a> {
+    start: jiff::civil::Date,
+    finish: jiff::civil::Date,
+    makespan_days: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deadline: Option<&'a planmark::schedule::Deadline>,
+    critical_path: Vec<&'a str>,
 }
 
 /// A task as `tasks --format json` and `show --format json` print it.

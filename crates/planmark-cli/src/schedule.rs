@@ -41,7 +41,8 @@ pub(crate) fn compute(
     }
     opts.schedules = a.schedules;
     // Findings that make a schedule meaningless stop it, shown as `check` shows them.
-    let copts = check::Options::new(today);
+    let mut copts = check::Options::new(today);
+    copts.scheduling = false;
     let report = check::check(ws, &copts);
     let blocking: Vec<Diagnostic> = report
         .diagnostics
@@ -69,7 +70,18 @@ pub(crate) fn compute(
         color: true,
         width: None,
     };
-    anstream::eprint!("{}", render::human(ws, &findings, style));
+    // A plan with thousands of broken rows needs the first few, not all.
+    const SHOWN: usize = 20;
+    anstream::eprint!(
+        "{}",
+        render::human(ws, &findings[..findings.len().min(SHOWN)], style)
+    );
+    if findings.len() > SHOWN {
+        anstream::eprintln!(
+            "… and {} more (`planmark check` lists them all)",
+            findings.len() - SHOWN
+        );
+    }
     anstream::eprintln!(
         "{} the plans cannot be scheduled until {} fixed",
         paint(ERR, "error:"),

@@ -21,8 +21,31 @@ pub(crate) fn next(cx: &Context, a: &NextArgs) -> anyhow::Result<ExitCode> {
         .owner
         .as_deref()
         .map(|o| o.trim_start_matches('@').to_lowercase());
-    let ready: Vec<(&Document, &Task)> = links
-        .ready()
+    // Critical tasks first, then by slack; ties keep priority order.
+    let slack: BTreeMap<(String, String), f64> = planmark::schedule::schedule(
+        &ws,
+        &cx.config,
+        &planmark::schedule::Options::new(jiff::Zoned::now().date()),
+    )
+    .map(|s| {
+        s.tasks
+            .into_iter()
+            .map(|t| ((t.plan, t.id), t.slack_days))
+            .collect()
+    })
+    .unwrap_or_default();
+    let mut ready: Vec<(usize, usize)> = links.ready();
+    ready.sort_by(|a, b| {
+        let s = |&(di, ti): &(usize, usize)| {
+            let d = &ws.documents[di];
+            slack
+                .get(&(d.path.clone(), d.tasks[ti].id.clone()))
+                .copied()
+                .unwrap_or(f64::MAX)
+        };
+        s(a).total_cmp(&s(b))
+    });
+    let ready: Vec<(&Document, &Task)> = ready
         .into_iter()
         .map(|(di, ti)| (&ws.documents[di], &ws.documents[di].tasks[ti]))
         .filter(|(_, t)| {

@@ -545,7 +545,7 @@ fn the_examples_check_clean() {
 const TRACKED: &str = "# Importer\n\n### Phase 1: Foundation\n- [x] 1.1 Schema (1d)\n- [ ] 1.2 Parser (2d) (depends on 1.1) P2\n- [ ] 1.3 Upload page (1d) P0 @ana\n- [ ] 1.4 Preview (1d) (depends on 1.2)\n\n### Phase 2: Apply\n- [ ] 2.1 Apply job (3d)\n";
 
 #[test]
-fn next_lists_ready_tasks_by_priority_within_the_open_phase() {
+fn next_lists_ready_tasks_critical_first_within_the_open_phase() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("plan.md"), TRACKED).unwrap();
     let v = json(&stdout_of(dir.path(), &["next", "--format", "json"]));
@@ -555,8 +555,9 @@ fn next_lists_ready_tasks_by_priority_within_the_open_phase() {
         .iter()
         .map(|t| t["id"].as_str().unwrap())
         .collect();
-    // 1.4 waits for 1.2; 2.1 waits for phase 1.
-    assert_eq!(ids, ["1.3", "1.2"]);
+    // 1.4 waits for 1.2; 2.1 waits for phase 1. 1.2 is critical (1.4 and
+    // phase 2 wait for it), so it comes before the higher-priority 1.3.
+    assert_eq!(ids, ["1.2", "1.3"]);
     let v = json(&stdout_of(
         dir.path(),
         &["next", "--owner", "@ana", "--format", "json"],
@@ -566,7 +567,7 @@ fn next_lists_ready_tasks_by_priority_within_the_open_phase() {
         dir.path(),
         &["next", "--limit", "1", "--format", "json"],
     ));
-    assert_eq!(v["tasks"][0]["id"], "1.3");
+    assert_eq!(v["tasks"][0]["id"], "1.2");
 }
 
 #[test]
@@ -721,4 +722,215 @@ fn history_outside_git_says_it_is_unavailable() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("history is unavailable"));
+}
+
+const SCHEDULED: &str = "---\nstart: 2026-11-30\ndeadline: 2026-12-09\n---\n# Launch\n\n## Tasks\n\n| ID | Task | Estimate | Dependencies | Owner |\n|---|---|---|---|---|\n| A1 | API | 3d | - | @ann |\n| A2 | Client | 2d | A1 | @ann |\n| B1 | Docs | 2d | - | @ann |\n| B2 | Copy | 1d | - | @bo |\n";
+
+#[test]
+fn schedule_prints_json_with_days_dates_slack_and_resources() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("plan.md"), SCHEDULED).unwrap();
+    let out = json(&stdout_of(
+        dir.path(),
+        &[
+            "schedule",
+            "plan.md",
+            "--format",
+            "json",
+            "--today",
+            "2026-11-01",
+        ],
+    ));
+    assert_eq!(out["start"], "2026-11-30");
+    // Ann does A1, A2 and B1 one after another: 7 working days.
+    assert_eq!(out["makespan_days"], 7);
+    assert_eq!(out["finish"], "2026-12-08");
+    let tasks = out["tasks"].as_array().unwrap();
+    let get = |id: &str| tasks.iter().find(|t| t["id"] == id).unwrap();
+    for t in tasks {
+        for key in [
+            "id",
+            "start",
+            "finish",
+            "start_day",
+            "finish_day",
+            "slack_days",
+            "critical",
+            "resources",
+        ] {
+            assert!(t.get(key).is_some(), "{key} missing in {t}");
+        }
+    }
+    let a1 = get("A1");
+    let a2 = get("A2");
+    assert!(a2["start_day"].as_i64() >= a1["finish_day"].as_i64());
+    assert_eq!(get("B2")["critical"], false);
+    assert_eq!(get("B2")["resources"][0], "bo");
+    assert_eq!(out["deadline"]["late_days"], -1);
+    // CSV has the same rows.
+    let csv = String::from_utf8(stdout_of(
+        dir.path(),
+        &[
+            "schedule",
+            "plan.md",
+            "--format",
+            "csv",
+            "--today",
+            "2026-11-01",
+        ],
+    ))
+    .unwrap();
+    assert!(csv.starts_with(
+        "plan,id,title,status,start,finish,start_day,finish_day,slack_days,critical,resources\n"
+    ));
+    assert_eq!(csv.lines().count(), 5);
+    // The same seed gives the same schedule.
+    let again = json(&stdout_of(
+        dir.path(),
+        &[
+            "schedule",
+            "plan.md",
+            "--format",
+            "json",
+            "--today",
+            "2026-11-01",
+        ],
+    ));
+    assert_eq!(out, again);
+    // Without levelling Ann is booked three times over, and it says so.
+    let flat = json(&stdout_of(
+        dir.path(),
+        &[
+            "schedule",
+            "plan.md",
+            "--format",
+            "json",
+            "--today",
+            "2026-11-01",
+            "--no-level",
+        ],
+    ));
+    assert_eq!(flat["makespan_days"], 5);
+    assert_eq!(flat["overallocations"][0]["resource"], "ann");
+}
+
+#[test]
+fn schedule_fails_on_a_missed_deadline_and_on_bad_plans() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("plan.md"),
+        SCHEDULED.replace("2026-12-09", "2026-12-04"),
+    )
+    .unwrap();
+    planmark(dir.path())
+        .args(["schedule", "plan.md", "--today", "2026-11-01"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("missed by 2 working days"));
+    planmark(dir.path())
+        .args(["check", "plan.md", "--today", "2026-11-01"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("PM030"));
+    std::fs::write(
+        dir.path().join("cycle.md"),
+        "# C\n\n## Tasks\n\n- [ ] T1: One (1d) (after T2)\n- [ ] T2: Two (1d) (after T1)\n",
+    )
+    .unwrap();
+    planmark(dir.path())
+        .args(["schedule", "cycle.md"])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("PM017").and(predicate::str::contains("cannot be scheduled")),
+        );
+    planmark(dir.path())
+        .args(["schedule", "plan.md", "--start", "2026-02-30"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a date"));
+}
+
+#[test]
+fn why_names_the_dependency_and_the_busy_person() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("plan.md"), SCHEDULED).unwrap();
+    let out = json(&stdout_of(
+        dir.path(),
+        &[
+            "why",
+            "A2",
+            "plan.md",
+            "--format",
+            "json",
+            "--today",
+            "2026-11-01",
+        ],
+    ));
+    let reasons = out["reasons"].as_array().unwrap();
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r["kind"] == "dependency" && r["id"] == "A1"),
+        "{out}"
+    );
+    // Whichever of A1 and B1 goes second waits for Ann.
+    let mut waited = false;
+    for id in ["A1", "B1"] {
+        let out = json(&stdout_of(
+            dir.path(),
+            &[
+                "why",
+                id,
+                "plan.md",
+                "--format",
+                "json",
+                "--today",
+                "2026-11-01",
+            ],
+        ));
+        waited |= out["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["kind"] == "resource" && r["resource"] == "ann");
+    }
+    assert!(waited);
+    let text = String::from_utf8(stdout_of(
+        dir.path(),
+        &["why", "B2", "plan.md", "--today", "2026-11-01"],
+    ))
+    .unwrap();
+    assert!(text.contains("can slip"), "{text}");
+    planmark(dir.path())
+        .args(["why", "Z9", "plan.md"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no task `Z9`"));
+}
+
+#[test]
+fn status_shows_the_projected_finish_and_critical_path() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("plan.md"), SCHEDULED).unwrap();
+    let out = String::from_utf8(stdout_of(
+        dir.path(),
+        &["status", "plan.md", "--today", "2026-11-01"],
+    ))
+    .unwrap();
+    assert!(out.contains("Timeline: 2026-11-30 → 2026-12-08"), "{out}");
+    assert!(out.contains("deadline 2026-12-09"), "{out}");
+    assert!(out.contains("Critical path:"), "{out}");
+    let j = json(&stdout_of(
+        dir.path(),
+        &[
+            "status",
+            "plan.md",
+            "--format",
+            "json",
+            "--today",
+            "2026-11-01",
+        ],
+    ));
+    assert_eq!(j["timeline"]["makespan_days"], 7);
 }

@@ -66,6 +66,12 @@ pub struct Options {
     /// The project configuration the scheduling rules use (calendar,
     /// resources, dates, levelling).
     pub project: std::sync::Arc<crate::config::Config>,
+    /// Whether the scheduling rules (PM030-PM033) run.
+    pub scheduling: bool,
+    /// A schedule already computed for this workspace with the same
+    /// configuration and day, for the scheduling rules to use instead of
+    /// computing their own.
+    pub schedule: Option<std::sync::Arc<crate::schedule::Schedule>>,
 }
 
 impl Options {
@@ -80,6 +86,8 @@ impl Options {
             max_estimate_hours: 80.0,
             estimate_coverage: 0.5,
             project: std::sync::Arc::default(),
+            scheduling: true,
+            schedule: None,
         }
     }
 

@@ -12,23 +12,34 @@ pub(crate) fn check(cx: &WsCx<'_>, out: &mut Vec<Diagnostic>) {
     if ws.documents.iter().all(|d| d.tasks.is_empty()) {
         return;
     }
+    if !cx.opts.scheduling {
+        return;
+    }
     let opts = schedule::Options::new(cx.opts.today);
-    let s = match schedule::schedule(ws, &cx.opts.project, &opts) {
-        Ok(s) => s,
-        Err(e) => {
-            // Cycles have their own rule; what only the scheduler finds is reported here.
-            out.extend(
-                e.findings()
-                    .iter()
-                    .filter(|d| d.code == Code::ImpossibleDemand)
-                    .cloned(),
-            );
-            return;
+    let computed;
+    let s: &Schedule = if let Some(s) = &cx.opts.schedule {
+        s
+    } else {
+        match schedule::schedule(ws, &cx.opts.project, &opts) {
+            Ok(s) => {
+                computed = s;
+                &computed
+            }
+            Err(e) => {
+                // Cycles have their own rule; what only the scheduler finds is reported here.
+                out.extend(
+                    e.findings()
+                        .iter()
+                        .filter(|d| d.code == Code::ImpossibleDemand)
+                        .cloned(),
+                );
+                return;
+            }
         }
     };
-    deadlines(ws, &s, out);
-    overallocation(ws, &s, out);
-    timeline(ws, &s, out);
+    deadlines(ws, s, out);
+    overallocation(ws, s, out);
+    timeline(ws, s, out);
 }
 
 fn doc<'a>(ws: &'a crate::model::Workspace, path: &str) -> Option<&'a Document> {

@@ -178,6 +178,10 @@ fn mirror(l: &Link) -> Link {
 /// what it uses, not its length times its people.
 struct Profile {
     rows: Vec<Vec<u32>>,
+    /// Per resource, a tick before which nothing is free: searches start
+    /// there, so a person booked solid for months is not rescanned by
+    /// every task that waits for them.
+    first_free: Vec<usize>,
     capacity: Vec<u32>,
     /// Bookings outside the search per resource, in the current direction.
     reserved: Vec<Vec<(i64, i64, u32)>>,
@@ -206,6 +210,7 @@ impl Profile {
         for row in &mut self.rows {
             row.clear();
         }
+        self.first_free.fill(0);
         for r in &mut self.reserved {
             r.clear();
         }
@@ -396,8 +401,13 @@ impl<'a> Solver<'a> {
             }
             let t = earliest_slot(profile, &self.p.demands[j], t.max(0), d[j]);
             for &(r, q) in &self.p.demands[j] {
-                for f in &mut profile.rows[r][t as usize..(t + d[j]) as usize] {
+                let row = &mut profile.rows[r];
+                for f in &mut row[t as usize..(t + d[j]) as usize] {
                     *f -= q;
+                }
+                let ff = &mut profile.first_free[r];
+                while *ff < row.len() && row[*ff] == 0 {
+                    *ff += 1;
                 }
             }
             start[j] = t;
@@ -492,6 +502,7 @@ impl<'a> Solver<'a> {
     fn profile(&self) -> Profile {
         Profile {
             rows: vec![Vec::new(); self.p.capacity.len()],
+            first_free: vec![0; self.p.capacity.len()],
             capacity: self.p.capacity.clone(),
             reserved: vec![Vec::new(); self.p.capacity.len()],
         }
@@ -502,6 +513,9 @@ impl<'a> Solver<'a> {
 fn earliest_slot(profile: &mut Profile, demands: &[(usize, u32)], mut t: i64, d: i64) -> i64 {
     if d == 0 || demands.is_empty() {
         return t;
+    }
+    for &(r, _) in demands {
+        t = t.max(profile.first_free[r] as i64);
     }
     'again: loop {
         let (a, b) = (t as usize, (t + d) as usize);

@@ -130,10 +130,6 @@ pub struct ScheduledMilestone {
     /// Working days late (positive) or early (negative) against the target.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub late_days: Option<i64>,
-    #[serde(skip)]
-    pub(crate) doc: usize,
-    #[serde(skip)]
-    pub(crate) index: usize,
 }
 
 /// The deadline and how the schedule stands against it.
@@ -266,17 +262,13 @@ pub(crate) struct Net {
     pub(crate) release_why: Vec<Release>,
     pub(crate) links: Vec<Link>,
     pub(crate) start: Vec<i64>,
-    pub(crate) slack: Vec<i64>,
     pub(crate) demands: Vec<Vec<(usize, u32)>>,
     /// Minutes in a working day.
     pub(crate) day: i64,
     /// Activity of each task: `task_node[doc][task]`.
     pub(crate) task_node: Vec<Vec<usize>>,
-    /// Per resource: capacity in hundredths and days off (as working-day offsets).
-    pub(crate) capacity: Vec<u32>,
+    /// Per resource: days off (as working-day offsets).
     pub(crate) off: Vec<Vec<i64>>,
-    /// Whether resources were levelled.
-    pub(crate) levelled: bool,
 }
 
 /// Why a workspace cannot be scheduled.
@@ -763,6 +755,10 @@ pub fn schedule(
                 }
             }
             durations[v] = ((minutes as f64) * stretch).round() as i64;
+            if durations[v] > MAX_YEARS * 260 * day {
+                findings.push(absurd(ws, di, ti));
+                durations[v] = 0;
+            }
             // Progress.
             match t.status {
                 Status::Done | Status::Cancelled => {}
@@ -799,6 +795,10 @@ pub fn schedule(
             }
             for dep in deps {
                 let lag = dep.lag.map_or(0, |q| (q.hours(work) * 60.0).round() as i64);
+                if lag.abs() > MAX_YEARS * 260 * day {
+                    findings.push(absurd(ws, di, ti));
+                    continue;
+                }
                 let from = match links_index.resolve(di, dep, false) {
                     Target::Task(dj, tj) => Some(task_node[dj][tj]),
                     Target::Other => find_other(di, &dep.target),
@@ -1125,8 +1125,6 @@ pub fn schedule(
             day: x,
             target: m.target,
             late_days: m.target.map(|t| late(&mut wd, t, start_min[v])),
-            doc: di,
-            index: mi,
         });
     }
     if let Some(dl) = &mut deadline {
@@ -1178,16 +1176,29 @@ pub fn schedule(
             release_why,
             links,
             start: start_min,
-            slack,
             demands,
             day,
             task_node,
-            capacity,
             off,
-            levelled: level_on,
         },
         calendar: calendar.clone(),
     })
+}
+
+/// Estimates and lags beyond this many years of work are refused.
+const MAX_YEARS: i64 = 100;
+
+fn absurd(ws: &Workspace, di: usize, ti: usize) -> Diagnostic {
+    let d = &ws.documents[di];
+    let t = &d.tasks[ti];
+    Diagnostic::new(
+        Code::LargeEstimate,
+        Severity::Error,
+        &d.path,
+        Some(crate::check::first_line(&d.source, t.origin.span)),
+        format!("task `{}` has an estimate or lag of more than {MAX_YEARS} years of work, which cannot be scheduled", t.id),
+    )
+    .with_help("split the task, or correct the unit (`3w`, not `3000w`)")
 }
 
 fn fs(from: usize, to: usize) -> Link {
@@ -1428,26 +1439,26 @@ fn overbooked(
     for (r, mut ev) in by_res {
         ev.sort_unstable_by_key(|&(t, q, _)| (t, q));
         let cap = i64::from(capacity[r]);
-        let (mut used, mut worst, mut from, mut to) = (0i64, 0i64, None, 0i64);
-        let mut active: Vec<usize> = Vec::new();
-        let mut worst_tasks = Vec::new();
-        for (i, &(t, q, v)) in ev.iter().enumerate() {
+        let (mut used, mut worst, mut worst_at, mut from, mut to) = (0i64, 0i64, 0i64, None, 0i64);
+        for (i, &(t, q, _)) in ev.iter().enumerate() {
             used += q;
-            if q > 0 {
-                active.push(v);
-            } else {
-                active.retain(|&x| x != v);
-            }
             let next_t = ev.get(i + 1).map_or(t, |e| e.0);
             if used > cap && next_t > t {
                 from.get_or_insert(t);
                 to = next_t;
                 if used > worst {
                     worst = used;
-                    worst_tasks.clone_from(&active);
+                    worst_at = t;
                 }
             }
         }
+        // The tasks running at the worst moment (the first few).
+        let worst_tasks: Vec<usize> = ev
+            .iter()
+            .filter(|&&(t, q, v)| q > 0 && t <= worst_at && worst_at < t + durations[v])
+            .map(|&(_, _, v)| v)
+            .take(20)
+            .collect();
         if let Some(f) = from {
             out.push(Overallocation {
                 resource: resources[r].name.clone(),

@@ -1896,12 +1896,18 @@ fn unique_slugs(doc: &mut Document) {
     }
     renames.sort_unstable();
     let mut taken: HashSet<String> = doc.tasks.iter().map(|t| t.id.clone()).collect();
+    // The next suffix to try per base, so that a thousand repeats of one
+    // title cost a thousand tries, not half a million.
+    let mut next: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for i in renames {
         let base = doc.tasks[i].id.clone();
-        let id = (2..=doc.tasks.len() + 1)
-            .map(|n| format!("{base}-{n}"))
-            .find(|c| !taken.contains(c))
-            .unwrap_or(base);
+        let n = next.entry(base.clone()).or_insert(2);
+        let mut id = format!("{base}-{n}");
+        while taken.contains(&id) {
+            *n += 1;
+            id = format!("{base}-{n}");
+        }
+        *n += 1;
         taken.insert(id.clone());
         doc.tasks[i].id = id;
     }
