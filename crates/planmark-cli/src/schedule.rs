@@ -70,8 +70,6 @@ pub(crate) fn compute(
         color: true,
         width: None,
     };
-    // A plan with thousands of broken rows needs the first few, not all.
-    const SHOWN: usize = 20;
     anstream::eprint!(
         "{}",
         render::human(ws, &findings[..findings.len().min(SHOWN)], style)
@@ -93,6 +91,10 @@ pub(crate) fn compute(
     );
     Ok(Err(ExitCode::from(1)))
 }
+
+/// How many blocking findings `schedule` shows: a plan with thousands of
+/// broken rows needs the first few, not all.
+const SHOWN: usize = 20;
 
 fn source(s: DateSource) -> &'static str {
     match s {
@@ -293,7 +295,7 @@ fn table(s: &Schedule, many: bool) -> String {
         ]);
     }
     let mut out = format!("{t}\n");
-    out.push_str(&paint(DIM, "* critical: no slack\n").to_string());
+    out.push_str(&paint(DIM, "* critical: no slack\n"));
     out.push_str(&verdict(s));
     out
 }

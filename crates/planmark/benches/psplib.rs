@@ -145,8 +145,8 @@ impl Instance {
             "---\n\n# {}\n\n## Tasks\n\n| ID | Task | Estimate | Dependencies | Resources |\n|---|---|---|---|---|",
             self.name
         );
-        for j in 1..n - 1 {
-            let deps: Vec<String> = preds[j].iter().map(|p| format!("J{p}")).collect();
+        for (j, pj) in preds.iter().enumerate().take(n - 1).skip(1) {
+            let deps: Vec<String> = pj.iter().map(|p| format!("J{p}")).collect();
             let res: Vec<String> = self.demands[j]
                 .iter()
                 .enumerate()

@@ -282,9 +282,7 @@ pub fn explain(ws: &Workspace, s: &Schedule, index: usize) -> Explanation {
                 }),
             }
         }
-        if start == net.release[v] && reasons.is_empty()
-            || start == net.release[v] && net.release[v] > 0
-        {
+        if start == net.release[v] && (reasons.is_empty() || net.release[v] > 0) {
             let today = s.today;
             reasons.push(match net.release_why[v] {
                 Release::InProgress => Reason::InProgress { date: today },

@@ -716,10 +716,10 @@ pub fn verify(p: &Problem, start: &[i64]) -> Result<(), String> {
         return Err(format!("{} starts for {n} activities", start.len()));
     }
     let d = &p.durations;
-    for j in 0..n {
+    for (j, &s) in start.iter().enumerate() {
         let r = p.release.get(j).copied().unwrap_or(0);
-        if start[j] < r.max(0) {
-            return Err(format!("activity {j} starts at {} before {r}", start[j]));
+        if s < r.max(0) {
+            return Err(format!("activity {j} starts at {s} before {r}"));
         }
     }
     for l in &p.links {

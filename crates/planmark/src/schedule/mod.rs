@@ -1,6 +1,10 @@
 //! Scheduling: the working calendar, the critical path method, resource
 //! levelling, the timeline of a workspace and explanations of it.
 
+// Working-day offsets and ticks are bounded by the plan's length (a
+// hundred years at most), far from where usize and i64 differ.
+#![allow(clippy::cast_possible_wrap)]
+
 mod calendar;
 pub mod cpm;
 mod explain;

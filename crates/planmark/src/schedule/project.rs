@@ -413,6 +413,9 @@ impl Registry {
     }
 }
 
+/// A plan's Timeframe: (document, (start, end)).
+type Frame = (usize, (Option<Date>, Option<Date>));
+
 /// The project start and deadline and where they came from.
 fn project_dates(
     ws: &Workspace,
@@ -424,7 +427,7 @@ fn project_dates(
         .iter()
         .filter_map(|d| d.front_matter.as_ref()?.start)
         .min();
-    let frames: Vec<(usize, (Option<Date>, Option<Date>))> = ws
+    let frames: Vec<Frame> = ws
         .documents
         .iter()
         .enumerate()
@@ -801,8 +804,7 @@ pub fn schedule(
                 }
                 let from = match links_index.resolve(di, dep, false) {
                     Target::Task(dj, tj) => Some(task_node[dj][tj]),
-                    Target::Other => find_other(di, &dep.target),
-                    Target::Unknown { .. } => find_other(di, &dep.target),
+                    Target::Other | Target::Unknown { .. } => find_other(di, &dep.target),
                 };
                 match from {
                     Some(u) if u != v => links.push(Link {
@@ -985,8 +987,8 @@ pub fn schedule(
         ) {
             Ok(sol) => {
                 start_min = sol.start.iter().map(|&s| s * tick).collect();
-                for v in 0..n {
-                    durations[v] = problem.durations[v] * tick;
+                for (d, &p) in durations.iter_mut().zip(&problem.durations) {
+                    *d = p * tick;
                 }
                 slack = levelled_slack(&durations, &links, &start_min, &demands);
                 levelling = Some(Levelling {
