@@ -25,7 +25,7 @@ const PLANS: usize = 10_000;
 /// checklist, action items and references.
 fn session(i: usize) -> String {
     let mut s = format!(
-        "# Planning Session: 2026-11-{:02} 10:00\n\n## Planning Focus\n- **Topic**: Service {i} hardening\n- **Scope**: Feature\n- **Timeframe**: 6 weeks\n\n## Context\nService {i} drops requests under load; this plan fixes the worst paths first.\n\n## Goals / Objectives\n1. p99 latency under 200 ms\n2. No dropped requests at twice today's peak\n\n## Task Breakdown\n\n",
+        "# Planning Session: 2026-11-{:02} 10:00\n\n## Planning Focus\n- **Topic**: Service {i} hardening\n- **Scope**: Feature\n- **Timeframe**: 10 weeks\n\n## Context\nService {i} drops requests under load; this plan fixes the worst paths first.\n\n## Goals / Objectives\n1. p99 latency under 200 ms\n2. No dropped requests at twice today's peak\n\n## Task Breakdown\n\n",
         i % 28 + 1
     );
     for p in 1..=3 {
@@ -41,7 +41,7 @@ fn session(i: usize) -> String {
             };
             let _ = writeln!(
                 s,
-                "| {p}.{t} | Work item {t} of step {p} for service {i} | {}d | {} | {dep} | @dev{} |",
+                "| {p}.{t} | Work item {t} of step {p} for service {i} | {}d | {} | {dep} | @dev{i}x{} |",
                 t % 4 + 1,
                 ["High", "Med", "Low"][t % 3],
                 (i + t) % 7
@@ -76,13 +76,14 @@ fn guide(i: usize) -> String {
             };
             let _ = writeln!(
                 s,
-                "- [{mark}] Task {p}.{t}: Handle case {t} of part {p} ({}h) @ana{dep}",
+                "- [{mark}] Task {p}.{t}: Handle case {t} of part {p} ({}h) @ana{i}{dep}",
                 t % 6 + 2
             );
         }
         s.push('\n');
     }
-    s.push_str("## Dependencies\nThe upstream export API.\n\n## Timeline & Estimates\nThree weeks.\n\n## Risks & Mitigation\n- Upstream changes its format: pin the version.\n\n## Resources Needed\n- Ana: Backend\n");
+    s.push_str("## Dependencies\nThe upstream export API.\n\n## Timeline & Estimates\nThree weeks.\n\n## Risks & Mitigation\n- Upstream changes its format: pin the version.\n\n## Resources Needed\n");
+    let _ = writeln!(s, "- Ana{i}: Backend");
     s
 }
 

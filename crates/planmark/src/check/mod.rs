@@ -287,32 +287,45 @@ pub fn check(ws: &Workspace, opts: &Options) -> Report {
 #[must_use]
 pub fn check_with(ws: &Workspace, opts: &Options, files: &dyn Files) -> Report {
     let root = Path::new(&ws.root);
-    let per_doc: Vec<Vec<Diagnostic>> = ws
-        .documents
-        .par_iter()
-        .map(|doc| {
-            let cx = DocCx {
-                doc,
-                opts,
-                files,
-                root,
-            };
-            let mut out = doc.findings.clone();
-            for rule in RULES {
-                if let Run::Document(f) = rule.run {
-                    f(&cx, &mut out);
-                }
-            }
-            out
-        })
-        .collect();
-    let mut cross = Vec::new();
+    // The plans' own rules and the workspace rules (links, the schedule)
+    // run at the same time; each side is parallel inside too.
     let wcx = WsCx { ws, opts };
-    for rule in RULES {
-        if let Run::Workspace(f) = rule.run {
-            f(&wcx, &mut cross);
-        }
-    }
+    let (per_doc, cross): (Vec<Vec<Diagnostic>>, Vec<Vec<Diagnostic>>) = rayon::join(
+        || {
+            ws.documents
+                .par_iter()
+                .map(|doc| {
+                    let cx = DocCx {
+                        doc,
+                        opts,
+                        files,
+                        root,
+                    };
+                    let mut out = doc.findings.clone();
+                    for rule in RULES {
+                        if let Run::Document(f) = rule.run {
+                            f(&cx, &mut out);
+                        }
+                    }
+                    out
+                })
+                .collect()
+        },
+        || {
+            RULES
+                .par_iter()
+                .filter_map(|rule| match rule.run {
+                    Run::Workspace(f) => {
+                        let mut out = Vec::new();
+                        f(&wcx, &mut out);
+                        Some(out)
+                    }
+                    Run::Document(_) => None,
+                })
+                .collect()
+        },
+    );
+    let cross: Vec<Diagnostic> = cross.into_iter().flatten().collect();
     let mut by_doc: HashMap<&str, usize> = HashMap::new();
     for (i, d) in ws.documents.iter().enumerate() {
         by_doc.insert(d.path.as_str(), i);

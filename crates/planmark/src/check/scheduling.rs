@@ -37,13 +37,17 @@ pub(crate) fn check(cx: &WsCx<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     };
-    deadlines(ws, s, out);
-    overallocation(ws, s, out);
+    let by: ByPath = ws.documents.iter().map(|d| (d.path.as_str(), d)).collect();
+    deadlines(&by, s, out);
+    overallocation(&by, s, out);
     timeline(ws, s, out);
 }
 
-fn doc<'a>(ws: &'a crate::model::Workspace, path: &str) -> Option<&'a Document> {
-    ws.documents.iter().find(|d| d.path == path)
+/// Plans by path.
+type ByPath<'a> = rustc_hash::FxHashMap<&'a str, &'a Document>;
+
+fn doc<'a>(by: &ByPath<'a>, path: &str) -> Option<&'a Document> {
+    by.get(path).copied()
 }
 
 /// The span of `key:` in the front matter, else the whole block.
@@ -65,20 +69,11 @@ fn front_matter_key(d: &Document, key: &str) -> Option<Span> {
     Some(fm.span)
 }
 
-fn deadline(ws: &crate::model::Workspace, s: &Schedule, dl: &Deadline, out: &mut Vec<Diagnostic>) {
+fn deadline(ws: &ByPath<'_>, dl: &Deadline, out: &mut Vec<Diagnostic>) {
     if dl.late_days <= 0 {
         return;
     }
-    let finish = match &dl.plan {
-        Some(p) if ws.documents.len() > 1 => s
-            .tasks
-            .iter()
-            .filter(|t| &t.plan == p)
-            .map(|t| t.finish)
-            .max()
-            .unwrap_or(s.finish),
-        _ => s.finish,
-    };
+    let finish = dl.finish;
     let msg = format!(
         "the schedule finishes on {finish}, {} working days after the deadline {}",
         dl.late_days, dl.date
@@ -107,9 +102,9 @@ fn deadline(ws: &crate::model::Workspace, s: &Schedule, dl: &Deadline, out: &mut
     );
 }
 
-fn deadlines(ws: &crate::model::Workspace, s: &Schedule, out: &mut Vec<Diagnostic>) {
+fn deadlines(ws: &ByPath<'_>, s: &Schedule, out: &mut Vec<Diagnostic>) {
     for dl in s.deadline.iter().chain(&s.plan_deadlines) {
-        deadline(ws, s, dl, out);
+        deadline(ws, dl, out);
     }
     for m in &s.milestones {
         let (Some(target), Some(late)) = (m.target, m.late_days) else {
@@ -158,7 +153,7 @@ fn deadlines(ws: &crate::model::Workspace, s: &Schedule, out: &mut Vec<Diagnosti
     }
 }
 
-fn overallocation(ws: &crate::model::Workspace, s: &Schedule, out: &mut Vec<Diagnostic>) {
+fn overallocation(ws: &ByPath<'_>, s: &Schedule, out: &mut Vec<Diagnostic>) {
     for o in &s.overallocations {
         let Some((plan, id)) = o.tasks.first() else {
             continue;

@@ -144,6 +144,8 @@ pub struct Deadline {
     pub plan: Option<String>,
     /// Working days late (positive) or to spare (zero or negative).
     pub late_days: i64,
+    /// The scheduled finish judged against it (the plan's, or the project's).
+    pub finish: Date,
 }
 
 /// A resource booked beyond its units on some days (without levelling).
@@ -361,6 +363,8 @@ fn toml_to_json(v: &toml::Value) -> serde_json::Value {
 struct Registry {
     list: Vec<Resource>,
     by_key: HashMap<String, usize>,
+    /// Names as written, to skip normalising the same name again.
+    by_name: HashMap<String, usize>,
     off: Vec<Vec<(Date, Date)>>,
 }
 
@@ -396,6 +400,15 @@ impl Registry {
     }
 
     fn get(&mut self, name: &str) -> usize {
+        if let Some(&i) = self.by_name.get(name) {
+            return i;
+        }
+        let i = self.lookup(name);
+        self.by_name.insert(name.to_owned(), i);
+        i
+    }
+
+    fn lookup(&mut self, name: &str) -> usize {
         let k = key(name);
         if let Some(&i) = self.by_key.get(&k) {
             return i;
@@ -476,6 +489,7 @@ fn project_dates(
             from: source,
             plan: Some(d.path.clone()),
             late_days: 0,
+            finish: date,
         });
     }
     let project = config
@@ -485,6 +499,7 @@ fn project_dates(
             from: DateSource::Config,
             plan: None,
             late_days: 0,
+            finish: date,
         })
         .or_else(|| plan_deadlines.iter().max_by_key(|d| d.date).cloned());
     if let Some(p) = project.as_ref().and_then(|p| p.plan.clone()) {
@@ -703,11 +718,16 @@ pub fn schedule(
                 children.entry(p).or_default().push(ti);
             }
         }
-        let summary = |ti: usize| {
-            children
-                .get(d.tasks[ti].id.as_str())
-                .is_some_and(|c| c.iter().any(|&k| d.tasks[k].estimate.is_some()))
-        };
+        let is_summary: Vec<bool> = d
+            .tasks
+            .iter()
+            .map(|t| {
+                children
+                    .get(t.id.as_str())
+                    .is_some_and(|c| c.iter().any(|&k| d.tasks[k].estimate.is_some()))
+            })
+            .collect();
+        let summary = |ti: usize| is_summary[ti];
         for (ti, t) in d.tasks.iter().enumerate() {
             let v = task_node[di][ti];
             let mut minutes = match &t.estimate {
@@ -1129,16 +1149,20 @@ pub fn schedule(
             late_days: m.target.map(|t| late(&mut wd, t, start_min[v])),
         });
     }
-    if let Some(dl) = &mut deadline {
+    // Each plan's finish, for its own deadline.
+    let mut plan_end: HashMap<&str, i64> = HashMap::default();
+    for t in &tasks {
+        let e = plan_end.entry(t.plan.as_str()).or_insert(0);
+        *e = (*e).max(t.finish_day * day);
+    }
+    let many = ws.documents.len() > 1;
+    for dl in deadline.iter_mut().chain(plan_deadlines.iter_mut()) {
         let end = match &dl.plan {
-            Some(p) if ws.documents.len() > 1 => plan_finish(&tasks, p, day),
+            Some(p) if many => plan_end.get(p.as_str()).copied().unwrap_or(0),
             _ => finish_min,
         };
         dl.late_days = late(&mut wd, dl.date, end);
-    }
-    for dl in &mut plan_deadlines {
-        let end = plan_finish(&tasks, dl.plan.as_deref().unwrap_or(""), day);
-        dl.late_days = late(&mut wd, dl.date, end);
+        dl.finish = wd.date(((end + day - 1).div_euclid(day) - 1).max(0) as usize);
     }
     // A critical path: from the task that ends last, back through binding links.
     let critical_path = critical_chain(&nodes, &durations, &links, &start_min, &slack, &demands)
@@ -1210,15 +1234,6 @@ fn fs(from: usize, to: usize) -> Link {
         kind: LinkKind::FinishToStart,
         lag: 0,
     }
-}
-
-fn plan_finish(tasks: &[ScheduledTask], plan: &str, day: i64) -> i64 {
-    tasks
-        .iter()
-        .filter(|t| t.plan == plan)
-        .map(|t| t.finish_day * day)
-        .max()
-        .unwrap_or(0)
 }
 
 fn fm_error(d: &crate::model::Document, m: &str) -> Diagnostic {
