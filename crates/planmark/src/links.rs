@@ -176,17 +176,30 @@ impl Links<'_> {
         let mut out = Vec::new();
         for (di, doc) in self.ws.documents.iter().enumerate() {
             let parallel = doc.front_matter.as_ref().is_some_and(|f| f.phases_parallel);
+            // Each task's phase index, from one map per plan.
+            let by_name: HashMap<&str, usize> = doc
+                .phases
+                .iter()
+                .enumerate()
+                .rev()
+                .map(|(i, p)| (p.name.as_str(), i))
+                .collect();
+            let phase_of: Vec<Option<usize>> = doc
+                .tasks
+                .iter()
+                .map(|t| t.phase.as_deref().and_then(|p| by_name.get(p).copied()))
+                .collect();
             // The first phase with open work: later phases wait for it.
             let open_phase = if parallel {
                 None
             } else {
-                doc.phases.iter().position(|p| {
-                    doc.tasks.iter().any(|t| {
-                        t.phase.as_deref() == Some(p.name.as_str()) && !t.status.is_closed()
-                    })
-                })
+                doc.tasks
+                    .iter()
+                    .zip(&phase_of)
+                    .filter(|(t, _)| !t.status.is_closed())
+                    .filter_map(|(_, p)| *p)
+                    .min()
             };
-            let phase_index = |name: &str| doc.phases.iter().position(|p| p.name == name);
             let open_children: rustc_hash::FxHashSet<&str> = doc
                 .tasks
                 .iter()
@@ -197,7 +210,7 @@ impl Links<'_> {
                 if t.status != Status::Todo || open_children.contains(t.id.as_str()) {
                     continue;
                 }
-                let phase_ok = match (open_phase, t.phase.as_deref().and_then(phase_index)) {
+                let phase_ok = match (open_phase, phase_of[ti]) {
                     (Some(open), Some(mine)) => mine <= open,
                     _ => true,
                 };

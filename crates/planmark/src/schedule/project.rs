@@ -645,13 +645,28 @@ pub fn schedule(
     }
     let mut phase_end: Vec<Vec<Option<usize>>> = Vec::new();
     let mut milestone_node: Vec<Vec<usize>> = Vec::new();
+    // Each task's phase index, per plan (one map per plan, not a search per task).
+    let phase_of: Vec<Vec<Option<usize>>> = ws
+        .documents
+        .iter()
+        .map(|d| {
+            let by_name: HashMap<&str, usize> = d
+                .phases
+                .iter()
+                .enumerate()
+                .rev()
+                .map(|(i, p)| (p.name.as_str(), i))
+                .collect();
+            d.tasks
+                .iter()
+                .map(|t| t.phase.as_deref().and_then(|p| by_name.get(p).copied()))
+                .collect()
+        })
+        .collect();
     for (di, d) in ws.documents.iter().enumerate() {
         let mut ends = vec![None; d.phases.len()];
-        for t in &d.tasks {
-            if let Some(pi) = t
-                .phase
-                .as_deref()
-                .and_then(|p| d.phases.iter().position(|x| x.name == p))
+        for ti in 0..d.tasks.len() {
+            if let Some(pi) = phase_of[di][ti]
                 && ends[pi].is_none()
             {
                 ends[pi] = Some(nodes.len());
@@ -712,6 +727,15 @@ pub fn schedule(
     for (di, d) in ws.documents.iter().enumerate() {
         let parallel = d.front_matter.as_ref().is_some_and(|f| f.phases_parallel);
         // Summary tasks: a task whose subtasks carry estimates.
+        // The end of the nearest earlier phase with tasks, per phase.
+        let mut prev_end = vec![None; d.phases.len()];
+        let mut last = None;
+        for (pi, slot) in prev_end.iter_mut().enumerate() {
+            *slot = last;
+            if phase_end[di][pi].is_some() {
+                last = phase_end[di][pi];
+            }
+        }
         let mut children: HashMap<&str, Vec<usize>> = HashMap::default();
         for (ti, t) in d.tasks.iter().enumerate() {
             if let Some(p) = t.parent.as_deref() {
@@ -844,15 +868,11 @@ pub fn schedule(
             }
             // Phases: the phase's end waits for the task; the next phase's tasks
             // wait for the end of the one before.
-            if let Some(pi) = t
-                .phase
-                .as_deref()
-                .and_then(|p| d.phases.iter().position(|x| x.name == p))
-            {
+            if let Some(pi) = phase_of[di][ti] {
                 if let Some(e) = phase_end[di][pi] {
                     links.push(fs(v, e));
                 }
-                if !parallel && let Some(prev) = (0..pi).rev().find_map(|k| phase_end[di][k]) {
+                if !parallel && let Some(prev) = prev_end[pi] {
                     links.push(fs(prev, v));
                 }
             }
