@@ -665,10 +665,8 @@ pub fn schedule(
         .collect();
     for (di, d) in ws.documents.iter().enumerate() {
         let mut ends = vec![None; d.phases.len()];
-        for ti in 0..d.tasks.len() {
-            if let Some(pi) = phase_of[di][ti]
-                && ends[pi].is_none()
-            {
+        for &pi in phase_of[di].iter().flatten() {
+            if ends[pi].is_none() {
                 ends[pi] = Some(nodes.len());
                 nodes.push(Node::PhaseEnd(di, pi));
             }
