@@ -176,19 +176,7 @@ impl Links<'_> {
         let mut out = Vec::new();
         for (di, doc) in self.ws.documents.iter().enumerate() {
             let parallel = doc.front_matter.as_ref().is_some_and(|f| f.phases_parallel);
-            // Each task's phase index, from one map per plan.
-            let by_name: HashMap<&str, usize> = doc
-                .phases
-                .iter()
-                .enumerate()
-                .rev()
-                .map(|(i, p)| (p.name.as_str(), i))
-                .collect();
-            let phase_of: Vec<Option<usize>> = doc
-                .tasks
-                .iter()
-                .map(|t| t.phase.as_deref().and_then(|p| by_name.get(p).copied()))
-                .collect();
+            let phase_of = phase_indexes(doc);
             // The first phase with open work: later phases wait for it.
             let open_phase = if parallel {
                 None
@@ -259,4 +247,20 @@ impl Links<'_> {
             .filter_map(|di| self.find(di, query).map(|ti| (di, ti)))
             .collect()
     }
+}
+
+/// Each task's phase, as an index into the plan's phases (one map per
+/// plan, not a search per task).
+pub(crate) fn phase_indexes(doc: &crate::model::Document) -> Vec<Option<usize>> {
+    let by_name: HashMap<&str, usize> = doc
+        .phases
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, p)| (p.name.as_str(), i))
+        .collect();
+    doc.tasks
+        .iter()
+        .map(|t| t.phase.as_deref().and_then(|p| by_name.get(p).copied()))
+        .collect()
 }

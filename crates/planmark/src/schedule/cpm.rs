@@ -60,7 +60,13 @@ impl Times {
 }
 
 /// The earliest time `to` may start given one link, from `from`'s times.
-fn bound(kind: LinkKind, lag: i64, from_start: i64, from_finish: i64, to_duration: i64) -> i64 {
+pub(crate) fn bound(
+    kind: LinkKind,
+    lag: i64,
+    from_start: i64,
+    from_finish: i64,
+    to_duration: i64,
+) -> i64 {
     match kind {
         LinkKind::FinishToStart => from_finish + lag,
         LinkKind::StartToStart => from_start + lag,

@@ -229,13 +229,13 @@ pub fn explain(ws: &Workspace, s: &Schedule, index: usize) -> Explanation {
         }
     };
     let bound = |l: &super::cpm::Link| {
-        let (s0, f0) = (net.start[l.from], net.start[l.from] + d[l.from]);
-        match l.kind {
-            LinkKind::FinishToStart => f0 + l.lag,
-            LinkKind::StartToStart => s0 + l.lag,
-            LinkKind::FinishToFinish => f0 + l.lag - d[v],
-            LinkKind::StartToFinish => s0 + l.lag - d[v],
-        }
+        super::cpm::bound(
+            l.kind,
+            l.lag,
+            net.start[l.from],
+            net.start[l.from] + d[l.from],
+            d[v],
+        )
     };
     let mut reasons = Vec::new();
     let mut waited = net.release[v];
@@ -349,15 +349,7 @@ pub fn explain(ws: &Workspace, s: &Schedule, index: usize) -> Explanation {
         .iter()
         .filter(|l| l.from == v)
         .filter(|l| {
-            let b = {
-                let (s0, f0) = (net.start[v], net.start[v] + d[v]);
-                match l.kind {
-                    LinkKind::FinishToStart => f0 + l.lag,
-                    LinkKind::StartToStart => s0 + l.lag,
-                    LinkKind::FinishToFinish => f0 + l.lag - d[l.to],
-                    LinkKind::StartToFinish => s0 + l.lag - d[l.to],
-                }
-            };
+            let b = super::cpm::bound(l.kind, l.lag, net.start[v], net.start[v] + d[v], d[l.to]);
             b == net.start[l.to]
         })
         .flat_map(|l| match net.nodes[l.to] {

@@ -391,13 +391,7 @@ impl<'a> Solver<'a> {
                 0
             };
             for &(i, kind, lag) in graph.preds(j) {
-                let (s, f) = (start[i], start[i] + d[i]);
-                t = t.max(match kind {
-                    LinkKind::FinishToStart => f + lag,
-                    LinkKind::StartToStart => s + lag,
-                    LinkKind::FinishToFinish => f + lag - d[j],
-                    LinkKind::StartToFinish => s + lag - d[j],
-                });
+                t = t.max(cpm::bound(kind, lag, start[i], start[i] + d[i], d[j]));
             }
             let t = earliest_slot(profile, &self.p.demands[j], t.max(0), d[j]);
             for &(r, q) in &self.p.demands[j] {
@@ -499,6 +493,31 @@ impl<'a> Solver<'a> {
         best
     }
 
+    /// A biased random sample of the latest-finish-time rule: each
+    /// activity's key is `scale` times its latest finish plus noise below
+    /// `noise`, decoded and justified.
+    fn sample(
+        &mut self,
+        rng: &mut XorShiftRng,
+        profile: &mut Profile,
+        scale: i64,
+        noise: i64,
+    ) -> Individual {
+        let key: Vec<i64> = self
+            .lft
+            .iter()
+            .map(|&l| l * scale + rng.random_range(0..noise))
+            .collect();
+        let mut list = self.order_by(&key, Dir::Forward);
+        let mut start = vec![0i64; self.n];
+        let makespan = self.decode(&mut list, profile, &mut start);
+        Individual {
+            list,
+            start,
+            makespan,
+        }
+    }
+
     fn profile(&self) -> Profile {
         Profile {
             rows: vec![Vec::new(); self.p.capacity.len()],
@@ -573,19 +592,7 @@ pub fn solve(p: &Problem, settings: Settings) -> Result<Solution, LevelError> {
     let spread = (s.lft.iter().copied().max().unwrap_or(1) / 4).max(1);
     let mut pop = vec![best.clone()];
     while pop.len() < pop_size && s.generated + 3 <= budget {
-        let key: Vec<i64> = s
-            .lft
-            .iter()
-            .map(|&l| l * 4 + rng.random_range(0..spread * 4))
-            .collect();
-        let mut list = s.order_by(&key, Dir::Forward);
-        let mut start = vec![0i64; n];
-        let makespan = s.decode(&mut list, &mut profile, &mut start);
-        pop.push(Individual {
-            list,
-            start,
-            makespan,
-        });
+        pop.push(s.sample(&mut rng, &mut profile, 4, spread * 4));
     }
     let linked = |a: usize, b: usize, s: &Solver| {
         s.fwd.preds(b).iter().any(|&(i, _, _)| i == a)
@@ -643,19 +650,7 @@ pub fn solve(p: &Problem, settings: Settings) -> Result<Solution, LevelError> {
             stale = 0;
             pop.truncate(pop_size / 4);
             while pop.len() < pop_size && s.generated + 3 <= budget {
-                let key: Vec<i64> = s
-                    .lft
-                    .iter()
-                    .map(|&l| l + rng.random_range(0..spread * 2))
-                    .collect();
-                let mut list = s.order_by(&key, Dir::Forward);
-                let mut start = vec![0i64; n];
-                let makespan = s.decode(&mut list, &mut profile, &mut start);
-                pop.push(Individual {
-                    list,
-                    start,
-                    makespan,
-                });
+                pop.push(s.sample(&mut rng, &mut profile, 1, spread * 2));
             }
         }
     }

@@ -645,23 +645,11 @@ pub fn schedule(
     }
     let mut phase_end: Vec<Vec<Option<usize>>> = Vec::new();
     let mut milestone_node: Vec<Vec<usize>> = Vec::new();
-    // Each task's phase index, per plan (one map per plan, not a search per task).
+    // Each task's phase index, per plan.
     let phase_of: Vec<Vec<Option<usize>>> = ws
         .documents
         .iter()
-        .map(|d| {
-            let by_name: HashMap<&str, usize> = d
-                .phases
-                .iter()
-                .enumerate()
-                .rev()
-                .map(|(i, p)| (p.name.as_str(), i))
-                .collect();
-            d.tasks
-                .iter()
-                .map(|t| t.phase.as_deref().and_then(|p| by_name.get(p).copied()))
-                .collect()
-        })
+        .map(crate::links::phase_indexes)
         .collect();
     for (di, d) in ws.documents.iter().enumerate() {
         let mut ends = vec![None; d.phases.len()];
@@ -1420,13 +1408,13 @@ fn critical_chain(
     loop {
         let s = start[v];
         let next = incoming[v].iter().find_map(|l| {
-            let (fs_, ff) = (start[l.from], start[l.from] + durations[l.from]);
-            let b = match l.kind {
-                LinkKind::FinishToStart => ff + l.lag,
-                LinkKind::StartToStart => fs_ + l.lag,
-                LinkKind::FinishToFinish => ff + l.lag - durations[v],
-                LinkKind::StartToFinish => fs_ + l.lag - durations[v],
-            };
+            let b = cpm::bound(
+                l.kind,
+                l.lag,
+                start[l.from],
+                start[l.from] + durations[l.from],
+                durations[v],
+            );
             (b == s && !seen[l.from] && slack[l.from] <= 0).then_some(l.from)
         });
         match next {
