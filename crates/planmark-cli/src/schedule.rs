@@ -155,16 +155,25 @@ fn csv(s: &Schedule) -> anyhow::Result<String> {
     Ok(String::from_utf8(w.into_inner()?)?)
 }
 
+/// `1 working day`, `3 working days`.
+fn days(n: i64) -> String {
+    if n == 1 {
+        "1 working day".to_owned()
+    } else {
+        format!("{n} working days")
+    }
+}
+
 /// The verdict lines shared by `schedule` and `status`.
 pub(crate) fn verdict(s: &Schedule) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} {} → {} ({} working days; start from {})",
+        "{} {} → {} ({}; start from {})",
         paint(BOLD, "Timeline:"),
         s.start,
         s.finish,
-        s.makespan_days,
+        days(s.makespan_days),
         source(s.start_from)
     );
     if let Some(l) = &s.levelling
@@ -172,8 +181,8 @@ pub(crate) fn verdict(s: &Schedule) -> String {
     {
         let _ = writeln!(
             out,
-            "  resources add {} working days to the {} the links alone need",
-            s.makespan_days - l.unlevelled_days,
+            "  resources add {} to the {} the links alone need",
+            days(s.makespan_days - l.unlevelled_days),
             l.unlevelled_days
         );
     }
@@ -185,18 +194,18 @@ pub(crate) fn verdict(s: &Schedule) -> String {
         let _ = if d.late_days > 0 {
             writeln!(
                 out,
-                "{} deadline {}{whose} missed by {} working days",
+                "{} deadline {}{whose} missed by {}",
                 paint(ERR, "✗"),
                 d.date,
-                d.late_days
+                days(d.late_days)
             )
         } else {
             writeln!(
                 out,
-                "{} deadline {}{whose} met with {} working days to spare",
+                "{} deadline {}{whose} met with {} to spare",
                 paint(BOLD, "✓"),
                 d.date,
-                -d.late_days
+                days(-d.late_days)
             )
         };
     }
@@ -214,7 +223,7 @@ pub(crate) fn verdict(s: &Schedule) -> String {
                 m.title,
                 m.date,
                 if late > 0 {
-                    format!(", {late} working days late")
+                    format!(", {} late", days(late))
                 } else {
                     String::new()
                 }
