@@ -63,34 +63,28 @@ fn plan(n: usize, people: usize) -> String {
     s
 }
 
+/// Parse, schedule (levelled or not) and write the JSON, as the command does.
+fn parse_schedule_print(text: &str, level: bool) -> usize {
+    let doc = planmark::syntax::parse_str("plan.md", text);
+    let ws = Workspace {
+        root: String::new(),
+        documents: vec![doc],
+        findings: vec![],
+    };
+    let mut o = Options::new(date(2027, 1, 4));
+    o.level = Some(level);
+    let s = schedule(&ws, &Config::default(), &o).unwrap();
+    serde_json::to_string(&s).unwrap().len()
+}
+
 #[divan::bench(sample_count = 10)]
 fn schedule_10k_tasks_20_people(b: divan::Bencher) {
     let text = plan(10_000, 20);
-    b.bench(|| {
-        let doc = planmark::syntax::parse_str("plan.md", divan::black_box(&text));
-        let ws = Workspace {
-            root: String::new(),
-            documents: vec![doc],
-            findings: vec![],
-        };
-        let s = schedule(&ws, &Config::default(), &Options::new(date(2027, 1, 4))).unwrap();
-        serde_json::to_string(&s).unwrap().len()
-    });
+    b.bench(|| parse_schedule_print(divan::black_box(&text), true));
 }
 
 #[divan::bench(sample_count = 10)]
 fn critical_path_only_10k_tasks(b: divan::Bencher) {
     let text = plan(10_000, 20);
-    b.bench(|| {
-        let doc = planmark::syntax::parse_str("plan.md", divan::black_box(&text));
-        let ws = Workspace {
-            root: String::new(),
-            documents: vec![doc],
-            findings: vec![],
-        };
-        let mut o = Options::new(date(2027, 1, 4));
-        o.level = Some(false);
-        let s = schedule(&ws, &Config::default(), &o).unwrap();
-        serde_json::to_string(&s).unwrap().len()
-    });
+    b.bench(|| parse_schedule_print(divan::black_box(&text), false));
 }

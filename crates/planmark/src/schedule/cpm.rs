@@ -20,6 +20,19 @@ pub struct Link {
     pub lag: i64,
 }
 
+impl Link {
+    /// A plain finish-to-start link without lag.
+    #[must_use]
+    pub fn finish_to_start(from: usize, to: usize) -> Link {
+        Link {
+            from,
+            to,
+            kind: LinkKind::FinishToStart,
+            lag: 0,
+        }
+    }
+}
+
 /// Activities and their links.
 #[derive(Debug, Clone, Default)]
 pub struct Network {

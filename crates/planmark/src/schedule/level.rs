@@ -772,12 +772,7 @@ mod tests {
     use super::*;
 
     fn fs(from: usize, to: usize) -> Link {
-        Link {
-            from,
-            to,
-            kind: LinkKind::FinishToStart,
-            lag: 0,
-        }
+        Link::finish_to_start(from, to)
     }
 
     /// Three activities of 2 ticks, each needing the only unit: they run

@@ -15,7 +15,7 @@ use super::level::{self, Problem, Reservation, Settings};
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::links::{Links, Target};
-use crate::model::{LinkKind, Span, Status, Workspace};
+use crate::model::{Span, Status, Workspace};
 
 /// How to schedule.
 #[derive(Debug, Clone)]
@@ -849,17 +849,17 @@ pub fn schedule(
             }
             if summary(ti) {
                 for &k in &children[t.id.as_str()] {
-                    links.push(fs(task_node[di][k], v));
+                    links.push(Link::finish_to_start(task_node[di][k], v));
                 }
             }
             // Phases: the phase's end waits for the task; the next phase's tasks
             // wait for the end of the one before.
             if let Some(pi) = phase_of[di][ti] {
                 if let Some(e) = phase_end[di][pi] {
-                    links.push(fs(v, e));
+                    links.push(Link::finish_to_start(v, e));
                 }
                 if !parallel && let Some(prev) = prev_end[pi] {
-                    links.push(fs(prev, v));
+                    links.push(Link::finish_to_start(prev, v));
                 }
             }
         }
@@ -868,7 +868,7 @@ pub fn schedule(
                 let from = find_other(di, a)
                     .or_else(|| links_index.find(di, a).map(|ti| task_node[di][ti]));
                 match from {
-                    Some(u) => links.push(fs(u, milestone_node[di][mi])),
+                    Some(u) => links.push(Link::finish_to_start(u, milestone_node[di][mi])),
                     None => ignored.push(format!("{}: {} → {a}", d.path, m.id)),
                 }
             }
@@ -1016,7 +1016,6 @@ pub fn schedule(
                 for (d, &p) in durations.iter_mut().zip(&problem.durations) {
                     *d = p * tick;
                 }
-                slack = levelled_slack(&durations, &links, &start_min, &demands);
                 levelling = Some(Levelling {
                     schedules: sol.schedules,
                     seed,
@@ -1036,6 +1035,12 @@ pub fn schedule(
                 )]);
             }
         }
+    }
+
+    // Resource hand-overs in the final schedule, for slack and the critical chain.
+    let hand_overs = resource_links(&durations, &start_min, &demands);
+    if levelling.is_some() {
+        slack = levelled_slack(&durations, &links, &hand_overs, &start_min);
     }
 
     // Done work: placed among itself, ending by today at the latest.
@@ -1171,7 +1176,7 @@ pub fn schedule(
         dl.finish = wd.date(((end + day - 1).div_euclid(day) - 1).max(0) as usize);
     }
     // A critical path: from the task that ends last, back through binding links.
-    let critical_path = critical_chain(&nodes, &durations, &links, &start_min, &slack, &demands)
+    let critical_path = critical_chain(&nodes, &durations, &links, &start_min, &slack, &hand_overs)
         .into_iter()
         .filter_map(|v| (out_index[v] != usize::MAX).then_some(out_index[v]))
         .collect();
@@ -1231,15 +1236,6 @@ fn absurd(ws: &Workspace, di: usize, ti: usize) -> Diagnostic {
         format!("task `{}` has an estimate or lag of more than {MAX_YEARS} years of work, which cannot be scheduled", t.id),
     )
     .with_help("split the task, or correct the unit (`3w`, not `3000w`)")
-}
-
-fn fs(from: usize, to: usize) -> Link {
-    Link {
-        from,
-        to,
-        kind: LinkKind::FinishToStart,
-        lag: 0,
-    }
 }
 
 fn fm_error(d: &crate::model::Document, m: &str) -> Diagnostic {
@@ -1319,12 +1315,12 @@ fn cycle_finding(ws: &Workspace, nodes: &[Node], stuck: &[usize]) -> Diagnostic 
 fn levelled_slack(
     durations: &[i64],
     links: &[Link],
+    hand_overs: &[Link],
     start: &[i64],
-    demands: &[Vec<(usize, u32)>],
 ) -> Vec<i64> {
     let n = durations.len();
     let mut all = links.to_vec();
-    all.extend(resource_links(durations, start, demands));
+    all.extend_from_slice(hand_overs);
     let net = Network {
         durations: durations.to_vec(),
         release: start.to_vec(),
@@ -1365,7 +1361,7 @@ pub(crate) fn resource_links(
                 for &u in us {
                     if u != v && !seen.contains(&u) {
                         seen.push(u);
-                        out.push(fs(u, v));
+                        out.push(Link::finish_to_start(u, v));
                     }
                 }
             }
@@ -1382,7 +1378,7 @@ fn critical_chain(
     links: &[Link],
     start: &[i64],
     slack: &[i64],
-    demands: &[Vec<(usize, u32)>],
+    hand_overs: &[Link],
 ) -> Vec<usize> {
     let n = nodes.len();
     let Some(mut v) = (0..n).filter(|&v| slack[v] <= 0).max_by_key(|&v| {
@@ -1395,11 +1391,7 @@ fn critical_chain(
         return vec![];
     };
     let mut incoming: Vec<Vec<Link>> = vec![Vec::new(); n];
-    for l in links
-        .iter()
-        .copied()
-        .chain(resource_links(durations, start, demands))
-    {
+    for &l in links.iter().chain(hand_overs) {
         incoming[l.to].push(l);
     }
     let mut chain = vec![v];
