@@ -43,6 +43,19 @@ pub const INIT: &str = r#"# planmark configuration. Every key is optional.
 # seed = 1
 # schedules = 5000
 
+[forecast]
+# Monte Carlo runs, and their seed.
+# runs = 10000
+# seed = 1
+# How ranges and three-point estimates are sampled: "pert" or "triangular".
+# distribution = "pert"
+# The spread of a single-point estimate: from 10 % under to 50 % over.
+# default_spread = "-10%/+50%"
+# Risks with `Affects`: the probability of a likelihood level without a
+# percentage, and the delay of an impact level without a `Delay`.
+# likelihood = { very_low = "5%", low = "20%", medium = "45%", high = "70%", very_high = "90%" }
+# impact_delay = { very_low = "0.5d", low = "1d", medium = "3d", high = "1w", very_high = "2w" }
+
 [check]
 # The largest estimate before `planmark check` suggests splitting a task.
 # max-estimate = "2w"
@@ -72,6 +85,29 @@ pub struct Config {
     pub check: CheckConfig,
     /// `[schedule]`.
     pub schedule: ScheduleConfig,
+    /// `[forecast]`.
+    pub forecast: ForecastConfig,
+}
+
+/// `[forecast]`: the uncertainty model and the Monte Carlo settings.
+/// Values are checked when a forecast is made.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ForecastConfig {
+    /// Monte Carlo runs.
+    pub runs: Option<u32>,
+    /// Seed of the runs.
+    pub seed: Option<u64>,
+    /// `pert` or `triangular`.
+    pub distribution: Option<String>,
+    /// The spread of single-point estimates: `"-10%/+50%"`.
+    #[serde(alias = "default-spread")]
+    pub default_spread: Option<String>,
+    /// Likelihood level (`low`, `very_high`, ...) to a probability (`"20%"` or 0.2).
+    pub likelihood: BTreeMap<String, toml::Value>,
+    /// Impact level to a delay (`"3d"`).
+    #[serde(alias = "impact-delay")]
+    pub impact_delay: BTreeMap<String, String>,
 }
 
 /// `[schedule]`: levelling settings.

@@ -139,6 +139,8 @@ codes! {
     TimelineMismatch = "PM032", "timeline-mismatch", Warning, "The Timeline section disagrees with the computed schedule.";
     /// A task needs more units of a resource than it has.
     ImpossibleDemand = "PM033", "impossible-demand", Error, "A task needs more of a resource than it has, or resources cannot be read.";
+    /// A range or three-point estimate is out of order.
+    EstimateOutOfOrder = "PM034", "estimate-out-of-order", Error, "A range or three-point estimate is out of order.";
 }
 
 impl Code {

@@ -29,6 +29,7 @@ pub mod check;
 pub mod config;
 pub mod diag;
 pub mod edit;
+pub mod forecast;
 pub mod history;
 pub mod links;
 pub mod model;

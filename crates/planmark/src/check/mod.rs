@@ -238,6 +238,7 @@ pub(crate) static RULES: &[Rule] = &[
             Code::SelfDependency,
             Code::MissingEstimate,
             Code::LargeEstimate,
+            Code::EstimateOutOfOrder,
         ],
         run: Run::Document(tasks::check_document),
     },

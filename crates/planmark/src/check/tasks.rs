@@ -210,6 +210,18 @@ fn estimates(cx: &DocCx<'_>, out: &mut Vec<Diagnostic>) {
     let max = cx.opts.max_estimate_hours;
     for t in &doc.tasks {
         let Some(e) = &t.estimate else { continue };
+        if let Some(why) = e.out_of_order() {
+            out.push(
+                cx.diag(
+                    Code::EstimateOutOfOrder,
+                    estimate_span(doc, t, e.text()),
+                    format!("task `{}`: {why}", t.id),
+                )
+                .with_help(
+                    "write ranges as min-max (2-4d) and three points as optimistic/likely/pessimistic (1d/2d/5d)",
+                ),
+            );
+        }
         let hours = e.likely_hours(work);
         if hours > max && !t.status.is_closed() {
             out.push(

@@ -142,3 +142,48 @@ impl Effort {
         }
     }
 }
+
+impl Effort {
+    /// Why the estimate's points are out of order, when they are: a range
+    /// whose minimum exceeds its maximum, or three points not in
+    /// optimistic ≤ likely ≤ pessimistic order. `None` when consistent.
+    ///
+    /// ```
+    /// use planmark::model::{Effort, Quantity, TimeUnit};
+    /// let d = |amount| Quantity { amount, unit: TimeUnit::Days };
+    /// let e = Effort::Range { min: d(5.0), max: d(2.0), text: "5-2d".into() };
+    /// assert!(e.out_of_order().is_some());
+    /// ```
+    #[must_use]
+    pub fn out_of_order(&self) -> Option<String> {
+        let work = WorkTime::default();
+        match self {
+            Effort::Single { .. } => None,
+            Effort::Range { min, max, text } => (min.hours(work) > max.hours(work))
+                .then(|| format!("range `{text}` has its minimum above its maximum")),
+            Effort::ThreePoint {
+                optimistic,
+                likely,
+                pessimistic,
+                text,
+            } => {
+                let (o, l, p) = (
+                    optimistic.hours(work),
+                    likely.hours(work),
+                    pessimistic.hours(work),
+                );
+                if o > l {
+                    Some(format!(
+                        "three-point estimate `{text}` has its optimistic value above its likely one"
+                    ))
+                } else if l > p {
+                    Some(format!(
+                        "three-point estimate `{text}` has its likely value above its pessimistic one"
+                    ))
+                } else {
+                    None
+                }
+            }
+        }
+    }
+}

@@ -176,7 +176,8 @@ fn mirror(l: &Link) -> Link {
 /// Remaining units per resource and tick, grown on demand: a resource's
 /// row is as long as its last use, so a large plan with many people costs
 /// what it uses, not its length times its people.
-struct Profile {
+#[derive(Clone)]
+pub(crate) struct Profile {
     rows: Vec<Vec<u32>>,
     /// Per resource, a tick before which nothing is free: searches start
     /// there, so a person booked solid for months is not rescanned by
@@ -377,37 +378,20 @@ impl<'a> Solver<'a> {
             Dir::Backward => (x.resource, mirror_at - x.end, mirror_at - x.start, x.units),
         });
         profile.reset(res);
-        let graph = if dir == Dir::Forward {
-            &self.fwd
+        let (graph, release): (_, &[i64]) = if dir == Dir::Forward {
+            (&self.fwd, &self.p.release)
         } else {
-            &self.bwd
+            (&self.bwd, &[])
         };
-        let d = &self.p.durations;
-        let mut makespan = 0;
-        for &j in order {
-            let mut t = if dir == Dir::Forward {
-                self.p.release.get(j).copied().unwrap_or(0).max(0)
-            } else {
-                0
-            };
-            for &(i, kind, lag) in graph.preds(j) {
-                t = t.max(cpm::bound(kind, lag, start[i], start[i] + d[i], d[j]));
-            }
-            let t = earliest_slot(profile, &self.p.demands[j], t.max(0), d[j]);
-            for &(r, q) in &self.p.demands[j] {
-                let row = &mut profile.rows[r];
-                for f in &mut row[t as usize..(t + d[j]) as usize] {
-                    *f -= q;
-                }
-                let ff = &mut profile.first_free[r];
-                while *ff < row.len() && row[*ff] == 0 {
-                    *ff += 1;
-                }
-            }
-            start[j] = t;
-            makespan = makespan.max(t + d[j]);
-        }
-        makespan
+        place(
+            order,
+            graph,
+            &self.p.durations,
+            release,
+            &self.p.demands,
+            profile,
+            start,
+        )
     }
 
     /// A precedence-feasible order, as close to ascending `key` as the
@@ -525,6 +509,89 @@ impl<'a> Solver<'a> {
             capacity: self.p.capacity.clone(),
             reserved: vec![Vec::new(); self.p.capacity.len()],
         }
+    }
+}
+
+/// The serial scheme: places each activity of `order` at its earliest
+/// start after its links and release where its demands fit the profile.
+/// Returns the makespan.
+fn place(
+    order: &[usize],
+    graph: &Graph,
+    d: &[i64],
+    release: &[i64],
+    demands: &[Vec<(usize, u32)>],
+    profile: &mut Profile,
+    start: &mut [i64],
+) -> i64 {
+    let mut makespan = 0;
+    for &j in order {
+        let mut t = release.get(j).copied().unwrap_or(0).max(0);
+        for &(i, kind, lag) in graph.preds(j) {
+            t = t.max(cpm::bound(kind, lag, start[i], start[i] + d[i], d[j]));
+        }
+        let t = earliest_slot(profile, &demands[j], t.max(0), d[j]);
+        for &(r, q) in &demands[j] {
+            let row = &mut profile.rows[r];
+            for f in &mut row[t as usize..(t + d[j]) as usize] {
+                *f -= q;
+            }
+            let ff = &mut profile.first_free[r];
+            while *ff < row.len() && row[*ff] == 0 {
+                *ff += 1;
+            }
+        }
+        start[j] = t;
+        makespan = makespan.max(t + d[j]);
+    }
+    makespan
+}
+
+/// The serial scheme over one fixed activity list, for many samples of
+/// the durations of one problem: the forecast's levelled runs. Each run
+/// keeps the priority order of the levelled plan and lets the resources
+/// decide again who waits.
+pub(crate) struct Replay {
+    p: Problem,
+    graph: Graph,
+    order: Vec<usize>,
+    /// An empty profile, cloned for each thread of runs.
+    pub(crate) profile: Profile,
+}
+
+impl Replay {
+    /// Prepares runs of `p` in the order of ascending `priority` (as far
+    /// as the links allow).
+    pub(crate) fn new(p: Problem, priority: &[i64]) -> Result<Replay, LevelError> {
+        let solver = Solver::new(&p)?;
+        let order = solver.order_by(priority, Dir::Forward);
+        let profile = solver.profile();
+        Ok(Replay {
+            graph: Graph::new(p.durations.len(), p.links.iter().copied()),
+            p,
+            order,
+            profile,
+        })
+    }
+
+    /// Schedules with `durations` (ticks) in place of the problem's;
+    /// writes the starts and returns the makespan.
+    pub(crate) fn run(&self, durations: &[i64], start: &mut [i64], profile: &mut Profile) -> i64 {
+        profile.reset(
+            self.p
+                .reserved
+                .iter()
+                .map(|x| (x.resource, x.start, x.end, x.units)),
+        );
+        place(
+            &self.order,
+            &self.graph,
+            durations,
+            &self.p.release,
+            &self.p.demands,
+            profile,
+            start,
+        )
     }
 }
 

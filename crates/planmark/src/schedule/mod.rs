@@ -11,6 +11,8 @@ mod explain;
 pub mod level;
 mod project;
 
+pub(crate) use project::{Node, resource_links};
+
 pub use calendar::{Calendar, CalendarError, WorkingDays};
 pub use explain::{Explanation, Reason, explain};
 pub use project::{

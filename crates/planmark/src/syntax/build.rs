@@ -100,14 +100,8 @@ impl Builder<'_> {
 
     pub(crate) fn estimate_findings(&mut self, attrs: &Attrs, span: Span) {
         for bad in &attrs.bad_estimates {
-            let msg = format!("estimate `{bad}` is not a duration");
-            self.finding(
-                Code::UnreadableEstimate,
-                Severity::Warning,
-                span,
-                msg,
-                "write an estimate like 2h, 1.5d, 3 days, 1w, 2-4d or 1d/2d/5d",
-            );
+            let (msg, help) = values::bad_estimate(bad);
+            self.finding(Code::UnreadableEstimate, Severity::Warning, span, msg, help);
         }
         if let Some(bad) = &attrs.bad_date {
             let msg = format!("date `{bad}` is not a date");
@@ -1145,14 +1139,8 @@ pub(crate) fn apply_key(b: &mut Builder, t: usize, key: &str, value: &str, span:
             if let Some(e) = attrs.estimate {
                 b.doc.tasks[t].estimate = Some(e);
             } else if attrs.bad_estimates.is_empty() && !values::is_none_text(value) {
-                let msg = format!("estimate `{value}` is not a duration");
-                b.finding(
-                    Code::UnreadableEstimate,
-                    Severity::Warning,
-                    span,
-                    msg,
-                    "write an estimate like 2h, 1.5d, 3 days, 1w, 2-4d or 1d/2d/5d",
-                );
+                let (msg, help) = values::bad_estimate(value);
+                b.finding(Code::UnreadableEstimate, Severity::Warning, span, msg, help);
             }
             true
         }
@@ -1430,7 +1418,20 @@ pub(crate) fn rating_findings(b: &mut Builder, r: &Risk) {
             && !values::is_none_text(&rt.text)
             && !choices(&rt.text)
         {
-            let msg = format!("{what} `{}` is not a known level", rt.text);
+            let over = rt
+                .text
+                .trim()
+                .strip_suffix('%')
+                .and_then(|p| p.trim().parse::<f64>().ok())
+                .is_some_and(|p| !(0.0..=100.0).contains(&p));
+            let msg = if over {
+                format!(
+                    "{what} `{}` is not a probability between 0% and 100%",
+                    rt.text
+                )
+            } else {
+                format!("{what} `{}` is not a known level", rt.text)
+            };
             let column: &[&str] = if what == "impact" {
                 &["impact", "severity", "effect"]
             } else {

@@ -570,13 +570,13 @@ fn task_row(
                 Some(e) => attrs.estimate = Some(e),
                 None => {
                     let cspan = cells.get(i).map_or(span, |c| c.span);
-                    let msg = format!("estimate `{text}` is not a duration");
+                    let (msg, help) = values::bad_estimate(text);
                     b.finding(
                         Code::UnreadableEstimate,
                         Severity::Warning,
                         cspan,
                         msg,
-                        "write an estimate like 2h, 1.5d, 3 days, 1w, 2-4d or 1d/2d/5d",
+                        help,
                     );
                 }
             }

@@ -123,6 +123,25 @@ fn trailing_unit(s: &str) -> Option<TimeUnit> {
     unit(&t[start..])
 }
 
+/// The finding for an estimate that cannot be read: message and help.
+pub(crate) fn bad_estimate(text: &str) -> (String, &'static str) {
+    let t = text.trim();
+    let negative = t
+        .strip_prefix(['-', '−'])
+        .is_some_and(|r| r.trim_start().starts_with(|c: char| c.is_ascii_digit()));
+    if negative {
+        (
+            format!("estimate `{t}` is negative"),
+            "an estimate is an amount of work: write a positive duration like 2d, or 0",
+        )
+    } else {
+        (
+            format!("estimate `{t}` is not a duration"),
+            "write an estimate like 2h, 1.5d, 3 days, 1w, 2-4d or 1d/2d/5d",
+        )
+    }
+}
+
 /// Reads an estimate: `3d`, a range `2-4d`, or three points `1d/2d/5d`.
 pub(crate) fn effort(s: &str, default: Option<TimeUnit>) -> Option<Effort> {
     let t = s.trim().trim_start_matches(['~', '≈']).trim();

@@ -1,0 +1,467 @@
+//! The forecast against analytic answers. Every tolerance is a multiple of
+//! the standard error the sample size gives, never a tuned constant.
+
+use jiff::civil::{Date, date};
+use planmark::config::Config;
+use planmark::forecast::{self, Forecast, Options, Shape};
+use planmark::model::Workspace;
+use planmark::schedule;
+
+/// Standard errors allowed: a false alarm about once in 150,000 checks.
+const Z: f64 = 4.5;
+const RUNS: u32 = 20_000;
+
+fn ws(text: &str) -> Workspace {
+    Workspace {
+        root: String::new(),
+        documents: vec![planmark::syntax::parse_str("plan.md", text)],
+        findings: vec![],
+    }
+}
+
+fn today() -> Date {
+    date(2026, 11, 1)
+}
+
+fn try_run(text: &str, config: &str, opts: &Options) -> Result<Forecast, forecast::ForecastError> {
+    let config = Config::parse(config).unwrap();
+    let w = ws(text);
+    let s = schedule::schedule(&w, &config, &schedule::Options::new(today())).unwrap();
+    forecast::forecast(&w, &config, &s, opts, None)
+}
+
+fn run(text: &str, config: &str) -> Forecast {
+    let opts = Options {
+        runs: Some(RUNS),
+        ..Options::default()
+    };
+    try_run(text, config, &opts).unwrap()
+}
+
+/// A plan starting Monday 2026-11-30 with these task rows
+/// (`| ID | Task | Estimate | Dependencies |`).
+fn plan(rows: &str) -> String {
+    format!(
+        "---\nstart: 2026-11-30\n---\n# P\n\n## Tasks\n\n| ID | Task | Estimate | Dependencies |\n|---|---|---|---|\n{rows}"
+    )
+}
+
+/// Mean, variance and fourth cumulant of PERT(o, m, p).
+fn pert(o: f64, m: f64, p: f64) -> (f64, f64, f64) {
+    let w = p - o;
+    let a = 1.0 + 4.0 * (m - o) / w;
+    let b = 1.0 + 4.0 * (p - m) / w;
+    let s = a + b;
+    let mean = o + w * a / s;
+    let var = w * w * a * b / (s * s * (s + 1.0));
+    let excess =
+        6.0 * ((a - b).powi(2) * (s + 1.0) - a * b * (s + 2.0)) / (a * b * (s + 2.0) * (s + 3.0));
+    (mean, var, excess * var * var)
+}
+
+fn close(what: &str, got: f64, want: f64, se: f64) {
+    assert!(
+        (got - want).abs() <= Z * se,
+        "{what}: {got} against {want} (standard error {se})"
+    );
+}
+
+#[test]
+fn a_chain_of_pert_tasks_sums_means_and_variances() {
+    let points = [
+        (2.0, 4.0, 8.0),
+        (1.0, 3.0, 5.0),
+        (3.0, 3.0, 6.0),
+        (0.5, 1.0, 4.0),
+        (2.0, 5.0, 5.0),
+        (1.0, 2.0, 9.0),
+        (4.0, 6.0, 7.0),
+        (1.0, 1.5, 2.0),
+    ];
+    let mut rows = String::new();
+    let (mut mean, mut var, mut k4) = (0.0, 0.0, 0.0);
+    for (i, &(o, m, p)) in points.iter().enumerate() {
+        let dep = if i == 0 {
+            "-".to_owned()
+        } else {
+            format!("T{i}")
+        };
+        rows.push_str(&format!("| T{} | Step | {o}d/{m}d/{p}d | {dep} |\n", i + 1));
+        let (a, b, c) = pert(o, m, p);
+        mean += a;
+        var += b;
+        k4 += c;
+    }
+    let f = run(&plan(&rows), "");
+    let n = f64::from(RUNS);
+    close("mean", f.finish.mean_days, mean, (var / n).sqrt());
+    // The sample variance's standard error from the sum's fourth moment.
+    let mu4 = k4 + 3.0 * var * var;
+    let se_var = ((mu4 - var * var) / n).sqrt();
+    close("variance", f.finish.std_days.powi(2), var, se_var);
+    // Every task of a chain is on the critical path in every run.
+    assert!(f.tasks.iter().all(|t| (t.criticality - 1.0).abs() < 1e-12));
+    // The widest estimate drives the spread most.
+    assert_eq!(f.drivers(1)[0].id, "T6");
+    assert_eq!(f.distribution, Shape::Pert);
+}
+
+/// PERT(2, 3, 4) is Beta(3, 3) on [2, 4]; PERT(2, 2, 4) is Beta(1, 5).
+fn cdf_a(t: f64) -> f64 {
+    let x = ((t - 2.0) / 2.0).clamp(0.0, 1.0);
+    x.powi(3) * (10.0 - 15.0 * x + 6.0 * x * x)
+}
+
+fn cdf_b(t: f64) -> f64 {
+    let x = ((t - 2.0) / 2.0).clamp(0.0, 1.0);
+    1.0 - (1.0 - x).powi(5)
+}
+
+#[test]
+fn two_parallel_chains_finish_at_their_maximum() {
+    let f = run(
+        &plan("| A | Left | 2d/3d/4d | - |\n| B | Right | 2d/2d/4d | - |\n"),
+        "",
+    );
+    // Moments of max(A, B) from its distribution F_A·F_B (Simpson's rule).
+    let steps = 20_000;
+    let h = 2.0 / f64::from(steps);
+    let density = |t: f64| {
+        let e = 1e-6;
+        (cdf_a(t + e) * cdf_b(t + e) - cdf_a(t - e) * cdf_b(t - e)) / (2.0 * e)
+    };
+    let moment = |k: i32, c: f64| {
+        let mut s = 0.0;
+        for i in 0..=steps {
+            let t = 2.0 + f64::from(i) * h;
+            let w = if i == 0 || i == steps {
+                1.0
+            } else if i % 2 == 1 {
+                4.0
+            } else {
+                2.0
+            };
+            s += w * (t - c).powi(k) * density(t);
+        }
+        s * h / 3.0
+    };
+    let mean = moment(1, 0.0);
+    let var = moment(2, mean);
+    let n = f64::from(RUNS);
+    close(
+        "mean of the maximum",
+        f.finish.mean_days,
+        mean,
+        (var / n).sqrt(),
+    );
+    let se_var = ((moment(4, mean) - var * var) / n).sqrt();
+    close(
+        "variance of the maximum",
+        f.finish.std_days.powi(2),
+        var,
+        se_var,
+    );
+    // Runs finishing within the third working day: F_A(3)·F_B(3).
+    let p = cdf_a(3.0) * cdf_b(3.0);
+    let by_day3: u32 = f
+        .finish
+        .histogram
+        .iter()
+        .filter(|b| b.to_day <= 3)
+        .map(|b| b.runs)
+        .sum();
+    close(
+        "share finished by day 3",
+        f64::from(by_day3) / n,
+        p,
+        (p * (1.0 - p) / n).sqrt(),
+    );
+    // A is critical when it is the longer one: P(A > B).
+    let pa = {
+        // P(A > B) = ∫ F_B(t) dF_A(t).
+        let mut s = 0.0;
+        let steps = 20_000;
+        for i in 0..steps {
+            let t0 = 2.0 + 2.0 * f64::from(i) / f64::from(steps);
+            let t1 = 2.0 + 2.0 * f64::from(i + 1) / f64::from(steps);
+            s += cdf_b(0.5 * (t0 + t1)) * (cdf_a(t1) - cdf_a(t0));
+        }
+        s
+    };
+    let a = f.tasks.iter().find(|t| t.id == "A").unwrap();
+    close(
+        "criticality of A",
+        a.criticality,
+        pa,
+        (pa * (1.0 - pa) / n).sqrt(),
+    );
+}
+
+#[test]
+fn a_risk_delays_the_finish_in_its_share_of_runs() {
+    let text = format!(
+        "{}\n## Risks\n\n| ID | Risk | Likelihood | Impact | Delay | Affects |\n|---|---|---|---|---|---|\n\
+         | R1 | Vendor late | 30% | High | +2d | T2 |\n| R2 | Nobody cares | Low | Low | | |\n",
+        plan("| T1 | Build | 5d | - |\n| T2 | Ship | 1d | T1 |\n")
+    );
+    let f = run(&text, "[forecast]\ndefault_spread = \"0\"\n");
+    // Without spread the finish is day 6, or day 8 when the risk happens.
+    assert_eq!(f.uncertain_tasks, 0);
+    let n = f64::from(RUNS);
+    let late: u32 = f
+        .finish
+        .histogram
+        .iter()
+        .filter(|b| b.from_day > 6)
+        .map(|b| b.runs)
+        .sum();
+    let on_time: u32 = f
+        .finish
+        .histogram
+        .iter()
+        .filter(|b| b.to_day <= 6)
+        .map(|b| b.runs)
+        .sum();
+    assert_eq!(late + on_time, RUNS);
+    assert_eq!(f.finish.percentiles[100].days, 8);
+    assert_eq!(f.finish.percentiles[0].days, 6);
+    close(
+        "share delayed",
+        f64::from(late) / n,
+        0.3,
+        (0.3 * 0.7 / n).sqrt(),
+    );
+    let r = &f.risks[0];
+    assert_eq!(r.id, "R1");
+    assert!((r.occurred - f64::from(late) / n).abs() < 1e-12);
+    assert!((r.effect_days - 2.0).abs() < 1e-9, "{}", r.effect_days);
+    assert!((r.delay_days - 2.0).abs() < 1e-12);
+    // The risk naming no task is reported, not guessed.
+    assert_eq!(f.skipped_risks.len(), 1);
+    assert!(f.skipped_risks[0].reason.contains("names no task"));
+}
+
+#[test]
+fn likelihood_and_impact_levels_map_to_the_configured_values() {
+    let text = format!(
+        "{}\n## Risks\n\n| Risk | Likelihood | Impact | Affects |\n|---|---|---|---|\n\
+         | Vendor late | High | Medium | T1 |\n",
+        plan("| T1 | Build | 5d | - |\n")
+    );
+    let f = run(
+        &text,
+        "[forecast]\ndefault_spread = \"0\"\nlikelihood = { high = \"50%\" }\nimpact_delay = { medium = \"1w\" }\n",
+    );
+    let r = &f.risks[0];
+    assert!((r.probability - 0.5).abs() < 1e-12);
+    assert!((r.delay_days - 5.0).abs() < 1e-12);
+    assert_eq!(f.finish.percentiles[100].days, 10);
+    let n = f64::from(RUNS);
+    close("share delayed", r.occurred, 0.5, (0.25 / n).sqrt());
+}
+
+#[test]
+fn single_point_estimates_get_the_default_spread() {
+    let f = run(&plan("| T1 | Build | 10d | - |\n"), "");
+    // PERT(9, 10, 15): mean (9 + 40 + 15) / 6.
+    let (mean, var, _) = pert(9.0, 10.0, 15.0);
+    close(
+        "mean",
+        f.finish.mean_days,
+        mean,
+        (var / f64::from(RUNS)).sqrt(),
+    );
+    assert_eq!(f.spread.to_string(), "-10%/+50%");
+    let t = &f.tasks[0];
+    let r = t.range_days.unwrap();
+    assert!((r[0] - 9.0).abs() < 1e-9 && (r[1] - 10.0).abs() < 1e-9 && (r[2] - 15.0).abs() < 1e-9);
+    // The triangular option: mean (9 + 10 + 15) / 3.
+    let f = run(
+        &plan("| T1 | Build | 10d | - |\n"),
+        "[forecast]\ndistribution = \"triangular\"\n",
+    );
+    let var = (81.0 + 100.0 + 225.0 - 90.0 - 135.0 - 150.0) / 18.0;
+    close(
+        "triangular mean",
+        f.finish.mean_days,
+        34.0 / 3.0,
+        (var / f64::from(RUNS)).sqrt(),
+    );
+}
+
+/// A plan with people, a pool, phases, a milestone, risks and a deadline.
+fn rich() -> String {
+    "---\nstart: 2026-11-30\ndeadline: 2027-01-15\nresources:\n  backend: 2\n---\n# Checkout\n\n\
+     ## Milestones\n\n- [ ] Milestone 1: Beta (target 2026-12-18, after Phase 1)\n\n\
+     ## Tasks\n\n### Phase 1: Core\n\n\
+     | ID | Task | Estimate | Owner | Dependencies |\n|---|---|---|---|---|\n\
+     | 1.1 | Schema | 2d/3d/6d | @ana | - |\n| 1.2 | API | 3-5d | backend | 1.1 |\n\
+     | 1.3 | Client | 4d | @ana | 1.1 |\n| 1.4 | Auth | 2d | backend | - |\n\n\
+     ### Phase 2: Launch\n\n\
+     | ID | Task | Estimate | Owner | Dependencies |\n|---|---|---|---|---|\n\
+     | 2.1 | Load test | 1d/2d/5d | backend x2 | - |\n| 2.2 | Docs | 2d | @ana | - |\n| 2.3 | Release | 0.5d | @ana | 2.1, 2.2 |\n\n\
+     ## Risks\n\n| Risk | Likelihood | Impact | Delay | Affects |\n|---|---|---|---|---|\n\
+     | Vendor API changes | Medium | High | +3d | 1.2 |\n| Load test fails | 20% | High | +2d | 2.1 |\n"
+        .to_owned()
+}
+
+#[test]
+fn the_same_seed_gives_the_same_forecast_on_any_number_of_threads() {
+    let text = rich();
+    let opts = Options {
+        runs: Some(3_000),
+        seed: Some(7),
+        ..Options::default()
+    };
+    let on = |threads: usize, opts: &Options| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| serde_json::to_string(&try_run(&text, "", opts).unwrap()).unwrap())
+    };
+    let one = on(1, &opts);
+    assert_eq!(one, on(2, &opts));
+    assert_eq!(one, on(5, &opts));
+    let other = Options {
+        seed: Some(8),
+        ..opts.clone()
+    };
+    assert_ne!(one, on(2, &other));
+    // Levelled runs too.
+    let lv = Options {
+        level: true,
+        ..opts.clone()
+    };
+    assert_eq!(on(1, &lv), on(3, &lv));
+}
+
+#[test]
+fn milestones_deadlines_and_resources_are_forecast() {
+    let f = run(&rich(), "");
+    assert_eq!(f.method, forecast::Method::ResourceOrder);
+    assert_eq!(f.milestones.len(), 1);
+    let m = &f.milestones[0];
+    assert!(m.probability.is_some());
+    assert!(m.outcome.p50 <= m.outcome.p80 && m.outcome.p80 <= m.outcome.p95);
+    let d = f.deadline.as_ref().unwrap();
+    assert_eq!(d.date, date(2027, 1, 15));
+    assert!((0.0..=1.0).contains(&d.probability));
+    // The percentiles never run before the earliest possible finish.
+    assert!(
+        f.finish
+            .percentiles
+            .windows(2)
+            .all(|w| w[0].days <= w[1].days)
+    );
+    let total: u32 = f.finish.histogram.iter().map(|b| b.runs).sum();
+    assert_eq!(total, RUNS);
+    assert_eq!(f.risks.len(), 2);
+    // Ana's three tasks follow each other in every run: all critical at
+    // least as often as anything else of hers.
+    let crit = |id: &str| f.tasks.iter().find(|t| t.id == id).unwrap().criticality;
+    assert!(crit("2.3") > 0.99, "{}", crit("2.3"));
+    // Levelling again in each run gives a forecast of its own method.
+    let opts = Options {
+        runs: Some(2_000),
+        level: true,
+        ..Options::default()
+    };
+    let g = try_run(&rich(), "", &opts).unwrap();
+    assert_eq!(g.method, forecast::Method::Levelled);
+    assert!(g.finish.p50 >= g.start);
+}
+
+#[test]
+fn levelled_runs_serialise_a_shared_person() {
+    // Two tasks of one person, no links: levelled, one after the other.
+    let text = format!(
+        "---\nstart: 2026-11-30\n---\n# P\n\n## Tasks\n\n| ID | Task | Estimate | Owner |\n|---|---|---|---|\n\
+         | A | One | 1d/2d/3d | @ana |\n| B | Two | 1d/2d/3d | @ana |\n"
+    );
+    let opts = Options {
+        runs: Some(RUNS),
+        level: true,
+        ..Options::default()
+    };
+    let f = try_run(&text, "", &opts).unwrap();
+    let (m, v, _) = pert(1.0, 2.0, 3.0);
+    let n = f64::from(RUNS);
+    // Levelled runs round to hours: at most half an hour per task on average.
+    assert!((f.finish.mean_days - 2.0 * m).abs() <= Z * (2.0 * v / n).sqrt() + 2.0 / 16.0);
+    assert!(f.tasks.iter().all(|t| t.criticality > 0.99));
+}
+
+#[test]
+fn estimates_out_of_order_stop_the_forecast() {
+    let e = try_run(
+        &plan("| T1 | Build | 5-2d | - |\n| T2 | Ship | 3d/2d/6d | T1 |\n"),
+        "",
+        &Options::default(),
+    )
+    .unwrap_err();
+    let codes: Vec<&str> = e.findings().iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["PM034", "PM034"]);
+    assert!(e.findings()[0].message.contains("5-2d"));
+}
+
+#[test]
+fn bad_settings_are_findings() {
+    for (config, needle) in [
+        (
+            "[forecast]\ndefault_spread = \"+10%/+50%\"\n",
+            "cannot be positive",
+        ),
+        ("[forecast]\ndefault_spread = \"lots\"\n", "not a spread"),
+        ("[forecast]\ndistribution = \"normal\"\n", "not `pert`"),
+        (
+            "[forecast]\nlikelihood = { high = \"150%\" }\n",
+            "between 0% and 100%",
+        ),
+        (
+            "[forecast]\nimpact_delay = { high = \"soon\" }\n",
+            "not a delay",
+        ),
+        ("[forecast]\nruns = 0\n", "not between"),
+    ] {
+        let e = try_run(
+            &plan("| T1 | Build | 5d | - |\n"),
+            config,
+            &Options::default(),
+        )
+        .unwrap_err();
+        assert!(
+            e.findings()[0].message.contains(needle),
+            "{config}: {}",
+            e.findings()[0].message
+        );
+    }
+}
+
+#[test]
+fn unreadable_probabilities_and_negative_estimates_are_reported() {
+    let text = format!(
+        "{}\n## Risks\n\n| Risk | Likelihood | Impact | Affects |\n|---|---|---|---|\n\
+         | Vendor late | 150% | High | T1 |\n",
+        plan("| T1 | Build | -2d | - |\n")
+    );
+    let w = ws(&text);
+    let msgs: Vec<String> = w.documents[0]
+        .findings
+        .iter()
+        .map(|d| format!("{} {}", d.code.as_str(), d.message))
+        .collect();
+    assert!(
+        msgs.iter()
+            .any(|m| m.starts_with("PM003") && m.contains("negative")),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter()
+            .any(|m| m.starts_with("PM010") && m.contains("between 0% and 100%")),
+        "{msgs:?}"
+    );
+    let f = run(&text, "");
+    assert_eq!(f.unestimated_tasks, 1);
+    assert!(f.skipped_risks[0].reason.contains("150%"));
+}
