@@ -50,20 +50,22 @@ impl Shape {
     }
 }
 
-/// Draws a point of the table starting at `t[0]` from one random word.
+/// Draws a point of the table starting at `t[0]`, scaled to `width`, from
+/// one random word. The tables hold quantiles as fractions of 2³², so a
+/// draw is integer arithmetic only.
 #[inline]
-pub(crate) fn draw(t: &[f32], word: u64) -> f64 {
+pub(crate) fn draw(t: &[u32], word: u64, width: u64) -> u64 {
     let i = (word >> (64 - CELL_BITS)) as usize;
-    let frac = ((word >> (64 - CELL_BITS - FRACTION_BITS)) & ((1 << FRACTION_BITS) - 1)) as f32
-        * (1.0 / (1u32 << FRACTION_BITS) as f32);
-    let (a, b) = (t[i], t[i + 1]);
-    f64::from(a + (b - a) * frac)
+    let frac = (word >> (64 - CELL_BITS - FRACTION_BITS)) & ((1 << FRACTION_BITS) - 1);
+    let (a, b) = (u64::from(t[i]), u64::from(t[i + 1]));
+    let q = a + (((b - a) * frac) >> FRACTION_BITS);
+    (width * q + (1 << 31)) >> 32
 }
 
 /// Quantile tables, one per shape and mode, in one flat array.
 #[derive(Debug, Default)]
 pub(crate) struct Tables {
-    pub(crate) values: Vec<f32>,
+    pub(crate) values: Vec<u32>,
     by_key: HashMap<(Shape, u32), u32>,
 }
 
@@ -86,7 +88,12 @@ impl Tables {
         let next = self.values.len() / (CELLS + 1);
         let slot = *self.by_key.entry(key).or_insert(next as u32);
         if slot as usize == next {
-            self.values.extend(quantiles(shape, r));
+            // Fractions of 2³² (1.0 is one step short of it).
+            self.values.extend(
+                quantiles(shape, r)
+                    .into_iter()
+                    .map(|x| (x * 4_294_967_296.0).min(4_294_967_295.0) as u32),
+            );
         }
         slot as usize * (CELLS + 1)
     }
@@ -94,7 +101,7 @@ impl Tables {
 
 /// The quantile function of `shape` on `[0, 1]` with its mode at `r`, at
 /// `CELLS + 1` evenly spaced probabilities.
-pub(crate) fn quantiles(shape: Shape, r: f64) -> Vec<f32> {
+pub(crate) fn quantiles(shape: Shape, r: f64) -> Vec<f64> {
     let u = |k: usize| k as f64 / CELLS as f64;
     match shape {
         Shape::Triangular => (0..=CELLS)
@@ -105,7 +112,7 @@ pub(crate) fn quantiles(shape: Shape, r: f64) -> Vec<f32> {
                 } else {
                     1.0 - ((1.0 - u) * (1.0 - r)).sqrt()
                 };
-                x as f32
+                x
             })
             .collect(),
         Shape::Pert => beta_quantiles(1.0 + 4.0 * r, 1.0 + 4.0 * (1.0 - r)),
@@ -118,7 +125,7 @@ const GRID: usize = 8192;
 /// Quantiles of Beta(a, b) for a, b ≥ 1 (bounded densities, as PERT's
 /// are): the distribution function is integrated by Simpson's rule on a
 /// fine grid and inverted by linear interpolation.
-fn beta_quantiles(a: f64, b: f64) -> Vec<f32> {
+fn beta_quantiles(a: f64, b: f64) -> Vec<f64> {
     let h = 1.0 / GRID as f64;
     let density = |x: f64| -> f64 {
         let l = if a == 1.0 { 0.0 } else { (a - 1.0) * x.ln() };
@@ -156,7 +163,7 @@ fn beta_quantiles(a: f64, b: f64) -> Vec<f32> {
         } else {
             0.0
         };
-        out.push(((j as f64 + t) * h) as f32);
+        out.push((j as f64 + t) * h);
     }
     out[0] = 0.0;
     out[CELLS] = 1.0;
@@ -177,23 +184,27 @@ mod tests {
         let t = beta_quantiles(3.0, 3.0);
         for k in (0..=CELLS).step_by(16) {
             let u = k as f64 / CELLS as f64;
-            assert!((beta33(f64::from(t[k])) - u).abs() < 1e-5, "{k}");
+            assert!((beta33(t[k]) - u).abs() < 1e-5, "{k}");
         }
         // Beta(1, 5): 1 − (1 − x)⁵.
         let t = beta_quantiles(1.0, 5.0);
         for k in (0..=CELLS).step_by(16) {
             let u = k as f64 / CELLS as f64;
-            let f = 1.0 - (1.0 - f64::from(t[k])).powi(5);
+            let f = 1.0 - (1.0 - t[k]).powi(5);
             assert!((f - u).abs() < 1e-5, "{k}");
         }
     }
 
     #[test]
     fn draws_span_the_table() {
-        let t = quantiles(Shape::Triangular, 0.5);
-        assert!(draw(&t, 0).abs() < 1e-9);
-        assert!((draw(&t, u64::MAX) - 1.0).abs() < 1e-3);
-        assert!((draw(&t, 1 << 63) - 0.5).abs() < 1e-6);
+        let mut tables = Tables::default();
+        let o = tables.offset(Shape::Triangular, 0.5);
+        let t = &tables.values[o..];
+        assert_eq!(draw(t, 0, 1000), 0);
+        assert_eq!(draw(t, u64::MAX, 1000), 1000);
+        assert_eq!(draw(t, 1 << 63, 1000), 500);
+        // A quarter of the way: the triangular quantile √(0.25·0.5).
+        assert_eq!(draw(t, 1 << 62, 1_000_000), 353_553);
     }
 
     #[test]

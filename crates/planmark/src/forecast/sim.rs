@@ -23,16 +23,40 @@ const BLOCK: u32 = 256;
 struct Sampler {
     pos: u32,
     table: u32,
-    lo: f64,
-    width: f64,
+    lo: i64,
+    width: u64,
 }
 
-/// A link into an activity, by position.
+/// A link into an activity, by position: `es[to] ≥ es[from] +
+/// (d[from] & from_d) − (d[to] & to_d) + lag`, the masks all ones or zero
+/// by the link's kind.
 #[derive(Debug, Clone, Copy)]
 struct Pred {
     from: u32,
-    kind: LinkKind,
+    /// Bit 0: `from`'s duration counts (FS, FF); bit 1: `to`'s is
+    /// subtracted (FF, SF).
+    kind: u32,
     lag: i64,
+}
+
+impl Pred {
+    #[inline]
+    fn from_d(self) -> i64 {
+        -i64::from(self.kind & 1)
+    }
+
+    #[inline]
+    fn to_d(self) -> i64 {
+        -i64::from(self.kind >> 1)
+    }
+}
+
+/// One activity in one run: duration, earliest start, latest finish.
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    d: i64,
+    es: i64,
+    lf: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -189,8 +213,11 @@ struct Kernel<'a> {
     base: Vec<i64>,
     pred_start: Vec<u32>,
     preds: Vec<Pred>,
+    /// The links by predecessor (`from` is the successor).
+    succ_start: Vec<u32>,
+    succs: Vec<Pred>,
     samplers: Vec<Sampler>,
-    tables: &'a [f32],
+    tables: &'a [u32],
     risks: Vec<RiskModel>,
     milestones: Vec<u32>,
     /// Per position: the plan-end slot, or `u32::MAX`.
@@ -388,19 +415,49 @@ impl<'a> Kernel<'a> {
         let mut preds = vec![
             Pred {
                 from: 0,
-                kind: LinkKind::FinishToStart,
+                kind: 0,
                 lag: 0
             };
             links.len()
         ];
         for l in &links {
             let p = pos_of[l.to] as usize;
+            let kind = match l.kind {
+                LinkKind::FinishToStart => 1,
+                LinkKind::StartToStart => 0,
+                LinkKind::FinishToFinish => 3,
+                LinkKind::StartToFinish => 2,
+            };
             preds[fill[p] as usize] = Pred {
                 from: pos_of[l.from],
-                kind: l.kind,
+                kind,
                 lag: l.lag,
             };
             fill[p] += 1;
+        }
+        // The same links by their first activity, for the backward pass
+        // (`from` is then the successor).
+        let mut succ_start = vec![0u32; n + 1];
+        for l in &links {
+            succ_start[pos_of[l.from] as usize + 1] += 1;
+        }
+        for i in 0..n {
+            succ_start[i + 1] += succ_start[i];
+        }
+        let mut fill = succ_start.clone();
+        let mut succs = preds.clone();
+        for pr in (0..n).flat_map(|p| {
+            preds[pred_start[p] as usize..pred_start[p + 1] as usize]
+                .iter()
+                .map(move |pr| (p, *pr))
+        }) {
+            let (to, pr) = pr;
+            let u = pr.from as usize;
+            succs[fill[u] as usize] = Pred {
+                from: to as u32,
+                ..pr
+            };
+            fill[u] += 1;
         }
         let by_pos = |xs: &[i64]| order.iter().map(|&v| xs[v]).collect::<Vec<i64>>();
         let mut samplers: Vec<Sampler> = m
@@ -409,8 +466,8 @@ impl<'a> Kernel<'a> {
             .map(|&(v, table, lo, width)| Sampler {
                 pos: pos_of[v],
                 table: table as u32,
-                lo,
-                width,
+                lo: lo.round() as i64,
+                width: (lo + width).round() as u64 - lo.round() as u64,
             })
             .collect();
         samplers.sort_by_key(|x| x.pos);
@@ -451,6 +508,8 @@ impl<'a> Kernel<'a> {
             base: by_pos(&net.durations),
             pred_start,
             preds,
+            succ_start,
+            succs,
             samplers,
             tables: &m.tables.values,
             risks: m
@@ -475,50 +534,46 @@ impl<'a> Kernel<'a> {
 
     /// The finish with every duration at its planned value.
     fn planned(&self) -> i64 {
-        let mut es = vec![0; self.n];
-        let d = self.base.clone();
-        self.forward(&d, &mut es).max(self.floor)
+        let mut t: Vec<Slot> = self
+            .base
+            .iter()
+            .map(|&d| Slot { d, es: 0, lf: 0 })
+            .collect();
+        self.forward(&mut t).max(self.floor)
     }
 
-    /// Earliest starts into `es`; returns the latest finish.
+    /// Earliest starts; returns the latest finish. Every link kind is one
+    /// formula, `es[v] ≥ es[u] + a·d[u] − b·d[v] + lag`, so the loop has
+    /// no branch on the kind.
     #[inline]
-    fn forward(&self, d: &[i64], es: &mut [i64]) -> i64 {
+    fn forward(&self, t: &mut [Slot]) -> i64 {
         let mut finish = 0;
-        for p in 0..self.n {
+        for (p, w) in self.pred_start.windows(2).enumerate() {
+            let dp = t[p].d;
             let mut s = self.release[p];
-            let (a, b) = (self.pred_start[p] as usize, self.pred_start[p + 1] as usize);
-            for pr in &self.preds[a..b] {
-                let f = pr.from as usize;
-                s = s.max(cpm::bound(pr.kind, pr.lag, es[f], es[f] + d[f], d[p]));
+            for pr in &self.preds[w[0] as usize..w[1] as usize] {
+                let u = t[pr.from as usize];
+                s = s.max(u.es + (u.d & pr.from_d()) - (dp & pr.to_d()) + pr.lag);
             }
-            es[p] = s;
-            finish = finish.max(s + d[p]);
+            t[p].es = s;
+            finish = finish.max(s + dp);
         }
         finish
     }
 
     /// Counts the critical positions: latest finishes pushed back from
-    /// `finish` through the links.
+    /// `finish` through the links (`lf[u] ≤ ls[v] + (1−a)·d[u] + b·d[v] − lag`).
     #[inline]
-    fn backward(&self, d: &[i64], es: &[i64], lf: &mut [i64], finish: i64, critical: &mut [u32]) {
-        lf.fill(finish);
-        for p in (0..self.n).rev() {
-            let f = lf[p];
-            let s = f - d[p];
-            critical[p] += u32::from(s <= es[p] && self.open[p]);
-            let (a, b) = (self.pred_start[p] as usize, self.pred_start[p + 1] as usize);
-            for pr in &self.preds[a..b] {
-                let u = pr.from as usize;
-                let c = match pr.kind {
-                    LinkKind::FinishToStart => s - pr.lag,
-                    LinkKind::StartToStart => s - pr.lag + d[u],
-                    LinkKind::FinishToFinish => f - pr.lag,
-                    LinkKind::StartToFinish => f - pr.lag + d[u],
-                };
-                if c < lf[u] {
-                    lf[u] = c;
-                }
+    fn backward(&self, t: &mut [Slot], finish: i64, critical: &mut [u32]) {
+        for (p, w) in self.succ_start.windows(2).enumerate().rev() {
+            let dp = t[p].d;
+            let mut lf = finish;
+            for sc in &self.succs[w[0] as usize..w[1] as usize] {
+                let v = t[sc.from as usize];
+                lf = lf.min(v.lf - v.d + (dp & !sc.from_d()) + (v.d & sc.to_d()) - sc.lag);
             }
+            t[p].lf = lf;
+            critical[p] += u32::from(lf - dp <= t[p].es);
         }
     }
 
@@ -540,9 +595,7 @@ impl<'a> Kernel<'a> {
             fired_f: vec![0.0; self.risks.len()],
         };
         let planned = self.planned();
-        let mut d = self.base.clone();
-        let mut es = vec![0i64; self.n];
-        let mut lf = vec![0i64; self.n];
+        let mut t: Vec<Slot> = vec![Slot::default(); self.n];
         let mut x = vec![0i64; ns];
         let mut hit = vec![false; self.risks.len()];
         let mut ends = vec![0i64; self.slots];
@@ -552,42 +605,44 @@ impl<'a> Kernel<'a> {
             .map(|r| LevelScratch::new(r, self.n));
         for run in runs {
             let mut rng = run_rng(seed, run);
-            d.copy_from_slice(&self.base);
+            for (slot, &d) in t.iter_mut().zip(&self.base) {
+                slot.d = d;
+            }
             for (i, s) in self.samplers.iter().enumerate() {
-                let t = &self.tables[s.table as usize..];
-                let v = (s.lo + s.width * draw(t, rng.next_u64()) + 0.5) as i64;
-                d[s.pos as usize] = v;
-                x[i] = v - self.base[s.pos as usize];
+                let table = &self.tables[s.table as usize..];
+                let v = s.lo + draw(table, rng.next_u64(), s.width) as i64;
+                x[i] = v - t[s.pos as usize].d;
+                t[s.pos as usize].d = v;
             }
             for (k, r) in self.risks.iter().enumerate() {
                 hit[k] = unit(rng.next_u64()) < r.probability;
                 if hit[k] {
-                    for &t in &r.targets {
-                        d[t as usize] += r.delay;
+                    for &p in &r.targets {
+                        t[p as usize].d += r.delay;
                     }
                 }
             }
             let finish = match (self.relevel.as_deref(), &mut lv) {
                 (Some(r), Some(scratch)) => {
-                    self.levelled_run(r, scratch, &mut d, &mut es, &mut out.critical)
+                    self.levelled_run(r, scratch, &mut t, &mut out.critical)
                 }
                 _ => {
-                    let f = self.forward(&d, &mut es);
-                    self.backward(&d, &es, &mut lf, f, &mut out.critical);
+                    let f = self.forward(&mut t);
+                    self.backward(&mut t, f, &mut out.critical);
                     f
                 }
             };
             let finish = finish.max(self.floor);
             out.finish.push(finish);
             out.milestones
-                .extend(self.milestones.iter().map(|&p| es[p as usize]));
+                .extend(self.milestones.iter().map(|&p| t[p as usize].es));
             if self.slots > 0 {
                 ends.copy_from_slice(&self.plan_floor);
-                for p in 0..self.n {
+                for (p, slot) in t.iter().enumerate() {
                     let s = self.slot_of[p];
                     if s != u32::MAX {
                         let e = &mut ends[s as usize];
-                        *e = (*e).max(es[p] + d[p]);
+                        *e = (*e).max(slot.es + slot.d);
                     }
                 }
                 out.plans.extend_from_slice(&ends);
@@ -617,23 +672,22 @@ impl<'a> Kernel<'a> {
         &self,
         r: &Relevel,
         scratch: &mut LevelScratch,
-        d: &mut [i64],
-        es: &mut [i64],
+        t: &mut [Slot],
         critical: &mut [u32],
     ) -> i64 {
         let tick = r.tick;
-        for p in 0..self.n {
+        for (p, slot) in t.iter().enumerate() {
             let v = self.node_of[p] as usize;
-            scratch.ticks[v] = (d[p] + tick - 1).div_euclid(tick);
+            scratch.ticks[v] = (slot.d + tick - 1).div_euclid(tick);
         }
         r.replay
             .run(&scratch.ticks, &mut scratch.start, &mut scratch.profile);
-        for p in 0..self.n {
+        for (p, slot) in t.iter_mut().enumerate() {
             let v = self.node_of[p] as usize;
-            d[p] = scratch.ticks[v] * tick;
-            es[p] = scratch.start[v] * tick;
-            scratch.minutes[v] = d[p];
-            scratch.at[v] = es[p];
+            slot.d = scratch.ticks[v] * tick;
+            slot.es = scratch.start[v] * tick;
+            scratch.minutes[v] = slot.d;
+            scratch.at[v] = slot.es;
         }
         let mut links = r.links.clone();
         links.extend(resource_links(&scratch.minutes, &scratch.at, &r.demands));
@@ -642,7 +696,7 @@ impl<'a> Kernel<'a> {
             release: scratch.at.clone(),
             links,
         };
-        let finish = (0..self.n).map(|p| es[p] + d[p]).max().unwrap_or(0);
+        let finish = t.iter().map(|x| x.es + x.d).max().unwrap_or(0);
         if let Ok(t) = cpm::compute(&net) {
             for p in 0..self.n {
                 let v = self.node_of[p] as usize;
