@@ -38,6 +38,8 @@ pub(crate) enum Command {
     Schedule(ScheduleArgs),
     /// Why a task starts when it does, and what would move the project finish.
     Why(WhyArgs),
+    /// When it will be done with 50/80/95 % confidence, the chance of each deadline, what drives the spread.
+    Forecast(ForecastArgs),
     /// Progress per day from the git history of the plans: tasks, done, in progress, work left.
     History(ReadArgs),
     /// Work remaining per day from the git history (a table; --format json for the data).
@@ -127,7 +129,7 @@ pub(crate) struct SchedulingArgs {
     /// Pure critical path: do not level resources (over-allocations are reported).
     #[arg(long)]
     pub(crate) no_level: bool,
-    /// Seed of the levelling search (the same seed gives the same schedule).
+    /// Seed of the levelling search and the forecast (the same seed gives the same answer).
     #[arg(long)]
     pub(crate) seed: Option<u64>,
     /// Schedules the levelling search may generate (default: 5,000 for small
@@ -153,6 +155,38 @@ pub(crate) struct ScheduleArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ScheduleFormat::Table)]
     pub(crate) format: ScheduleFormat,
+    #[command(flatten)]
+    pub(crate) scheduling: SchedulingArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Distribution {
+    /// Beta-PERT: mean (optimistic + 4 × likely + pessimistic) / 6.
+    Pert,
+    /// Triangular: heavier tails than PERT.
+    Triangular,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ForecastArgs {
+    /// Plan files or folders; none means the workspace around the current folder.
+    pub(crate) paths: Vec<PathBuf>,
+    /// Monte Carlo runs (default 10,000, or `[forecast] runs`).
+    #[arg(long, value_name = "N")]
+    pub(crate) runs: Option<u32>,
+    /// Level resources again in every run (slower) instead of keeping the
+    /// levelled plan's order of each person's tasks.
+    #[arg(long, conflicts_with = "no_level")]
+    pub(crate) level: bool,
+    /// How ranges and three-point estimates are spread (default PERT).
+    #[arg(long, value_enum)]
+    pub(crate) distribution: Option<Distribution>,
+    /// The spread of single-point estimates, under and over: `-10%/+50%`.
+    #[arg(long, value_name = "SPREAD", allow_hyphen_values = true)]
+    pub(crate) spread: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub(crate) format: Format,
     #[command(flatten)]
     pub(crate) scheduling: SchedulingArgs,
 }

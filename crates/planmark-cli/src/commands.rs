@@ -58,6 +58,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Add(a) => crate::track::add(&Context::new()?, &a),
         Command::Schedule(a) => crate::schedule::schedule(&Context::new()?, &a),
         Command::Why(a) => crate::schedule::why(&Context::new()?, &a),
+        Command::Forecast(a) => crate::forecast::forecast(&Context::new()?, &a),
         Command::History(a) => crate::track::history(&Context::new()?, &a, false),
         Command::Burndown(a) => crate::track::history(&Context::new()?, &a, true),
         Command::Block(a) => {
@@ -124,6 +125,9 @@ fn status(cx: &Context, sa: &StatusArgs) -> anyhow::Result<ExitCode> {
         .with_project(&cx.config);
     opts.schedule.clone_from(&timeline);
     let report = planmark::check::check_with(&ws, &opts, &planmark::check::RealFiles);
+    let odds = timeline
+        .as_ref()
+        .and_then(|t| crate::forecast::for_status(cx, &ws, t));
     let summaries: Vec<Summary> = ws
         .documents
         .iter()
@@ -152,6 +156,13 @@ fn status(cx: &Context, sa: &StatusArgs) -> anyhow::Result<ExitCode> {
                     .iter()
                     .map(|&i| t.tasks[i].id.as_str())
                     .collect(),
+                forecast: odds.as_ref().map(|f| ForecastView {
+                    runs: f.runs,
+                    p50: f.finish.p50,
+                    p80: f.finish.p80,
+                    p95: f.finish.p95,
+                    deadline_probability: f.deadline.as_ref().map(|d| d.probability),
+                }),
             }),
         })?;
         return Ok(finish(ws));
@@ -298,6 +309,9 @@ fn status(cx: &Context, sa: &StatusArgs) -> anyhow::Result<ExitCode> {
         && !t.tasks.is_empty()
     {
         out.push_str(&crate::schedule::verdict(t));
+        if let Some(f) = &odds {
+            out.push_str(&crate::forecast::status_lines(f, ws.documents.len() > 1));
+        }
     }
     output::print(&out)?;
     Ok(finish(ws))
@@ -342,6 +356,19 @@ struct TimelineView<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     deadline: Option<&'a planmark::schedule::Deadline>,
     critical_path: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    forecast: Option<ForecastView>,
+}
+
+/// The forecast in `status --format json`.
+#[derive(serde::Serialize)]
+struct ForecastView {
+    runs: u32,
+    p50: jiff::civil::Date,
+    p80: jiff::civil::Date,
+    p95: jiff::civil::Date,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deadline_probability: Option<f64>,
 }
 
 /// A task as `tasks --format json` and `show --format json` print it.

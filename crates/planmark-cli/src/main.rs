@@ -3,6 +3,7 @@
 mod args;
 mod check;
 mod commands;
+mod forecast;
 mod output;
 mod schedule;
 mod track;

@@ -30,6 +30,18 @@ pub(crate) fn compute(
     ws: &Workspace,
     a: &SchedulingArgs,
 ) -> anyhow::Result<Result<Schedule, ExitCode>> {
+    compute_for(cx, ws, a, &[], "scheduled")
+}
+
+/// Like [`compute`], also refused for findings of `also` (which make the
+/// plans unfit for what is computed: `done`, in words).
+pub(crate) fn compute_for(
+    cx: &Context,
+    ws: &Workspace,
+    a: &SchedulingArgs,
+    also: &[Code],
+    done: &str,
+) -> anyhow::Result<Result<Schedule, ExitCode>> {
     let today = crate::check::today(a.today.as_deref())?;
     let mut opts = schedule::Options::new(today);
     opts.start = date(a.start.as_deref(), "--start")?;
@@ -49,13 +61,13 @@ pub(crate) fn compute(
         .into_iter()
         .filter(|d| {
             d.severity == Severity::Error
-                && matches!(
+                && (matches!(
                     d.code,
                     Code::DuplicateTaskId
                         | Code::UnknownDependency
                         | Code::DependencyCycle
                         | Code::SelfDependency
-                )
+                ) || also.contains(&d.code))
         })
         .collect();
     let findings = if blocking.is_empty() {
@@ -66,6 +78,12 @@ pub(crate) fn compute(
     } else {
         blocking
     };
+    Ok(Err(refuse(ws, &findings, done)))
+}
+
+/// Shows the findings that stop a computation (the first few) and
+/// returns exit code 1.
+pub(crate) fn refuse(ws: &Workspace, findings: &[Diagnostic], done: &str) -> ExitCode {
     let style = render::Style {
         color: true,
         width: None,
@@ -81,7 +99,7 @@ pub(crate) fn compute(
         );
     }
     anstream::eprintln!(
-        "{} the plans cannot be scheduled until {} fixed",
+        "{} the plans cannot be {done} until {} fixed",
         paint(ERR, "error:"),
         if findings.len() == 1 {
             "this is"
@@ -89,7 +107,7 @@ pub(crate) fn compute(
             "these are"
         }
     );
-    Ok(Err(ExitCode::from(1)))
+    ExitCode::from(1)
 }
 
 /// How many blocking findings `schedule` shows: a plan with thousands of
@@ -156,7 +174,7 @@ fn csv(s: &Schedule) -> anyhow::Result<String> {
 }
 
 /// `1 working day`, `3 working days`.
-fn days(n: i64) -> String {
+pub(crate) fn days(n: i64) -> String {
     if n == 1 {
         "1 working day".to_owned()
     } else {

@@ -934,3 +934,173 @@ fn status_shows_the_projected_finish_and_critical_path() {
     ));
     assert_eq!(j["timeline"]["makespan_days"], 7);
 }
+
+const UNCERTAIN: &str = "---\nstart: 2026-11-30\ndeadline: 2026-12-11\n---\n# Launch\n\n## Milestones\n\n- [ ] Milestone 1: API ready (target 2026-12-03, after A1)\n\n## Tasks\n\n| ID | Task | Estimate | Dependencies | Owner |\n|---|---|---|---|---|\n| A1 | API | 2d/3d/6d | - | @ann |\n| A2 | Client | 2-4d | A1 | @ann |\n| B1 | Docs | 2d | - | @bo |\n\n## Risks\n\n| Risk | Likelihood | Impact | Delay | Affects |\n|---|---|---|---|---|\n| Vendor late | 25% | High | +2d | A2 |\n| Scope creep | Medium | High | | |\n";
+
+#[test]
+fn forecast_prints_percentiles_odds_and_drivers() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("plan.md"), UNCERTAIN).unwrap();
+    let args = [
+        "forecast",
+        "plan.md",
+        "--format",
+        "json",
+        "--today",
+        "2026-11-01",
+        "--runs",
+        "4000",
+    ];
+    let out = json(&stdout_of(dir.path(), &args));
+    assert_eq!(out["runs"], 4000);
+    assert_eq!(out["distribution"], "pert");
+    assert_eq!(out["spread"]["high"], 0.5);
+    let pct = out["finish"]["percentiles"].as_array().unwrap();
+    assert_eq!(pct.len(), 101);
+    let day = |k: usize| pct[k]["days"].as_i64().unwrap();
+    assert!(day(0) <= day(50) && day(50) <= day(80) && day(80) <= day(95) && day(95) <= day(100));
+    assert_eq!(out["finish"]["p80"], pct[80]["date"]);
+    // A1 then A2: at least 2 + 2 days, at most 6 + 4 + 2 (the risk).
+    assert!(day(0) >= 4 && day(100) <= 12, "{} {}", day(0), day(100));
+    let runs: u64 = out["finish"]["histogram"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["runs"].as_u64().unwrap())
+        .sum();
+    assert_eq!(runs, 4000);
+    let p = out["deadline"]["probability"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&p));
+    assert!(out["milestones"][0]["probability"].is_number());
+    let tasks = out["tasks"].as_array().unwrap();
+    let a1 = tasks.iter().find(|t| t["id"] == "A1").unwrap();
+    assert!(a1["criticality"].as_f64().unwrap() > 0.9);
+    assert!(a1["sensitivity"].as_f64().unwrap() > 0.3);
+    assert_eq!(out["risks"][0]["title"], "Vendor late");
+    assert!(
+        out["skipped_risks"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("names no task")
+    );
+    // Same seed, same answer; another seed, another.
+    assert_eq!(out, json(&stdout_of(dir.path(), &args)));
+    let mut other = args.to_vec();
+    other.extend(["--seed", "9"]);
+    assert_ne!(
+        out["finish"],
+        json(&stdout_of(dir.path(), &other))["finish"]
+    );
+    // The table: the three dates, the deadline odds, a histogram.
+    let text = String::from_utf8(stdout_of(
+        dir.path(),
+        &[
+            "forecast",
+            "plan.md",
+            "--today",
+            "2026-11-01",
+            "--runs",
+            "2000",
+        ],
+    ))
+    .unwrap();
+    for needle in [
+        "P50",
+        "P80",
+        "P95",
+        "Deadline 2026-12-11:",
+        "likely",
+        "◀ P50",
+        "Vendor late",
+        "Risks left out",
+    ] {
+        assert!(text.contains(needle), "{needle} missing in\n{text}");
+    }
+    // Levelled runs, triangular estimates, another spread.
+    let lv = json(&stdout_of(
+        dir.path(),
+        &[
+            "forecast",
+            "plan.md",
+            "--format",
+            "json",
+            "--today",
+            "2026-11-01",
+            "--runs",
+            "500",
+            "--level",
+            "--distribution",
+            "triangular",
+            "--spread",
+            "-20%/+100%",
+        ],
+    ));
+    assert_eq!(lv["method"], "levelled");
+    assert_eq!(lv["distribution"], "triangular");
+    assert_eq!(lv["spread"]["low"], -0.2);
+    // Status shows P50, P80 and the deadline odds.
+    let status = String::from_utf8(stdout_of(
+        dir.path(),
+        &["status", "plan.md", "--today", "2026-11-01"],
+    ))
+    .unwrap();
+    assert!(status.contains("Forecast: P50"), "{status}");
+    assert!(status.contains("deadline 2026-12-11:"), "{status}");
+    let sj = json(&stdout_of(
+        dir.path(),
+        &[
+            "status",
+            "plan.md",
+            "--today",
+            "2026-11-01",
+            "--format",
+            "json",
+        ],
+    ));
+    assert!(sj["timeline"]["forecast"]["p80"].is_string());
+    assert!(sj["timeline"]["forecast"]["deadline_probability"].is_number());
+}
+
+#[test]
+fn forecast_refuses_estimates_out_of_order_and_bad_options() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("plan.md"),
+        UNCERTAIN.replace("2d/3d/6d", "6d/3d/2d"),
+    )
+    .unwrap();
+    planmark(dir.path())
+        .args(["forecast", "plan.md"])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("PM034")
+                .and(predicate::str::contains("6d/3d/2d"))
+                .and(predicate::str::contains("cannot be forecast")),
+        );
+    // The schedule still uses the likely value; check reports the error.
+    planmark(dir.path())
+        .args(["schedule", "plan.md", "--today", "2026-11-01"])
+        .assert()
+        .success();
+    planmark(dir.path())
+        .args(["check", "plan.md", "--today", "2026-11-01"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("PM034"));
+    std::fs::write(dir.path().join("ok.md"), UNCERTAIN).unwrap();
+    planmark(dir.path())
+        .args(["forecast", "ok.md", "--spread", "+10%/+50%"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--spread"));
+    planmark(dir.path())
+        .args(["forecast", "ok.md", "--runs", "0"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("runs"));
+    planmark(dir.path())
+        .args(["forecast", "ok.md", "--level", "--no-level"])
+        .assert()
+        .code(2);
+}

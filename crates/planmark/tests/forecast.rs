@@ -1,6 +1,8 @@
 //! The forecast against analytic answers. Every tolerance is a multiple of
 //! the standard error the sample size gives, never a tuned constant.
 
+use std::fmt::Write as _;
+
 use jiff::civil::{Date, date};
 use planmark::config::Config;
 use planmark::forecast::{self, Forecast, Options, Shape};
@@ -86,7 +88,7 @@ fn a_chain_of_pert_tasks_sums_means_and_variances() {
         } else {
             format!("T{i}")
         };
-        rows.push_str(&format!("| T{} | Step | {o}d/{m}d/{p}d | {dep} |\n", i + 1));
+        let _ = writeln!(rows, "| T{} | Step | {o}d/{m}d/{p}d | {dep} |", i + 1);
         let (a, b, c) = pert(o, m, p);
         mean += a;
         var += b;
@@ -375,16 +377,14 @@ fn milestones_deadlines_and_resources_are_forecast() {
 #[test]
 fn levelled_runs_serialise_a_shared_person() {
     // Two tasks of one person, no links: levelled, one after the other.
-    let text = format!(
-        "---\nstart: 2026-11-30\n---\n# P\n\n## Tasks\n\n| ID | Task | Estimate | Owner |\n|---|---|---|---|\n\
-         | A | One | 1d/2d/3d | @ana |\n| B | Two | 1d/2d/3d | @ana |\n"
-    );
+    let text = "---\nstart: 2026-11-30\n---\n# P\n\n## Tasks\n\n| ID | Task | Estimate | Owner |\n|---|---|---|---|\n\
+         | A | One | 1d/2d/3d | @ana |\n| B | Two | 1d/2d/3d | @ana |\n";
     let opts = Options {
         runs: Some(RUNS),
         level: true,
         ..Options::default()
     };
-    let f = try_run(&text, "", &opts).unwrap();
+    let f = try_run(text, "", &opts).unwrap();
     let (m, v, _) = pert(1.0, 2.0, 3.0);
     let n = f64::from(RUNS);
     // Levelled runs round to hours: at most half an hour per task on average.

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 ///
 /// With `uncertain`, a third of the estimates are ranges and a third
 /// three-point estimates, and a risk table names one task in a hundred.
-pub fn plan(n: usize, people: usize, uncertain: bool) -> String {
+pub(crate) fn plan(n: usize, people: usize, uncertain: bool) -> String {
     let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut next = move || {
         seed ^= seed << 13;

@@ -229,6 +229,8 @@ pub struct Odds {
     pub from: DateSource,
     /// The plan it belongs to (none for the project's).
     pub plan: Option<String>,
+    /// Working days from the project start up to and including it.
+    pub days: i64,
     /// Share of runs that finish on or before it (0 to 1).
     pub probability: f64,
     /// When the plan finishes without uncertainty.
@@ -685,8 +687,7 @@ pub fn forecast(
                     .trim();
                 let found = links
                     .find(di, id)
-                    .map(|ti| vec![(di, ti)])
-                    .unwrap_or_else(|| links.find_all(id));
+                    .map_or_else(|| links.find_all(id), |ti| vec![(di, ti)]);
                 if found.is_empty() {
                     unknown.push(a.clone());
                 }
@@ -780,7 +781,8 @@ pub fn forecast(
             date: dl.date,
             from: dl.from,
             plan: dl.plan.clone(),
-            probability: met as f64 / runs as f64,
+            days: allowed,
+            probability: met as f64 / f64::from(runs),
             planned,
         }
     };
@@ -804,7 +806,7 @@ pub fn forecast(
             let ends = out.milestone(k);
             let probability = m.target.map(|t| {
                 let allowed = wd.day_of(t.tomorrow().unwrap_or(t)) as i64;
-                ends.iter().filter(|&&e| days_of(e) <= allowed).count() as f64 / runs as f64
+                ends.iter().filter(|&&e| days_of(e) <= allowed).count() as f64 / f64::from(runs)
             });
             MilestoneForecast {
                 id: m.id.clone(),

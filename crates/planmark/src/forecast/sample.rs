@@ -107,12 +107,11 @@ pub(crate) fn quantiles(shape: Shape, r: f64) -> Vec<f64> {
         Shape::Triangular => (0..=CELLS)
             .map(|k| {
                 let u = u(k);
-                let x = if u < r {
+                if u < r {
                     (u * r).sqrt()
                 } else {
                     1.0 - ((1.0 - u) * (1.0 - r)).sqrt()
-                };
-                x
+                }
             })
             .collect(),
         Shape::Pert => beta_quantiles(1.0 + 4.0 * r, 1.0 + 4.0 * (1.0 - r)),
@@ -128,8 +127,8 @@ const GRID: usize = 8192;
 fn beta_quantiles(a: f64, b: f64) -> Vec<f64> {
     let h = 1.0 / GRID as f64;
     let density = |x: f64| -> f64 {
-        let l = if a == 1.0 { 0.0 } else { (a - 1.0) * x.ln() };
-        let r = if b == 1.0 {
+        let l = if a <= 1.0 { 0.0 } else { (a - 1.0) * x.ln() };
+        let r = if b <= 1.0 {
             0.0
         } else {
             (b - 1.0) * (1.0 - x).ln()

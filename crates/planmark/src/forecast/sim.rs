@@ -41,12 +41,12 @@ struct Pred {
 
 impl Pred {
     #[inline]
-    fn from_d(self) -> i64 {
+    fn pred_mask(self) -> i64 {
         -i64::from(self.kind & 1)
     }
 
     #[inline]
-    fn to_d(self) -> i64 {
+    fn to_mask(self) -> i64 {
         -i64::from(self.kind >> 1)
     }
 }
@@ -171,7 +171,7 @@ impl<'a> Model<'a> {
                     part
                 })
                 .collect();
-            for p in parts {
+            for p in &parts {
                 out.merge(p);
             }
             b = end;
@@ -225,8 +225,6 @@ struct Kernel<'a> {
     slots: usize,
     plan_floor: Vec<i64>,
     floor: i64,
-    /// Whether a position is an open task (criticality is counted).
-    open: Vec<bool>,
     relevel: Option<Box<Relevel>>,
 }
 
@@ -297,7 +295,7 @@ impl Out {
         }
     }
 
-    fn merge(&mut self, b: Block) {
+    fn merge(&mut self, b: &Block) {
         self.finish.extend_from_slice(&b.finish);
         self.milestones.extend_from_slice(&b.milestones);
         self.plans.extend_from_slice(&b.plans);
@@ -484,11 +482,6 @@ impl<'a> Kernel<'a> {
                     .map_or(u32::MAX, |x| x as u32)
             })
             .collect();
-        let mut open_node = vec![false; n];
-        for t in &s.tasks {
-            open_node[net.task_node[t.doc][t.task]] = !t.status.is_closed();
-        }
-        let open = order.iter().map(|&v| open_node[v]).collect();
         let relevel = if method == Method::Levelled {
             match relevel(s, &links) {
                 Some(r) => Some(Box::new(r)),
@@ -526,7 +519,6 @@ impl<'a> Kernel<'a> {
             slots: m.slots,
             plan_floor: m.plan_floor.clone(),
             floor: m.floor,
-            open,
             relevel,
             pos_of,
         }
@@ -553,7 +545,7 @@ impl<'a> Kernel<'a> {
             let mut s = self.release[p];
             for pr in &self.preds[w[0] as usize..w[1] as usize] {
                 let u = t[pr.from as usize];
-                s = s.max(u.es + (u.d & pr.from_d()) - (dp & pr.to_d()) + pr.lag);
+                s = s.max(u.es + (u.d & pr.pred_mask()) - (dp & pr.to_mask()) + pr.lag);
             }
             t[p].es = s;
             finish = finish.max(s + dp);
@@ -570,7 +562,7 @@ impl<'a> Kernel<'a> {
             let mut lf = finish;
             for sc in &self.succs[w[0] as usize..w[1] as usize] {
                 let v = t[sc.from as usize];
-                lf = lf.min(v.lf - v.d + (dp & !sc.from_d()) + (v.d & sc.to_d()) - sc.lag);
+                lf = lf.min(v.lf - v.d + (dp & !sc.pred_mask()) + (v.d & sc.to_mask()) - sc.lag);
             }
             t[p].lf = lf;
             critical[p] += u32::from(lf - dp <= t[p].es);
@@ -698,9 +690,8 @@ impl<'a> Kernel<'a> {
         };
         let finish = t.iter().map(|x| x.es + x.d).max().unwrap_or(0);
         if let Ok(t) = cpm::compute(&net) {
-            for p in 0..self.n {
-                let v = self.node_of[p] as usize;
-                critical[p] += u32::from(t.total_slack[v] <= 0 && self.open[p]);
+            for (c, &v) in critical.iter_mut().zip(&self.node_of) {
+                *c += u32::from(t.total_slack[v as usize] <= 0);
             }
         }
         finish
