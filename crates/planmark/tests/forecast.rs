@@ -465,3 +465,135 @@ fn unreadable_probabilities_and_negative_estimates_are_reported() {
     assert_eq!(f.unestimated_tasks, 1);
     assert!(f.skipped_risks[0].reason.contains("150%"));
 }
+
+#[test]
+fn done_work_is_certain_and_open_work_starts_today() {
+    // T1 is done, T2 in progress, T3 waits for T2; today is Wednesday of
+    // the second week (working day 7).
+    let text = "---\nstart: 2026-11-30\n---\n# P\n\n## Tasks\n\n| ID | Task | Estimate | Dependencies | Status |\n|---|---|---|---|---|\n\
+        | T1 | Build | 5d | - | Done |\n| T2 | Test | 2d/3d/4d | T1 | In progress |\n| T3 | Ship | 1d/1d/3d | T2 | Todo |\n";
+    let config = Config::parse("").unwrap();
+    let w = ws(text);
+    let s = schedule::schedule(&w, &config, &schedule::Options::new(date(2026, 12, 9))).unwrap();
+    let opts = Options {
+        runs: Some(RUNS),
+        ..Options::default()
+    };
+    let f = forecast::forecast(&w, &config, &s, &opts, None).unwrap();
+    // Seven working days have passed; T2 and T3 take 3 to 7 more.
+    assert!(
+        f.finish.percentiles[0].days >= 7 + 3,
+        "{:?}",
+        f.finish.percentiles[0]
+    );
+    assert!(f.finish.percentiles[100].days <= 7 + 7);
+    let (m2, v2, _) = pert(2.0, 3.0, 4.0);
+    let (m3, v3, _) = pert(1.0, 1.0, 3.0);
+    close(
+        "mean",
+        f.finish.mean_days,
+        7.0 + m2 + m3,
+        ((v2 + v3) / f64::from(RUNS)).sqrt(),
+    );
+    assert!(
+        f.tasks.iter().all(|t| t.id != "T1"),
+        "done work has no odds"
+    );
+    assert_eq!(f.uncertain_tasks, 2);
+}
+
+mod properties {
+    use std::fmt::Write as _;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// A random plan: estimates single, ranges or three points (some out of
+    /// order), links of every kind, people and a pool, any status, risks
+    /// naming tasks or not.
+    fn plans() -> impl Strategy<Value = String> {
+        let row = (
+            (1u32..6, 0u32..4, 0u32..6, 0usize..4),
+            prop::collection::vec((0usize..20, 0usize..4, -1i32..3), 0..3),
+            (0usize..5, 0usize..4),
+        );
+        let risk = (0usize..25, 0usize..5, 0u32..4);
+        (
+            prop::collection::vec(row, 1..20),
+            prop::collection::vec(risk, 0..4),
+        )
+            .prop_map(|(rows, risks)| {
+                let mut s = String::from("---\nstart: 2026-11-30\nphases: parallel\nresources:\n  pool: 2\n---\n# P\n\n## Tasks\n\n| ID | Task | Estimate | Dependencies | Owner | Status |\n|---|---|---|---|---|---|\n");
+                for (i, ((a, b, c, form), deps, (who, status))) in rows.iter().enumerate() {
+                    let est = match form {
+                        0 => format!("{a}d"),
+                        1 => format!("{a}-{}d", a + b),
+                        2 => format!("{a}d/{}d/{}d", a + b, a + b + c),
+                        _ => format!("{a}d/{b}d/{c}d"),
+                    };
+                    let mut ds: Vec<String> = Vec::new();
+                    for &(back, kind, lag) in deps {
+                        if i == 0 || back >= i {
+                            continue;
+                        }
+                        let k = [if lag == 0 { "" } else { " FS" }, " SS", " FF", " SF"][kind];
+                        let l = match lag {
+                            0 => String::new(),
+                            x if x > 0 => format!("+{x}d"),
+                            x => format!("{x}d"),
+                        };
+                        ds.push(format!("T{}{k}{l}", i - back - 1));
+                    }
+                    ds.sort();
+                    ds.dedup();
+                    let owner = ["@ann", "@bo", "pool", "pool x2", ""][*who];
+                    let status = ["Todo", "Done", "In progress", "Cancelled"][*status];
+                    let deps = if ds.is_empty() { "-".into() } else { ds.join(", ") };
+                    let _ = writeln!(s, "| T{i} | Task {i} | {est} | {deps} | {owner} | {status} |");
+                }
+                s.push_str("\n## Risks\n\n| Risk | Likelihood | Impact | Delay | Affects |\n|---|---|---|---|---|\n");
+                for (k, (target, likely, delay)) in risks.iter().enumerate() {
+                    let likely = ["Low", "High", "35%", "100%", "150%"][*likely];
+                    let _ = writeln!(s, "| Risk {k} | {likely} | High | +{delay}d | T{target} |");
+                }
+                s
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn forecasts_are_consistent_or_refused(text in plans(), level in any::<bool>()) {
+            let config = Config::parse("").unwrap();
+            let w = ws(&text);
+            let s = schedule::schedule(&w, &config, &schedule::Options::new(date(2026, 12, 2))).unwrap();
+            let opts = Options { runs: Some(300), level, ..Options::default() };
+            let out_of_order = w.documents[0].tasks.iter().any(|t| {
+                !t.status.is_closed() && t.estimate.as_ref().is_some_and(|e| e.out_of_order().is_some())
+            });
+            match forecast::forecast(&w, &config, &s, &opts, None) {
+                Err(e) => {
+                    prop_assert!(out_of_order);
+                    prop_assert!(e.findings().iter().all(|d| d.code.as_str() == "PM034"));
+                }
+                Ok(f) => {
+                    prop_assert!(!out_of_order);
+                    let p = &f.finish.percentiles;
+                    prop_assert!(p.windows(2).all(|w| w[0].days <= w[1].days));
+                    prop_assert!(p[0].date >= f.start);
+                    prop_assert_eq!(f.finish.histogram.iter().map(|b| b.runs).sum::<u32>(), 300);
+                    for t in &f.tasks {
+                        prop_assert!((0.0..=1.0).contains(&t.criticality));
+                        prop_assert!(t.sensitivity.is_none_or(|x| (-1.0..=1.0).contains(&x)));
+                    }
+                    for r in &f.risks {
+                        prop_assert!((0.0..=1.0).contains(&r.probability));
+                    }
+                    let again = forecast::forecast(&w, &config, &s, &opts, None).unwrap();
+                    prop_assert_eq!(serde_json::to_string(&f).unwrap(), serde_json::to_string(&again).unwrap());
+                }
+            }
+        }
+    }
+}

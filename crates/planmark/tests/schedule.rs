@@ -246,6 +246,18 @@ fn bad_plans_give_findings_not_panics() {
     );
 }
 
+#[test]
+fn a_task_without_estimate_for_an_idle_person_is_placed() {
+    // B has no length; Ann has nothing booked when B's dependency ends.
+    let plan = format!(
+        "{MONDAY}# P\n\n## Tasks\n\n| ID | Task | Estimate | Dependencies | Owner |\n|---|---|---|---|---|\n\
+         | A | One | 3d | - | @bo |\n| B | Two |  | A | @ann |\n"
+    );
+    let s = run(&plan, "", date(2026, 11, 1));
+    assert_eq!(days(&s, "B"), (3, 3));
+    assert!(task(&s, "B").unestimated);
+}
+
 /// A random plan: tasks with estimates, links of every kind to earlier
 /// tasks, demands on two people and a pool of two.
 fn plan_strategy() -> impl Strategy<Value = String> {

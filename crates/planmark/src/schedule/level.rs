@@ -531,7 +531,9 @@ fn place(
             t = t.max(cpm::bound(kind, lag, start[i], start[i] + d[i], d[j]));
         }
         let t = earliest_slot(profile, &demands[j], t.max(0), d[j]);
-        for &(r, q) in &demands[j] {
+        // Work of no length books nothing (its row may not reach `t`).
+        let booked = if d[j] > 0 { &demands[j][..] } else { &[] };
+        for &(r, q) in booked {
             let row = &mut profile.rows[r];
             for f in &mut row[t as usize..(t + d[j]) as usize] {
                 *f -= q;
