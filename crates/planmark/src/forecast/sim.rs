@@ -51,12 +51,11 @@ impl Pred {
     }
 }
 
-/// One activity in one run: duration, earliest start, latest finish.
+/// One activity in one run: duration and earliest start.
 #[derive(Debug, Clone, Copy, Default)]
 struct Slot {
     d: i64,
     es: i64,
-    lf: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -213,9 +212,6 @@ struct Kernel<'a> {
     base: Vec<i64>,
     pred_start: Vec<u32>,
     preds: Vec<Pred>,
-    /// The links by predecessor (`from` is the successor).
-    succ_start: Vec<u32>,
-    succs: Vec<Pred>,
     samplers: Vec<Sampler>,
     tables: &'a [u32],
     risks: Vec<RiskModel>,
@@ -433,30 +429,6 @@ impl<'a> Kernel<'a> {
             };
             fill[p] += 1;
         }
-        // The same links by their first activity, for the backward pass
-        // (`from` is then the successor).
-        let mut succ_start = vec![0u32; n + 1];
-        for l in &links {
-            succ_start[pos_of[l.from] as usize + 1] += 1;
-        }
-        for i in 0..n {
-            succ_start[i + 1] += succ_start[i];
-        }
-        let mut fill = succ_start.clone();
-        let mut succs = preds.clone();
-        for pr in (0..n).flat_map(|p| {
-            preds[pred_start[p] as usize..pred_start[p + 1] as usize]
-                .iter()
-                .map(move |pr| (p, *pr))
-        }) {
-            let (to, pr) = pr;
-            let u = pr.from as usize;
-            succs[fill[u] as usize] = Pred {
-                from: to as u32,
-                ..pr
-            };
-            fill[u] += 1;
-        }
         let by_pos = |xs: &[i64]| order.iter().map(|&v| xs[v]).collect::<Vec<i64>>();
         let mut samplers: Vec<Sampler> = m
             .samplers
@@ -501,8 +473,6 @@ impl<'a> Kernel<'a> {
             base: by_pos(&net.durations),
             pred_start,
             preds,
-            succ_start,
-            succs,
             samplers,
             tables: &m.tables.values,
             risks: m
@@ -526,11 +496,7 @@ impl<'a> Kernel<'a> {
 
     /// The finish with every duration at its planned value.
     fn planned(&self) -> i64 {
-        let mut t: Vec<Slot> = self
-            .base
-            .iter()
-            .map(|&d| Slot { d, es: 0, lf: 0 })
-            .collect();
+        let mut t: Vec<Slot> = self.base.iter().map(|&d| Slot { d, es: 0 }).collect();
         self.forward(&mut t).max(self.floor)
     }
 
@@ -553,19 +519,26 @@ impl<'a> Kernel<'a> {
         finish
     }
 
-    /// Counts the critical positions: latest finishes pushed back from
-    /// `finish` through the links (`lf[u] ≤ ls[v] + (1−a)·d[u] + b·d[v] − lag`).
+    /// Counts the critical positions: those ending at the finish, and
+    /// back from them, every predecessor whose link is tight (it holds the
+    /// successor's start exactly where it is). That is zero total slack,
+    /// found by visiting only the links of critical activities. `flag`
+    /// is all false before and after.
     #[inline]
-    fn backward(&self, t: &mut [Slot], finish: i64, critical: &mut [u32]) {
-        for (p, w) in self.succ_start.windows(2).enumerate().rev() {
-            let dp = t[p].d;
-            let mut lf = finish;
-            for sc in &self.succs[w[0] as usize..w[1] as usize] {
-                let v = t[sc.from as usize];
-                lf = lf.min(v.lf - v.d + (dp & !sc.pred_mask()) + (v.d & sc.to_mask()) - sc.lag);
+    fn backward(&self, t: &[Slot], finish: i64, flag: &mut [bool], critical: &mut [u32]) {
+        for (p, w) in self.pred_start.windows(2).enumerate().rev() {
+            let Slot { d: dp, es } = t[p];
+            if !(flag[p] || es + dp == finish) {
+                continue;
             }
-            t[p].lf = lf;
-            critical[p] += u32::from(lf - dp <= t[p].es);
+            flag[p] = false;
+            critical[p] += 1;
+            for pr in &self.preds[w[0] as usize..w[1] as usize] {
+                let u = t[pr.from as usize];
+                if u.es + (u.d & pr.pred_mask()) - (dp & pr.to_mask()) + pr.lag == es {
+                    flag[pr.from as usize] = true;
+                }
+            }
         }
     }
 
@@ -588,6 +561,7 @@ impl<'a> Kernel<'a> {
         };
         let planned = self.planned();
         let mut t: Vec<Slot> = vec![Slot::default(); self.n];
+        let mut flag = vec![false; self.n];
         let mut x = vec![0i64; ns];
         let mut hit = vec![false; self.risks.len()];
         let mut ends = vec![0i64; self.slots];
@@ -620,7 +594,7 @@ impl<'a> Kernel<'a> {
                 }
                 _ => {
                     let f = self.forward(&mut t);
-                    self.backward(&mut t, f, &mut out.critical);
+                    self.backward(&t, f, &mut flag, &mut out.critical);
                     f
                 }
             };
