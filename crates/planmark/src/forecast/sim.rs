@@ -644,7 +644,13 @@ impl<'a> Kernel<'a> {
         let tick = r.tick;
         for (p, slot) in t.iter().enumerate() {
             let v = self.node_of[p] as usize;
-            scratch.ticks[v] = (slot.d + tick - 1).div_euclid(tick);
+            // To the nearest step (rounding up would add half a step per
+            // task to every person's queue), and never down to nothing.
+            scratch.ticks[v] = if slot.d > 0 {
+                ((slot.d + tick / 2) / tick).max(1)
+            } else {
+                0
+            };
         }
         r.replay
             .run(&scratch.ticks, &mut scratch.start, &mut scratch.profile);
@@ -727,6 +733,8 @@ fn topological(n: usize, links: &[Link]) -> Option<Vec<usize>> {
 
 /// The levelling problem of the schedule in hours (or the largest step
 /// that divides a working day and an hour), for runs levelled again.
+/// Planned durations are whole steps already; sampled ones are rounded to
+/// the nearest.
 fn relevel(s: &Schedule, links: &[Link]) -> Option<Relevel> {
     let net = &s.net;
     let day = net.day;
