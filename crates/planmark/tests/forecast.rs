@@ -441,8 +441,8 @@ fn bad_settings_are_findings() {
 #[test]
 fn unreadable_probabilities_and_negative_estimates_are_reported() {
     let text = format!(
-        "{}\n## Risks\n\n| Risk | Likelihood | Impact | Affects |\n|---|---|---|---|\n\
-         | Vendor late | 150% | High | T1 |\n",
+        "{}\n## Risks\n\n| Risk | Likelihood | Impact | Delay | Affects |\n|---|---|---|---|---|\n\
+         | Vendor late | 150% | High | soon | T1 |\n",
         plan("| T1 | Build | -2d | - |\n")
     );
     let w = ws(&text);
@@ -459,6 +459,11 @@ fn unreadable_probabilities_and_negative_estimates_are_reported() {
     assert!(
         msgs.iter()
             .any(|m| m.starts_with("PM010") && m.contains("between 0% and 100%")),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter()
+            .any(|m| m.starts_with("PM003") && m.contains("delay `soon`")),
         "{msgs:?}"
     );
     let f = run(&text, "");
@@ -596,4 +601,65 @@ mod properties {
             }
         }
     }
+}
+
+/// Every fixture and example plan, one at a time and together: the
+/// forecast runs, or refuses only for estimates out of order.
+#[test]
+fn every_fixture_and_example_can_be_forecast() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut docs = Vec::new();
+    for dir in [root.join("tests/fixtures"), root.join("../../examples")] {
+        let mut paths: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "md"))
+            .collect();
+        paths.sort();
+        for p in paths {
+            let text = std::fs::read_to_string(&p).unwrap();
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            docs.push(planmark::syntax::parse_str(&name, &text));
+        }
+    }
+    let config = Config::parse("").unwrap();
+    let opts = Options {
+        runs: Some(500),
+        ..Options::default()
+    };
+    let (mut scheduled, mut forecast_ok) = (0, 0);
+    let one_by_one = docs.iter().map(|d| vec![d.clone()]);
+    for documents in one_by_one.chain(std::iter::once(docs.clone())) {
+        let w = Workspace {
+            root: String::new(),
+            documents,
+            findings: vec![],
+        };
+        // extra-columns.md demands more of a pool than it has (PM033).
+        let Ok(s) = schedule::schedule(&w, &config, &schedule::Options::new(today())) else {
+            continue;
+        };
+        scheduled += 1;
+        match forecast::forecast(&w, &config, &s, &opts, None) {
+            Ok(f) => {
+                forecast_ok += 1;
+                let p = &f.finish.percentiles;
+                assert!(p.windows(2).all(|x| x[0].days <= x[1].days));
+                assert!(p[0].date >= s.start);
+                let total: u32 = f.finish.histogram.iter().map(|b| b.runs).sum();
+                assert_eq!(total, 500);
+            }
+            Err(e) => assert!(
+                e.findings().iter().all(|d| d.code.as_str() == "PM034"),
+                "{:?}",
+                e.findings()
+            ),
+        }
+    }
+    assert_eq!(forecast_ok, scheduled);
+    assert!(
+        scheduled >= docs.len() - 1,
+        "{scheduled} of {}",
+        docs.len() + 1
+    );
 }

@@ -401,6 +401,23 @@ pub(crate) fn table(
                     .find(|r| r == Role::Id)
                     .map(|i| cells.get(i).map_or("", |c| c.text.as_str()).to_owned())
                     .filter(|s| !s.is_empty());
+                let delay_text = get(Role::Delay).trim();
+                let delay =
+                    values::quantity(delay_text.trim_start_matches('+'), Some(TimeUnit::Days))
+                        .filter(|q| q.amount >= 0.0);
+                if delay.is_none() && !values::is_none_text(delay_text) {
+                    let cspan = cols
+                        .find(|r| r == Role::Delay)
+                        .and_then(|i| cells.get(i))
+                        .map_or(row_span, |c| c.span);
+                    b.finding(
+                        Code::UnreadableEstimate,
+                        Severity::Warning,
+                        cspan,
+                        format!("delay `{delay_text}` is not a duration; the forecast uses the impact level instead"),
+                        "write the delay the risk causes when it happens, like +3d or 1w",
+                    );
+                }
                 let r = Risk {
                     id: id_col.unwrap_or_else(|| inline::slug(&title)),
                     title,
@@ -409,10 +426,7 @@ pub(crate) fn table(
                     mitigation: opt(get(Role::Mitigation)),
                     owner: opt(get(Role::Owner)).map(|o| o.trim_start_matches('@').to_owned()),
                     affects,
-                    delay: values::quantity(
-                        get(Role::Delay).trim_start_matches('+'),
-                        Some(TimeUnit::Days),
-                    ),
+                    delay,
                     origin,
                 };
                 rating_findings(b, &r);
