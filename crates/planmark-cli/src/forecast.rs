@@ -121,7 +121,7 @@ fn report(f: &Forecast, s: &Schedule, many: bool) -> String {
         out,
         "{} {} runs (seed {}): {}; ranges and three-point estimates as {}, single estimates {}",
         paint(BOLD, "Forecast:"),
-        f.runs,
+        output::count(u64::from(f.runs)),
         f.seed,
         method(f.method),
         f.distribution.name(),
@@ -357,7 +357,10 @@ pub(crate) fn status_lines(f: &Forecast, many: bool) -> String {
         p[80].date,
         paint(
             DIM,
-            format!("({} runs; `planmark forecast` for details)", f.runs)
+            format!(
+                "({} runs; `planmark forecast` for details)",
+                output::count(u64::from(f.runs))
+            )
         )
     );
     for d in f.deadline.iter().chain(&f.plan_deadlines) {

@@ -15,6 +15,19 @@ pub(crate) fn paint(style: Style, text: impl std::fmt::Display) -> String {
     format!("{}{text}{}", style.render(), style.render_reset())
 }
 
+/// `12,345`: a count with thousands separated.
+pub(crate) fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A bar of `width` cells, `ratio` full.
 pub(crate) fn bar(ratio: f64, width: usize) -> String {
     let full = (ratio.clamp(0.0, 1.0) * width as f64).round() as usize;
