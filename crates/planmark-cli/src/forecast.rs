@@ -73,6 +73,7 @@ pub(crate) fn forecast(cx: &Context, a: &ForecastArgs) -> anyhow::Result<ExitCod
     }
     let f = match result {
         Ok(f) => f,
+        Err(e @ forecast::ForecastError::Settings(_)) => return Err(e.into()),
         Err(e) => return Ok(crate::schedule::refuse(&ws, e.findings(), "forecast")),
     };
     if a.format == Format::Json {

@@ -1097,7 +1097,7 @@ fn forecast_refuses_estimates_out_of_order_and_bad_options() {
     planmark(dir.path())
         .args(["forecast", "ok.md", "--runs", "0"])
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("runs"));
     planmark(dir.path())
         .args(["forecast", "ok.md", "--level", "--no-level"])

@@ -406,7 +406,7 @@ fn estimates_out_of_order_stop_the_forecast() {
 }
 
 #[test]
-fn bad_settings_are_findings() {
+fn bad_settings_are_errors() {
     for (config, needle) in [
         (
             "[forecast]\ndefault_spread = \"+10%/+50%\"\n",
@@ -430,11 +430,8 @@ fn bad_settings_are_findings() {
             &Options::default(),
         )
         .unwrap_err();
-        assert!(
-            e.findings()[0].message.contains(needle),
-            "{config}: {}",
-            e.findings()[0].message
-        );
+        assert!(matches!(e, forecast::ForecastError::Settings(_)));
+        assert!(e.to_string().contains(needle), "{config}: {e}");
     }
 }
 

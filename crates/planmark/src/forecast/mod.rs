@@ -373,17 +373,22 @@ impl Forecast {
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum ForecastError {
-    /// Findings that stop the forecast (estimates out of order, bad settings).
+    /// Findings in the plans that stop the forecast (estimates out of order).
     #[error("the plans cannot be forecast")]
     Findings(Vec<Diagnostic>),
+    /// Settings that cannot be used: `[forecast]` in planmark.toml or the
+    /// options.
+    #[error("{}", .0.join("; "))]
+    Settings(Vec<String>),
 }
 
 impl ForecastError {
-    /// The findings.
+    /// The findings (none for bad settings).
     #[must_use]
     pub fn findings(&self) -> &[Diagnostic] {
         match self {
             ForecastError::Findings(f) => f,
+            ForecastError::Settings(_) => &[],
         }
     }
 }
@@ -430,18 +435,10 @@ struct Settings {
     impact: [i64; 5],
 }
 
-fn settings(config: &Config, opts: &Options, day: i64) -> Result<Settings, Vec<Diagnostic>> {
+fn settings(config: &Config, opts: &Options, day: i64) -> Result<Settings, Vec<String>> {
     let c = &config.forecast;
     let mut errors = Vec::new();
-    let mut err = |m: String| {
-        errors.push(Diagnostic::new(
-            Code::ImpossibleDemand,
-            Severity::Error,
-            "planmark.toml",
-            None,
-            format!("[forecast] {m}"),
-        ));
-    };
+    let mut err = |m: String| errors.push(format!("[forecast] {m}"));
     let runs = opts.runs.or(c.runs).unwrap_or(DEFAULT_RUNS);
     if runs == 0 || runs > MAX_RUNS {
         err(format!("runs: {runs} is not between 1 and {MAX_RUNS}"));
@@ -552,7 +549,7 @@ pub fn forecast(
 ) -> Result<Forecast, ForecastError> {
     let net = &schedule.net;
     let day = net.day;
-    let set = settings(config, opts, day).map_err(ForecastError::Findings)?;
+    let set = settings(config, opts, day).map_err(ForecastError::Settings)?;
     let work = schedule.calendar.work_time();
 
     // Estimates the runs cannot sample.
