@@ -42,8 +42,16 @@ pub(crate) enum Command {
     Forecast(ForecastArgs),
     /// Progress per day from the git history of the plans: tasks, done, in progress, work left.
     History(ReadArgs),
-    /// Work remaining per day from the git history (a table; --format json for the data).
-    Burndown(ReadArgs),
+    /// Work remaining per day from the git history: a table, or a chart with -o burndown.svg.
+    Burndown(BurndownArgs),
+    /// The Gantt chart: in the terminal, or -o gantt.svg / .mmd / .html.
+    Gantt(ChartArgs),
+    /// The risk matrix (likelihood × impact): in the terminal, or -o risks.svg / .html.
+    Risks(ChartArgs),
+    /// The dependency graph, critical path highlighted: -o graph.svg / .dot / .mmd / .html.
+    Graph(ChartArgs),
+    /// One self-contained HTML file: progress, forecast, findings, Gantt, risks, actions, burndown.
+    Report(ReportArgs),
     /// List tasks, optionally filtered.
     Tasks(TasksArgs),
     /// Show one task with everything known about it.
@@ -118,7 +126,7 @@ pub(crate) struct NextArgs {
     pub(crate) format: Format,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub(crate) struct SchedulingArgs {
     /// The day progress is measured at (YYYY-MM-DD); default today.
     #[arg(long, value_name = "DATE")]
@@ -187,6 +195,75 @@ pub(crate) struct ForecastArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub(crate) format: Format,
+    #[command(flatten)]
+    pub(crate) scheduling: SchedulingArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ChartFormat {
+    /// Block characters for a terminal (the default without -o).
+    Text,
+    /// SVG for the web and documents.
+    Svg,
+    /// Mermaid, for wikis and pull requests.
+    Mermaid,
+    /// Graphviz DOT (the dependency graph).
+    Dot,
+    /// A self-contained HTML page around the SVG.
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ChartArgs {
+    /// Plan files or folders; none means the workspace around the current folder.
+    pub(crate) paths: Vec<PathBuf>,
+    /// Write to this file; its extension picks the format (.svg, .mmd, .dot, .html, .txt).
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+    /// The format, whatever the file is called.
+    #[arg(long, value_enum)]
+    pub(crate) format: Option<ChartFormat>,
+    #[command(flatten)]
+    pub(crate) scheduling: SchedulingArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BurndownArgs {
+    /// Plan files or folders; none means the workspace around the current folder.
+    pub(crate) paths: Vec<PathBuf>,
+    /// Write a chart to this file (.svg or .html).
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+    /// `table` and `json` print the days; `svg` and `html` draw them.
+    #[arg(long, value_enum)]
+    pub(crate) format: Option<BurndownFormat>,
+    /// The day the ideal line ends on: the deadline, else the planned finish.
+    #[arg(long, value_name = "DATE")]
+    pub(crate) today: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum BurndownFormat {
+    /// For people.
+    Table,
+    /// For programs.
+    Json,
+    /// A chart.
+    Svg,
+    /// A chart in a page.
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ReportArgs {
+    /// Plan files or folders; none means the workspace around the current folder.
+    pub(crate) paths: Vec<PathBuf>,
+    /// The HTML file to write.
+    #[arg(short, long, value_name = "FILE", default_value = "report.html")]
+    pub(crate) output: PathBuf,
+    /// Monte Carlo runs for the forecast (0 for none).
+    #[arg(long, value_name = "N")]
+    pub(crate) runs: Option<u32>,
     #[command(flatten)]
     pub(crate) scheduling: SchedulingArgs,
 }
@@ -343,6 +420,8 @@ pub(crate) struct ExportArgs {
 pub(crate) enum ExportFormat {
     /// The whole model; read back by the library (`Workspace::from_json`).
     Json,
+    /// The timeline as a Mermaid gantt chart.
+    Mermaid,
 }
 
 #[derive(Debug, Args)]

@@ -60,7 +60,11 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Why(a) => crate::schedule::why(&Context::new()?, &a),
         Command::Forecast(a) => crate::forecast::forecast(&Context::new()?, &a),
         Command::History(a) => crate::track::history(&Context::new()?, &a, false),
-        Command::Burndown(a) => crate::track::history(&Context::new()?, &a, true),
+        Command::Burndown(a) => crate::charts::burndown(&Context::new()?, &a),
+        Command::Gantt(a) => crate::charts::chart(&Context::new()?, &a, crate::charts::Kind::Gantt),
+        Command::Risks(a) => crate::charts::chart(&Context::new()?, &a, crate::charts::Kind::Risks),
+        Command::Graph(a) => crate::charts::chart(&Context::new()?, &a, crate::charts::Kind::Graph),
+        Command::Report(a) => crate::charts::report(&Context::new()?, &a),
         Command::Block(a) => {
             crate::track::set_status(&Context::new()?, &a.edit, Status::Blocked, Some(&a.reason))
         }
@@ -764,6 +768,15 @@ impl Fields {
 }
 
 fn export(cx: &Context, a: &ExportArgs) -> anyhow::Result<ExitCode> {
+    if a.format == crate::args::ExportFormat::Mermaid {
+        let chart = crate::args::ChartArgs {
+            paths: a.paths.clone(),
+            output: a.output.clone(),
+            format: Some(crate::args::ChartFormat::Mermaid),
+            scheduling: crate::args::SchedulingArgs::default(),
+        };
+        return crate::charts::chart(cx, &chart, crate::charts::Kind::Gantt);
+    }
     let ws = cx.load(&a.paths)?;
     match &a.output {
         Some(p) => {

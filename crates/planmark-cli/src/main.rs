@@ -1,6 +1,7 @@
 //! The `planmark` command-line tool.
 
 mod args;
+mod charts;
 mod check;
 mod commands;
 mod forecast;

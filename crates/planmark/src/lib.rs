@@ -33,6 +33,7 @@ pub mod forecast;
 pub mod history;
 pub mod links;
 pub mod model;
+pub mod render;
 pub mod schedule;
 pub mod summary;
 pub mod syntax;

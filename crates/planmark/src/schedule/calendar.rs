@@ -49,6 +49,17 @@ fn weekday_index(w: Weekday) -> usize {
 }
 
 impl Calendar {
+    /// Whether days of weekday `w` are working days (holidays aside).
+    #[must_use]
+    pub fn works_on(&self, w: Weekday) -> bool {
+        self.working[weekday_index(w)]
+    }
+
+    /// The holidays, in order.
+    pub fn holidays(&self) -> impl Iterator<Item = Date> + '_ {
+        self.holidays.iter().copied()
+    }
+
     /// The calendar `planmark.toml` describes (defaults for what it leaves out).
     ///
     /// # Errors
