@@ -179,11 +179,9 @@ pub(crate) fn burndown(cx: &Context, a: &BurndownArgs) -> anyhow::Result<ExitCod
 pub(crate) fn report(cx: &Context, a: &ReportArgs) -> anyhow::Result<ExitCode> {
     let ws = cx.load(&a.paths)?;
     let today = crate::check::today(a.scheduling.today.as_deref())?;
-    let schedule = match crate::schedule::compute(cx, &ws, &a.scheduling)? {
-        Ok(s) => Some(s),
-        // The findings say why; the report still shows the rest.
-        Err(_) => None,
-    };
+    // When the plans cannot be scheduled the findings say why (on standard
+    // error and in the report), and the report shows the rest.
+    let schedule = crate::schedule::compute(cx, &ws, &a.scheduling)?.ok();
     let mut opts = planmark::check::Options::from_config(&cx.config.check, today, cx.work)
         .with_project(&cx.config);
     opts.schedule = schedule.clone().map(std::sync::Arc::new);

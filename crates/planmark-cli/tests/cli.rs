@@ -1104,3 +1104,115 @@ fn forecast_refuses_estimates_out_of_order_and_bad_options() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn charts_follow_the_file_extension_and_default_to_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("plan.md"), UNCERTAIN).unwrap();
+    let run = |args: &[&str]| {
+        planmark(dir.path())
+            .args(args)
+            .args(["--today", "2026-11-01"])
+            .assert()
+            .success()
+    };
+    run(&["gantt", "plan.md", "-o", "gantt.svg"]);
+    let svg = std::fs::read_to_string(dir.path().join("gantt.svg")).unwrap();
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert_eq!(svg.matches("<g class=\"task\"").count(), 3);
+    run(&["gantt", "plan.md", "-o", "gantt.mmd"]);
+    let mmd = std::fs::read_to_string(dir.path().join("gantt.mmd")).unwrap();
+    assert!(mmd.starts_with("gantt\n"));
+    run(&["gantt", "plan.md", "-o", "gantt.html"]);
+    let html = std::fs::read_to_string(dir.path().join("gantt.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<svg"));
+    run(&["graph", "plan.md", "-o", "graph.dot"]);
+    let dot = std::fs::read_to_string(dir.path().join("graph.dot")).unwrap();
+    assert!(dot.starts_with("digraph plan {") && dot.contains("n0 -> n1"));
+    run(&["graph", "plan.md", "--format", "mermaid", "-o", "graph.txt"]);
+    let flow = std::fs::read_to_string(dir.path().join("graph.txt")).unwrap();
+    assert!(flow.starts_with("flowchart LR"));
+    // The terminal renderings: plain in a pipe.
+    let text = String::from_utf8(run(&["gantt", "plan.md"]).get_output().stdout.clone()).unwrap();
+    assert!(text.contains("A1 API") && text.contains('◆') && !text.contains('\x1b'));
+    let risks = String::from_utf8(run(&["risks", "plan.md"]).get_output().stdout.clone()).unwrap();
+    assert!(risks.contains("Vendor late"));
+    run(&["risks", "plan.md", "-o", "risks.svg"]);
+    assert!(
+        std::fs::read_to_string(dir.path().join("risks.svg"))
+            .unwrap()
+            .contains("class=\"risk\"")
+    );
+    // Mermaid from export too.
+    let export = String::from_utf8(
+        planmark(dir.path())
+            .args(["export", "plan.md", "--format", "mermaid"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone(),
+    )
+    .unwrap();
+    assert!(export.starts_with("gantt\n"));
+    // A name that says nothing of its format is refused.
+    planmark(dir.path())
+        .args(["gantt", "plan.md", "-o", "chart.png"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot tell the format"));
+    planmark(dir.path())
+        .args(["risks", "plan.md", "--format", "dot"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn report_writes_one_self_contained_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("plan.md"), UNCERTAIN).unwrap();
+    planmark(dir.path())
+        .args([
+            "report",
+            "plan.md",
+            "-o",
+            "out/report.html",
+            "--today",
+            "2026-11-01",
+        ])
+        .assert()
+        .code(2);
+    planmark(dir.path())
+        .args([
+            "report",
+            "plan.md",
+            "-o",
+            "report.html",
+            "--today",
+            "2026-11-01",
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("wrote report.html"));
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    for id in [
+        "summary",
+        "findings",
+        "gantt",
+        "critical-path",
+        "forecast",
+        "risks",
+    ] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "{id}");
+    }
+    assert!(!html.contains("<script") && !html.contains("https://"));
+    // No temporary file is left beside it.
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.contains("planmark-tmp")),
+        "{names:?}"
+    );
+}

@@ -1,5 +1,7 @@
 //! The pictures: well-formed XML, the elements they promise, stable output.
 
+use std::fmt::Write as _;
+
 use jiff::civil::date;
 use planmark::config::Config;
 use planmark::model::Workspace;
@@ -120,7 +122,11 @@ fn a_500_task_gantt_stays_readable() {
         } else {
             format!("T{}", i / 2)
         };
-        text.push_str(&format!("| T{i} | Step {i} with a title long enough to need cutting at some point | {}d | {dep} |\n", 1 + i % 3));
+        let _ = writeln!(
+            text,
+            "| T{i} | Step {i} with a title long enough to need cutting at some point | {}d | {dep} |",
+            1 + i % 3
+        );
     }
     let (w, s) = scheduled(&text);
     let svg = render::gantt_svg(&w, &s);

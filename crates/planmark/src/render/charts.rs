@@ -198,7 +198,7 @@ pub fn forecast_svg(f: &Forecast) -> String {
         .as_ref()
         .map_or(lo, |d| lo.min(d.days as f64 - 1.0));
     let x = |day: f64| LEFT + (day - lo) / (hi - lo) * PLOT_W;
-    let top = bins.iter().map(|b| b.runs).max().unwrap_or(1).max(1) as f64;
+    let top = f64::from(bins.iter().map(|b| b.runs).max().unwrap_or(1).max(1));
     let runs = f64::from(f.runs.max(1));
     let ymax = top / runs * 100.0 * 1.1;
     let _ = write!(

@@ -76,17 +76,17 @@ pub fn report_html(r: &ReportInput<'_>) -> String {
     summary(&mut out, r);
     findings(&mut out, r.findings);
     if let Some(s) = r.schedule {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<section id=\"gantt\"><h2>Timeline</h2><div class=\"chart\">{}</div></section>\n",
+            "<section id=\"gantt\"><h2>Timeline</h2><div class=\"chart\">{}</div></section>",
             super::gantt_svg(ws, s)
         );
         critical_path(&mut out, s);
     }
     if let Some(f) = r.forecast {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<section id=\"forecast\"><h2>Forecast</h2><p class=\"muted\">{} runs; ranges and three-point estimates as {}, single estimates {}.</p><div class=\"chart\">{}</div></section>\n",
+            "<section id=\"forecast\"><h2>Forecast</h2><p class=\"muted\">{} runs; ranges and three-point estimates as {}, single estimates {}.</p><div class=\"chart\">{}</div></section>",
             f.runs,
             f.distribution.name(),
             esc(&f.spread.to_string()),
@@ -94,9 +94,9 @@ pub fn report_html(r: &ReportInput<'_>) -> String {
         );
     }
     if ws.documents.iter().any(|d| !d.risks.is_empty()) {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<section id=\"risks\"><h2>Risks</h2><div class=\"chart\">{}</div></section>\n",
+            "<section id=\"risks\"><h2>Risks</h2><div class=\"chart\">{}</div></section>",
             super::risk_matrix_svg(ws)
         );
     }
@@ -107,9 +107,9 @@ pub fn report_html(r: &ReportInput<'_>) -> String {
         let target = r
             .schedule
             .map(|s| s.deadline.as_ref().map_or(s.finish, |d| d.date));
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<section id=\"burndown\"><h2>Burndown</h2><div class=\"chart\">{}</div></section>\n",
+            "<section id=\"burndown\"><h2>Burndown</h2><div class=\"chart\">{}</div></section>",
             super::burndown_svg(h, target, r.work.hours_per_day)
         );
     }
@@ -204,12 +204,12 @@ fn summary(out: &mut String, r: &ReportInput<'_>) {
     for s in &sums {
         let _ = write!(
             out,
-            "<tr><td>{}</td><td><span class=\"bar\"><i style=\"width:{w}%\"></i></span> {d}/{p}</td><td>{left}</td><td>{m0}/{m1}</td><td>{a}</td><td>{rk} ({hi} high impact)</td></tr>",
+            "<tr><td>{}</td><td><span class=\"bar\"><i style=\"width:{w}%\"></i></span> {d}/{p}</td><td>{left:.1} days</td><td>{m0}/{m1}</td><td>{a}</td><td>{rk} ({hi} high impact)</td></tr>",
             esc(s.title.as_deref().unwrap_or(&s.path)),
             w = (s.tasks.ratio() * 100.0).round(),
             d = s.tasks.done,
             p = s.tasks.planned(),
-            left = format!("{:.1} days", s.remaining_hours / r.work.hours_per_day),
+            left = s.remaining_hours / r.work.hours_per_day,
             m0 = s.milestones.0,
             m1 = s.milestones.1,
             a = s.open_actions,
@@ -231,7 +231,7 @@ fn findings(out: &mut String, findings: &[Diagnostic]) {
         let class = match d.severity {
             Severity::Error => "bad",
             Severity::Warning => "warn",
-            _ => "muted",
+            Severity::Note => "muted",
         };
         let line = d.span.map_or(String::new(), |s| format!(":{}", s.line));
         let _ = write!(

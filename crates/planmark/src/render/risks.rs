@@ -43,7 +43,7 @@ pub(crate) fn placed(ws: &Workspace) -> Vec<Placed<'_>> {
             }
         })
         .collect();
-    out.sort_by(|a, b| b.exposure.cmp(&a.exposure));
+    out.sort_by_key(|p| std::cmp::Reverse(p.exposure));
     out
 }
 

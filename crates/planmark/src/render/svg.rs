@@ -33,11 +33,12 @@ pub(crate) fn truncate(text: &str, max: usize) -> String {
 
 /// A number as SVG wants it: at most two decimals, no trailing zeros.
 pub(crate) fn n(x: f64) -> String {
-    let r = (x * 100.0).round() / 100.0;
-    if r == r.trunc() {
-        format!("{}", r as i64)
+    let s = format!("{x:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".to_owned()
     } else {
-        format!("{r}")
+        s.to_owned()
     }
 }
 

@@ -1,0 +1,234 @@
+//! The pictures in a real browser. Debian's Chromium renders the HTML
+//! report headless without a console message, and a screenshot is kept in
+//! the target folder. The Mermaid CLI renders every Mermaid chart planmark
+//! writes, in the same Chromium; a chart Mermaid cannot read fails.
+//!
+//! What these tests need they install when it is missing: Chromium from
+//! Debian's packages, the Mermaid CLI from npm (pinned by the lock file in
+//! tests/mermaid).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Mutex, OnceLock};
+
+/// Chromium flags for a closed network and a root user.
+const FLAGS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+];
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+}
+
+fn target() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+}
+
+/// One installer at a time.
+fn lock() -> std::sync::MutexGuard<'static, ()> {
+    static L: OnceLock<Mutex<()>> = OnceLock::new();
+    L.get_or_init(|| Mutex::new(()))
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Chromium, installed from Debian's packages when missing.
+fn chromium() -> PathBuf {
+    let _guard = lock();
+    let found = || {
+        ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+            .into_iter()
+            .map(PathBuf::from)
+            .find(|p| p.exists())
+    };
+    if let Some(p) = found() {
+        return p;
+    }
+    let apt = |args: &[&str]| {
+        Command::new("apt-get")
+            .args(args)
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !apt(&["install", "-y", "-q", "chromium"]) {
+        apt(&["update", "-q"]);
+        apt(&["install", "-y", "-q", "chromium"]);
+    }
+    found().expect(
+        "Chromium is missing and could not be installed; run `apt-get install chromium` as root",
+    )
+}
+
+/// The Mermaid CLI, installed with npm from the lock file when missing.
+fn mmdc() -> PathBuf {
+    let _guard = lock();
+    let dir = target().join("mermaid-cli");
+    let bin = dir.join("node_modules/.bin/mmdc");
+    if bin.exists() {
+        return bin;
+    }
+    std::fs::create_dir_all(&dir).unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mermaid");
+    for f in ["package.json", "package-lock.json"] {
+        std::fs::copy(src.join(f), dir.join(f)).unwrap();
+    }
+    let ok = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--silent"])
+        .current_dir(&dir)
+        // Puppeteer would fetch its own browser; Debian's is used instead.
+        .env("PUPPETEER_SKIP_DOWNLOAD", "1")
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        ok && bin.exists(),
+        "the Mermaid CLI could not be installed with npm"
+    );
+    bin
+}
+
+fn planmark(args: &[&str], dir: &Path) {
+    let out = Command::new(env!("CARGO_BIN_EXE_planmark"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "planmark {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn chromium_renders_the_report_without_console_messages() {
+    let browser = chromium();
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.html");
+    let ex = examples();
+    planmark(
+        &[
+            "report",
+            ex.to_str().unwrap(),
+            "-o",
+            report.to_str().unwrap(),
+            "--today",
+            "2026-12-10",
+        ],
+        dir.path(),
+    );
+    let shot = target().join("report.png");
+    let _ = std::fs::remove_file(&shot);
+    let profile = tempfile::tempdir().unwrap();
+    let out = Command::new(&browser)
+        .args(FLAGS)
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args([
+            "--enable-logging=stderr",
+            "--v=0",
+            "--window-size=1300,4000",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(format!("file://{}", report.display()))
+        .output()
+        .unwrap();
+    let log = String::from_utf8_lossy(&out.stderr);
+    let console: Vec<&str> = log.lines().filter(|l| l.contains(":CONSOLE")).collect();
+    assert!(console.is_empty(), "console messages: {console:#?}");
+    let png = std::fs::read(&shot).unwrap_or_else(|e| panic!("no screenshot ({e}): {log}"));
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+    // A page with charts on it, not a blank one.
+    assert!(png.len() > 50_000, "{} bytes", png.len());
+    // The DOM as the browser built it: every chart is there.
+    let dom = Command::new(&browser)
+        .args(FLAGS)
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", report.display()))
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    for class in [
+        "planmark gantt",
+        "planmark forecast",
+        "planmark risk-matrix",
+    ] {
+        assert!(
+            dom.contains(class),
+            "{class} missing from the rendered page"
+        );
+    }
+}
+
+#[test]
+fn mermaid_reads_every_chart_planmark_writes() {
+    chromium();
+    let mmdc = mmdc();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("puppeteer.json");
+    std::fs::write(
+        &config,
+        serde_json::json!({ "executablePath": chromium(), "args": FLAGS[1..] }).to_string(),
+    )
+    .unwrap();
+    // The examples, one by one and together, and the test fixtures.
+    let ex = examples();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../planmark/tests/fixtures");
+    let mut inputs: Vec<PathBuf> = vec![ex.clone()];
+    for d in [&ex, &fixtures] {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "md"))
+            .collect();
+        files.sort();
+        inputs.extend(files);
+    }
+    let mut checked = 0;
+    for (i, input) in inputs.iter().enumerate() {
+        for chart in ["gantt", "graph"] {
+            let mmd = dir.path().join(format!("{chart}-{i}.mmd"));
+            let out = Command::new(env!("CARGO_BIN_EXE_planmark"))
+                .args([chart, input.to_str().unwrap(), "-o", mmd.to_str().unwrap()])
+                .args(["--today", "2026-12-10"])
+                .output()
+                .unwrap();
+            if !out.status.success() {
+                // Plans that cannot be scheduled (a fixture with an
+                // impossible demand) have no chart to check.
+                continue;
+            }
+            let svg = mmd.with_extension("svg");
+            let r = Command::new(&mmdc)
+                .args(["-q", "-p"])
+                .arg(&config)
+                .arg("-i")
+                .arg(&mmd)
+                .arg("-o")
+                .arg(&svg)
+                .output()
+                .unwrap();
+            assert!(
+                r.status.success() && svg.exists(),
+                "Mermaid cannot read the {chart} of {}:\n{}\n{}",
+                input.display(),
+                String::from_utf8_lossy(&r.stderr),
+                std::fs::read_to_string(&mmd).unwrap_or_default()
+            );
+            checked += 1;
+        }
+    }
+    assert!(
+        checked >= 2 * (inputs.len() - 2),
+        "{checked} charts checked"
+    );
+}
