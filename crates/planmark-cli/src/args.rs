@@ -192,6 +192,9 @@ pub(crate) struct ForecastArgs {
     /// The spread of single-point estimates, under and over: `-10%/+50%`.
     #[arg(long, value_name = "SPREAD", allow_hyphen_values = true)]
     pub(crate) spread: Option<String>,
+    /// Also draw the histogram and S-curve to this file (.svg or .html).
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub(crate) format: Format,

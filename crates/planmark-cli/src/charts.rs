@@ -65,7 +65,7 @@ fn color() -> bool {
 }
 
 /// A page around one SVG, for `-o chart.html`.
-fn page(title: &str, svg: &str) -> String {
+pub(crate) fn page(title: &str, svg: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"color-scheme\" content=\"light dark\"><link rel=\"icon\" href=\"data:,\"><title>{title}</title><style>body{{margin:16px;background:Canvas;color:CanvasText;font-family:system-ui,sans-serif}}</style></head><body>\n{svg}</body></html>\n"
     )

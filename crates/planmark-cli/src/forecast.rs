@@ -76,6 +76,15 @@ pub(crate) fn forecast(cx: &Context, a: &ForecastArgs) -> anyhow::Result<ExitCod
         Err(e @ forecast::ForecastError::Settings(_)) => return Err(e.into()),
         Err(e) => return Ok(crate::schedule::refuse(&ws, e.findings(), "forecast")),
     };
+    if let Some(path) = &a.output {
+        let svg = planmark::render::forecast_svg(&f);
+        let text = match path.extension().and_then(|e| e.to_str()) {
+            Some("svg") => svg,
+            Some("html" | "htm") => crate::charts::page("Forecast", &svg),
+            _ => anyhow::bail!("{}: draw the forecast as .svg or .html", path.display()),
+        };
+        crate::charts::write_file(path, &text)?;
+    }
     if a.format == Format::Json {
         output::json(&f)?;
     } else {

@@ -1016,6 +1016,22 @@ fn forecast_prints_percentiles_odds_and_drivers() {
     ] {
         assert!(text.contains(needle), "{needle} missing in\n{text}");
     }
+    // The chart beside the table.
+    planmark(dir.path())
+        .args([
+            "forecast",
+            "plan.md",
+            "--today",
+            "2026-11-01",
+            "--runs",
+            "500",
+            "-o",
+            "f.svg",
+        ])
+        .assert()
+        .success();
+    let svg = std::fs::read_to_string(dir.path().join("f.svg")).unwrap();
+    assert!(svg.contains("class=\"hist\"") && svg.contains("P80") && svg.contains("deadline"));
     // Levelled runs, triangular estimates, another spread.
     let lv = json(&stdout_of(
         dir.path(),

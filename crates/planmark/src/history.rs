@@ -43,7 +43,7 @@ pub struct Day {
 }
 
 /// The history of a workspace's plans.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct History {
     /// One entry per day with a commit, oldest first.
     pub days: Vec<Day>,

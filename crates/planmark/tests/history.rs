@@ -146,3 +146,39 @@ fn outside_git_there_is_no_history() {
     let r = history::read(dir.path(), &["p.md".to_owned()], WorkTime::default());
     assert!(matches!(r, Err(HistoryError::NotGit(_))), "{r:?}");
 }
+
+#[test]
+fn the_burndown_chart_draws_each_day_and_the_ideal_line() {
+    let dir = tempfile::tempdir().unwrap();
+    repo(dir.path());
+    let h = history::read(
+        dir.path(),
+        &["docs/plans/p.md".to_owned()],
+        WorkTime::default(),
+    )
+    .unwrap();
+    let target = jiff::civil::date(2026, 11, 10);
+    let svg = planmark::render::burndown_svg(&h, Some(target), 8.0);
+    // Well-formed XML.
+    let mut reader = quick_xml::Reader::from_str(&svg);
+    let mut points = 0;
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e))
+                if e.name().as_ref() == b"circle" =>
+            {
+                points += 1;
+            }
+            Ok(_) => {}
+            Err(e) => panic!("not well-formed: {e}"),
+        }
+    }
+    assert_eq!(points, h.days.len());
+    assert!(svg.contains("class=\"line burndown\""));
+    assert!(svg.contains("class=\"ideal\"") && svg.contains("none left on 2026-11-10"));
+    assert!(svg.contains("class=\"line burnup\"") && svg.contains("class=\"scope\""));
+    // No history: a message, not an empty chart.
+    let empty = planmark::render::burndown_svg(&history::History::default(), None, 8.0);
+    assert!(empty.contains("No history yet"));
+}
