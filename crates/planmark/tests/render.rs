@@ -283,3 +283,28 @@ fn the_report_is_one_file_with_every_part() {
         elements(&svg);
     }
 }
+
+#[test]
+fn links_of_other_kinds_are_drawn_and_labelled_as_such() {
+    let text = "---\nstart: 2026-11-30\n---\n# P\n\n## Tasks\n\n| ID | Task | Estimate | Dependencies |\n|---|---|---|---|\n\
+        | A | Build | 4d | - |\n| B | Docs | 2d | A SS+1d |\n| C | Test | 3d | A FF |\n| D | Ship | 1d | C |\n";
+    let (w, s) = scheduled(text);
+    let svg = render::gantt_svg(&w, &s);
+    assert!(svg.contains("<title>SS+1d</title>") && svg.contains("<title>FF</title>"));
+    // A start-to-start arrow leaves from the start of A's bar.
+    let a_start = svg
+        .split("data-id=\"A\"")
+        .nth(1)
+        .and_then(|x| x.split("x=\"").nth(2))
+        .and_then(|x| x.split('"').next())
+        .unwrap()
+        .to_owned();
+    assert!(
+        svg.contains(&format!("data-from=\"A\" data-to=\"B\" d=\"M{a_start} ")),
+        "{a_start}"
+    );
+    let dot = render::graph_dot(&w, &s);
+    assert!(dot.contains("label=\"SS+1d\"") && dot.contains("label=\"FF\""));
+    let mmd = render::graph_mermaid(&w, &s);
+    assert!(mmd.contains("-->|\"SS+1d\"|") && mmd.contains(" --> "));
+}

@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::svg::{self, esc, n, truncate};
 use crate::links::{Links, Target};
-use crate::model::{Status, Workspace};
+use crate::model::{LinkKind, Status, Workspace};
 use crate::schedule::{Schedule, ScheduledTask};
 
 /// Rows of the chart: a header per plan and phase, then its tasks.
@@ -65,8 +65,40 @@ fn plan_name(path: &str) -> String {
         .map_or_else(|| path.to_owned(), |s| s.to_string_lossy().into_owned())
 }
 
-/// Links between scheduled tasks, as (from, to) indexes into `s.tasks`.
-pub(crate) fn task_links(ws: &Workspace, s: &Schedule) -> Vec<(usize, usize)> {
+/// A link between scheduled tasks: indexes into `s.tasks`, its kind, and
+/// a short label for kinds other than finish-to-start or a lag (`SS+1d`).
+pub(crate) struct TaskLink {
+    pub(crate) from: usize,
+    pub(crate) to: usize,
+    pub(crate) kind: LinkKind,
+    pub(crate) label: Option<String>,
+}
+
+fn link_label(kind: LinkKind, lag: Option<crate::model::Quantity>) -> Option<String> {
+    let k = match kind {
+        LinkKind::FinishToStart => "",
+        LinkKind::StartToStart => "SS",
+        LinkKind::FinishToFinish => "FF",
+        LinkKind::StartToFinish => "SF",
+    };
+    let lag = lag.filter(|q| q.amount != 0.0).map(|q| {
+        let unit = match q.unit {
+            crate::model::TimeUnit::Minutes => "m",
+            crate::model::TimeUnit::Hours => "h",
+            crate::model::TimeUnit::Days => "d",
+            crate::model::TimeUnit::Weeks => "w",
+            crate::model::TimeUnit::Months => "mo",
+        };
+        format!("{:+}{unit}", q.amount)
+    });
+    match (k, lag) {
+        ("", None) => None,
+        (k, lag) => Some(format!("{k}{}", lag.unwrap_or_default())),
+    }
+}
+
+/// Links between scheduled tasks.
+pub(crate) fn task_links(ws: &Workspace, s: &Schedule) -> Vec<TaskLink> {
     let index: HashMap<(usize, usize), usize> = s
         .tasks
         .iter()
@@ -81,7 +113,12 @@ pub(crate) fn task_links(ws: &Workspace, s: &Schedule) -> Vec<(usize, usize)> {
                 && let Some(&j) = index.get(&(dj, tj))
                 && j != i
             {
-                out.push((j, i));
+                out.push(TaskLink {
+                    from: j,
+                    to: i,
+                    kind: dep.kind,
+                    label: link_label(dep.kind, dep.lag),
+                });
             }
         }
     }
@@ -206,25 +243,46 @@ pub fn gantt_svg(ws: &Workspace, s: &Schedule) -> String {
     let bar_x = |t: &ScheduledTask| (x(t.start), x(t.finish) + dw);
     // Dependency arrows under the bars.
     out.push_str(r#"<g class="deps">"#);
-    for (from, to) in task_links(ws, s) {
-        let (a, b) = (&s.tasks[from], &s.tasks[to]);
-        let (_, x1) = bar_x(a);
-        let (x2, _) = bar_x(b);
-        let (y1, y2) = (y(row_of[from]) + ROW / 2.0, y(row_of[to]) + ROW / 2.0);
+    for l in task_links(ws, s) {
+        let (a, b) = (&s.tasks[l.from], &s.tasks[l.to]);
+        let (a_start, a_end) = bar_x(a);
+        let (b_start, b_end) = bar_x(b);
+        // Out of the predecessor's finish (or start), into the
+        // successor's start (or finish), as the link kind says.
+        let (x1, out_dir) = match l.kind {
+            LinkKind::StartToStart | LinkKind::StartToFinish => (a_start, -1.0),
+            _ => (a_end, 1.0),
+        };
+        let (x2, in_dir) = match l.kind {
+            LinkKind::FinishToFinish | LinkKind::StartToFinish => (b_end + 1.0, -1.0),
+            _ => (b_start - 1.0, 1.0),
+        };
+        let (y1, y2) = (y(row_of[l.from]) + ROW / 2.0, y(row_of[l.to]) + ROW / 2.0);
         let crit = a.critical && b.critical;
-        let xm = x1 + 6.0;
+        let (xa, xb) = (x1 + 6.0 * out_dir, x2 - 6.0 * in_dir);
+        let ym = if y2 > y1 {
+            y2 - ROW / 2.0
+        } else {
+            y2 + ROW / 2.0
+        };
         let _ = write!(
             out,
-            r#"<path class="dep{c}" data-from="{f}" data-to="{t}" d="M{x1} {y1}H{xm}V{y2}H{x2}" marker-end="url(#pm-arrow{m})"/>"#,
+            r#"<path class="dep{c}" data-from="{f}" data-to="{t}" d="M{x1} {y1}H{xa}V{ym}H{xb}V{y2}H{x2}" marker-end="url(#pm-arrow{m})">{title}</path>"#,
             c = if crit { " critical" } else { "" },
             f = esc(&a.id),
             t = esc(&b.id),
             x1 = n(x1),
             y1 = n(y1),
-            xm = n(xm),
+            xa = n(xa),
+            ym = n(ym),
+            xb = n(xb),
             y2 = n(y2),
-            x2 = n(x2 - 1.0),
+            x2 = n(x2),
             m = if crit { "-critical" } else { "" },
+            title = l
+                .label
+                .as_ref()
+                .map_or(String::new(), |x| format!("<title>{}</title>", esc(x))),
         );
     }
     out.push_str("</g>");

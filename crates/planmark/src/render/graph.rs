@@ -21,7 +21,7 @@ pub(crate) struct Layout {
 /// neighbours in the layer before (or after).
 pub(crate) fn layout(ws: &Workspace, s: &Schedule) -> Layout {
     let n = s.tasks.len();
-    let edges = task_links(ws, s);
+    let edges: Vec<(usize, usize)> = task_links(ws, s).iter().map(|l| (l.from, l.to)).collect();
     let mut preds: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut succs: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut indegree = vec![0usize; n];
@@ -211,17 +211,21 @@ pub fn graph_dot(ws: &Workspace, s: &Schedule) -> String {
         );
     }
     let on_path: std::collections::HashSet<usize> = s.critical_path.iter().copied().collect();
-    for (a, b) in task_links(ws, s) {
-        let crit = on_path.contains(&a) && on_path.contains(&b);
-        let _ = writeln!(
-            out,
-            "  n{a} -> n{b}{};",
-            if crit {
-                " [color=\"#cf222e\", penwidth=2]"
-            } else {
-                ""
-            }
-        );
+    for l in task_links(ws, s) {
+        let crit = on_path.contains(&l.from) && on_path.contains(&l.to);
+        let mut attrs = Vec::new();
+        if crit {
+            attrs.push("color=\"#cf222e\", penwidth=2".to_owned());
+        }
+        if let Some(x) = &l.label {
+            attrs.push(format!("label=\"{}\"", dot_text(x)));
+        }
+        let attrs = if attrs.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", attrs.join(", "))
+        };
+        let _ = writeln!(out, "  n{} -> n{}{attrs};", l.from, l.to);
     }
     out.push_str("}\n");
     out
@@ -235,8 +239,15 @@ pub fn graph_mermaid(ws: &Workspace, s: &Schedule) -> String {
         let label = format!("{} {}", t.id, truncate(&t.title, 40)).replace('"', "#quot;");
         let _ = writeln!(out, "    n{v}[\"{label}\"]");
     }
-    for (a, b) in task_links(ws, s) {
-        let _ = writeln!(out, "    n{a} --> n{b}");
+    for l in task_links(ws, s) {
+        match &l.label {
+            Some(x) => {
+                let _ = writeln!(out, "    n{} -->|\"{x}\"| n{}", l.from, l.to);
+            }
+            None => {
+                let _ = writeln!(out, "    n{} --> n{}", l.from, l.to);
+            }
+        }
     }
     let critical: Vec<String> = s
         .tasks
