@@ -204,6 +204,10 @@ pub fn risk_matrix_svg(ws: &Workspace) -> String {
 #[must_use]
 pub fn risk_matrix_text(ws: &Workspace, color: bool, width: usize) -> String {
     let risks = placed(ws);
+    if risks.is_empty() {
+        return "No risks in these plans: add a Risks section (Risk | Likelihood | Impact | Mitigation).\n"
+            .to_owned();
+    }
     let levels = scale(&risks);
     let cell_w = 11usize;
     let mut out = String::new();
