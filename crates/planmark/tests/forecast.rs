@@ -570,6 +570,25 @@ mod properties {
             let config = Config::parse("").unwrap();
             let w = ws(&text);
             let s = schedule::schedule(&w, &config, &schedule::Options::new(date(2026, 12, 2))).unwrap();
+            // Every picture of any plan is well-formed and fits its width.
+            for svg in [
+                planmark::render::gantt_svg(&w, &s),
+                planmark::render::graph_svg(&w, &s),
+                planmark::render::risk_matrix_svg(&w),
+            ] {
+                let mut reader = quick_xml::Reader::from_str(&svg);
+                loop {
+                    match reader.read_event() {
+                        Ok(quick_xml::events::Event::Eof) => break,
+                        Ok(_) => {}
+                        Err(e) => prop_assert!(false, "not well-formed: {e}"),
+                    }
+                }
+            }
+            for line in planmark::render::gantt_text(&w, &s, false, 60).lines() {
+                prop_assert!(line.chars().count() <= 60, "{line}");
+            }
+            prop_assert!(planmark::render::gantt_mermaid(&w, &s).starts_with("gantt\n"));
             let opts = Options { runs: Some(300), level, ..Options::default() };
             let out_of_order = w.documents[0].tasks.iter().any(|t| {
                 !t.status.is_closed() && t.estimate.as_ref().is_some_and(|e| e.out_of_order().is_some())
