@@ -679,3 +679,55 @@ fn every_fixture_and_example_can_be_forecast() {
         docs.len() + 1
     );
 }
+
+#[test]
+fn three_point_columns_are_read_as_estimates() {
+    // The PERT worksheet form: one column per point.
+    let text = "---\nstart: 2026-11-30\n---\n# P\n\n## Tasks\n\n\
+        | ID | Task | Optimistic (d) | Most likely (d) | Pessimistic (d) | Dependencies |\n|---|---|---|---|---|---|\n\
+        | A | Build | 2 | 4 | 8 | - |\n| B | Test | 1 | 2 | 6 | A |\n";
+    let w = ws(text);
+    let e = w.documents[0].tasks[0].estimate.as_ref().unwrap();
+    assert_eq!(e.text(), "2d/4d/8d");
+    let f = run(text, "");
+    let ((ma, va, _), (mb, vb, _)) = (pert(2.0, 4.0, 8.0), pert(1.0, 2.0, 6.0));
+    close(
+        "mean",
+        f.finish.mean_days,
+        ma + mb,
+        ((va + vb) / f64::from(RUNS)).sqrt(),
+    );
+    // An Estimate column with best and worst cases beside it; a range
+    // when only the ends are given; an unreadable point is reported.
+    let text = "# P\n\n## Tasks\n\n| Task | Estimate | Best case | Worst case |\n|---|---|---|---|\n\
+        | Build | 3d | 2d | 6d |\n| Test | | 1d | 2d |\n| Ship | 1d | soon | 2d |\n";
+    let d = &ws(text).documents[0];
+    assert_eq!(d.tasks[0].estimate.as_ref().unwrap().text(), "2d/3d/6d");
+    assert_eq!(d.tasks[1].estimate.as_ref().unwrap().text(), "1d-2d");
+    assert_eq!(d.tasks[2].estimate.as_ref().unwrap().text(), "1d");
+    assert!(
+        d.findings
+            .iter()
+            .any(|x| x.code.as_str() == "PM003" && x.message.contains("soon"))
+    );
+}
+
+#[test]
+fn an_impact_written_as_time_is_the_delay() {
+    let text = format!(
+        "{}\n## Risks\n\n| Risk | Probability | Impact | Affects |\n|---|---|---|---|\n\
+         | Vendor late | 40% | +2 weeks | T1 |\n\n### Risk 2: Key person leaves\n\n- Likelihood: 20%\n- Impact: 3 days delay\n- Affects: T1\n",
+        plan("| T1 | Build | 5d | - |\n")
+    );
+    let w = ws(&text);
+    let d = &w.documents[0];
+    assert!(
+        d.findings.iter().all(|f| f.code.as_str() != "PM010"),
+        "{:?}",
+        d.findings
+    );
+    let f = run(&text, "[forecast]\ndefault_spread = \"0\"\n");
+    assert_eq!(f.risks.len(), 2, "{:?}", f.skipped_risks);
+    assert!((f.risks[0].delay_days - 10.0).abs() < 1e-9);
+    assert!((f.risks[1].delay_days - 3.0).abs() < 1e-9);
+}

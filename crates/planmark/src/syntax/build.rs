@@ -1417,6 +1417,7 @@ pub(crate) fn rating_findings(b: &mut Builder, r: &Risk) {
             && rt.level.is_none()
             && !values::is_none_text(&rt.text)
             && !choices(&rt.text)
+            && !(what == "impact" && values::impact_delay(&rt.text).is_some())
         {
             let over = rt
                 .text
@@ -1470,6 +1471,9 @@ fn risk_key(r: &mut Risk, key: &str, value: &str) {
         "likelihood" | "probability" => r.likelihood = Some(values::rating(v)),
         "impact" | "severity" if r.impact.is_none() || key == "impact" => {
             r.impact = Some(values::rating(v));
+            if r.delay.is_none() {
+                r.delay = values::impact_delay(v);
+            }
         }
         "mitigation"
         | "mitigation strategy"
@@ -1532,7 +1536,12 @@ fn risk_detail(r: &mut Risk, text: &str) {
         let v = v.trim_matches(|c: char| c == '*' || c == '_').trim();
         match key {
             "likelihood" | "probability" => r.likelihood = Some(values::rating(v)),
-            "impact" | "severity" => r.impact = Some(values::rating(v)),
+            "impact" | "severity" => {
+                r.impact = Some(values::rating(v));
+                if r.delay.is_none() {
+                    r.delay = values::impact_delay(v);
+                }
+            }
             "mitigation" | "contingency" => {
                 r.mitigation = Some(v.to_owned()).filter(|m| !m.is_empty());
             }

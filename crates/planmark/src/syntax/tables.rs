@@ -16,6 +16,10 @@ enum Role {
     Task,
     WeakTask,
     Estimate(Option<TimeUnit>),
+    /// The three points of a PERT estimate in columns of their own.
+    Optimistic(Option<TimeUnit>),
+    Likely(Option<TimeUnit>),
+    Pessimistic(Option<TimeUnit>),
     Priority,
     Deps,
     Owner,
@@ -85,6 +89,33 @@ fn role(header: &str) -> Role {
         | "estimated time" | "weeks" | "dauer" | "estimate h" | "estimate d" => {
             Role::Estimate(unit)
         }
+        "optimistic"
+        | "optimistic estimate"
+        | "best case"
+        | "best"
+        | "min"
+        | "minimum"
+        | "min estimate"
+        | "low estimate"
+        | "optimistisch"
+        | "optimiste" => Role::Optimistic(unit),
+        "most likely"
+        | "likely"
+        | "realistic"
+        | "nominal"
+        | "most likely estimate"
+        | "realistisch"
+        | "réaliste" => Role::Likely(unit),
+        "pessimistic"
+        | "pessimistic estimate"
+        | "worst case"
+        | "worst"
+        | "max"
+        | "maximum"
+        | "max estimate"
+        | "high estimate"
+        | "pessimistisch"
+        | "pessimiste" => Role::Pessimistic(unit),
         "priority" | "prio" | "pri" | "importance" | "priorität" | "priorité" | "prioridad" => {
             Role::Priority
         }
@@ -150,6 +181,86 @@ impl Columns {
 
 fn cell(cells: &[Cell], i: Option<usize>) -> &str {
     i.and_then(|i| cells.get(i)).map_or("", |c| c.text.as_str())
+}
+
+/// Optimistic / Most likely / Pessimistic columns: a three-point estimate
+/// (the Estimate column, when there is one, is the likely value), or a
+/// range when the likely value is missing.
+fn three_points(
+    b: &mut Builder,
+    cols: &Columns,
+    cells: &[Cell],
+    span: crate::model::Span,
+    attrs: &mut inline::Attrs,
+) {
+    let at = |f: fn(Role) -> Option<Option<TimeUnit>>| {
+        cols.roles
+            .iter()
+            .enumerate()
+            .find_map(|(i, r)| f(*r).map(|u| (i, u)))
+    };
+    let o = at(|r| match r {
+        Role::Optimistic(u) => Some(u),
+        _ => None,
+    });
+    let p = at(|r| match r {
+        Role::Pessimistic(u) => Some(u),
+        _ => None,
+    });
+    let (Some(o), Some(p)) = (o, p) else { return };
+    let m = at(|r| match r {
+        Role::Likely(u) => Some(u),
+        _ => None,
+    });
+    let mut read = |(i, unit): (usize, Option<TimeUnit>)| -> Option<crate::model::Quantity> {
+        let text = cell(cells, Some(i));
+        if values::is_none_text(text) {
+            return None;
+        }
+        let q = values::quantity(text, unit.or(Some(TimeUnit::Days)));
+        if q.is_none() {
+            let cspan = cells.get(i).map_or(span, |c| c.span);
+            let (msg, help) = values::bad_estimate(text);
+            b.finding(
+                Code::UnreadableEstimate,
+                Severity::Warning,
+                cspan,
+                msg,
+                help,
+            );
+        }
+        q
+    };
+    let (Some(lo), Some(hi)) = (read(o), read(p)) else {
+        return;
+    };
+    let likely = m.and_then(&mut read).or(match &attrs.estimate {
+        Some(crate::model::Effort::Single { value, .. }) => Some(*value),
+        _ => None,
+    });
+    let word = |q: crate::model::Quantity| {
+        let u = match q.unit {
+            TimeUnit::Minutes => "m",
+            TimeUnit::Hours => "h",
+            TimeUnit::Days => "d",
+            TimeUnit::Weeks => "w",
+            TimeUnit::Months => "mo",
+        };
+        format!("{}{u}", q.amount)
+    };
+    attrs.estimate = Some(match likely {
+        Some(m) => crate::model::Effort::ThreePoint {
+            optimistic: lo,
+            likely: m,
+            pessimistic: hi,
+            text: format!("{}/{}/{}", word(lo), word(m), word(hi)),
+        },
+        None => crate::model::Effort::Range {
+            min: lo,
+            max: hi,
+            text: format!("{}-{}", word(lo), word(hi)),
+        },
+    });
 }
 
 /// Counts the cells written after the last cell Markdown kept in a row.
@@ -418,6 +529,8 @@ pub(crate) fn table(
                         "write the delay the risk causes when it happens, like +3d or 1w",
                     );
                 }
+                // An impact written as time (`+2 weeks`) is the delay.
+                let delay = delay.or_else(|| values::impact_delay(get(Role::Impact)));
                 let r = Risk {
                     id: id_col.unwrap_or_else(|| inline::slug(&title)),
                     title,
@@ -596,6 +709,7 @@ fn task_row(
             }
         }
     }
+    three_points(b, cols, cells, span, &mut attrs);
     if cols.has(Role::Deps) {
         let text = get(Role::Deps);
         let (deps, bad) = values::dependencies(text, false);

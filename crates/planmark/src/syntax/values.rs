@@ -123,6 +123,18 @@ fn trailing_unit(s: &str) -> Option<TimeUnit> {
     unit(&t[start..])
 }
 
+/// An impact written as an amount of time (`+2 weeks`, `3 days delay`):
+/// the delay it stands for. A bare number (`3` on a 1-5 scale) is not one.
+pub(crate) fn impact_delay(s: &str) -> Option<Quantity> {
+    let t = s.trim().trim_start_matches('+').trim();
+    let t = t
+        .strip_suffix("delay")
+        .or_else(|| t.strip_suffix("slip"))
+        .unwrap_or(t)
+        .trim();
+    quantity(t, None).filter(|q| q.amount > 0.0)
+}
+
 /// The finding for an estimate that cannot be read: message and help.
 pub(crate) fn bad_estimate(text: &str) -> (String, &'static str) {
     let t = text.trim();
