@@ -82,7 +82,7 @@ pub(crate) fn chart(cx: &Context, a: &ChartArgs, kind: Kind) -> anyhow::Result<E
         })?,
         (None, None) => ChartFormat::Text,
     };
-    let ws = cx.load(&a.paths)?;
+    let ws = cx.load_plans(&a.paths)?;
     let text = if kind == Kind::Risks {
         match format {
             ChartFormat::Svg => render::risk_matrix_svg(&ws),
@@ -148,7 +148,7 @@ pub(crate) fn burndown(cx: &Context, a: &BurndownArgs) -> anyhow::Result<ExitCod
         };
         return crate::track::history(cx, &read, true);
     }
-    let ws = cx.load(&a.paths)?;
+    let ws = cx.load_plans(&a.paths)?;
     let paths: Vec<String> = ws.documents.iter().map(|d| d.path.clone()).collect();
     let h = match planmark::history::read(&cx.root, &paths, cx.work) {
         Ok(h) => h,
@@ -177,7 +177,7 @@ pub(crate) fn burndown(cx: &Context, a: &BurndownArgs) -> anyhow::Result<ExitCod
 }
 
 pub(crate) fn report(cx: &Context, a: &ReportArgs) -> anyhow::Result<ExitCode> {
-    let ws = cx.load(&a.paths)?;
+    let ws = cx.load_plans(&a.paths)?;
     let today = crate::check::today(a.scheduling.today.as_deref())?;
     // When the plans cannot be scheduled the findings say why (on standard
     // error and in the report), and the report shows the rest.

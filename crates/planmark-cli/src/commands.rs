@@ -39,6 +39,16 @@ impl Context {
     pub(crate) fn load(&self, paths: &[PathBuf]) -> anyhow::Result<Workspace> {
         Ok(planmark::workspace::load(&self.root, paths, &self.config)?)
     }
+
+    /// Like [`Context::load`], and says so on standard error when no plan
+    /// was found (a chart of nothing is still written).
+    pub(crate) fn load_plans(&self, paths: &[PathBuf]) -> anyhow::Result<Workspace> {
+        let ws = self.load(paths)?;
+        if ws.documents.is_empty() && ws.findings.is_empty() {
+            anstream::eprintln!("no plans found under {}", self.root.display());
+        }
+        Ok(ws)
+    }
 }
 
 pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {

@@ -26,7 +26,7 @@ pub(crate) fn forecast(cx: &Context, a: &ForecastArgs) -> anyhow::Result<ExitCod
         .as_deref()
         .map(|s| Spread::parse(s).map_err(|e| anyhow!("--spread: {e}")))
         .transpose()?;
-    let ws = cx.load(&a.paths)?;
+    let ws = cx.load_plans(&a.paths)?;
     let s = match crate::schedule::compute_for(
         cx,
         &ws,
