@@ -61,6 +61,9 @@ pub const INIT: &str = r#"# planmark configuration. Every key is optional.
 # max-estimate = "2w"
 # Report tasks without an estimate once this share of a plan's tasks has one.
 # estimate-coverage = 0.5
+# Report deadlines the forecast meets less often than this (PM035; off by
+# default; a plan can set its own with front matter `deadline-confidence: 80%`).
+# deadline-confidence = "80%"
 
 [check.rules]
 # Each rule, by code or name, to "allow", "warn" or "deny" (see docs/rules.md).
@@ -132,6 +135,9 @@ pub struct CheckConfig {
     pub max_estimate: Option<String>,
     /// Report missing estimates once this share of a plan's tasks has one (0 to 1).
     pub estimate_coverage: Option<f64>,
+    /// Report a deadline the forecast meets less often than this (0 to 1,
+    /// or a percentage); off unless set here or in a plan's front matter.
+    pub deadline_confidence: Option<toml::Value>,
 }
 
 /// `[workspace]`.
@@ -280,4 +286,22 @@ fn to_date(d: &toml::value::Datetime) -> Option<Date> {
         i8::try_from(date.day).ok()?,
     )
     .ok()
+}
+
+/// A TOML value as JSON, so settings from planmark.toml and from front
+/// matter are read by the same code.
+pub(crate) fn toml_to_json(v: &toml::Value) -> serde_json::Value {
+    match v {
+        toml::Value::String(s) => serde_json::Value::String(s.clone()),
+        toml::Value::Integer(i) => serde_json::Value::from(*i),
+        toml::Value::Float(f) => serde_json::Value::from(*f),
+        toml::Value::Boolean(b) => serde_json::Value::Bool(*b),
+        toml::Value::Datetime(d) => serde_json::Value::String(d.to_string()),
+        toml::Value::Array(a) => a.iter().map(toml_to_json).collect(),
+        toml::Value::Table(t) => t
+            .iter()
+            .map(|(k, v)| (k.clone(), toml_to_json(v)))
+            .collect::<serde_json::Map<_, _>>()
+            .into(),
+    }
 }

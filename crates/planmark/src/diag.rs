@@ -141,6 +141,8 @@ codes! {
     ImpossibleDemand = "PM033", "impossible-demand", Error, "A task needs more of a resource than it has, or resources cannot be read.";
     /// A range or three-point estimate is out of order.
     EstimateOutOfOrder = "PM034", "estimate-out-of-order", Error, "A range or three-point estimate is out of order.";
+    /// The forecast meets a deadline less often than the plan asks.
+    DeadlineAtRisk = "PM035", "deadline-at-risk", Warning, "The forecast meets a deadline less often than the plan asks.";
 }
 
 impl Code {

@@ -530,3 +530,37 @@ fn many_broken_links_and_a_long_cycle_stay_fast() {
     );
     assert!(!human.is_empty());
 }
+
+#[test]
+fn deadline_confidence_comes_from_the_configuration_or_the_plan() {
+    let plan = |confidence: &str| {
+        format!(
+            "---\nstart: 2026-11-30\ndeadline: 2026-12-11\n{confidence}---\n# P\n\n## Tasks\n\n| ID | Task | Estimate | Dependencies |\n|---|---|---|---|\n| 1 | Export | 3d/4d/12d | - |\n| 2 | Page | 2d/3d/8d | 1 |\n"
+        )
+    };
+    let found = |text: &str, config: &str| {
+        let config = Config::parse(config).unwrap();
+        let ws = Workspace {
+            documents: vec![planmark::syntax::parse_str("plan.md", text)],
+            ..Workspace::default()
+        };
+        let opts =
+            Options::from_config(&config.check, today(), planmark::model::WorkTime::default())
+                .with_project(&config);
+        check_with(&ws, &opts, &OnlyRunbook)
+            .diagnostics
+            .iter()
+            .any(|d| d.code.as_str() == "PM035")
+    };
+    // Off unless asked.
+    assert!(!found(&plan(""), ""));
+    assert!(found(&plan(""), "[check]\ndeadline-confidence = \"90%\"\n"));
+    assert!(found(&plan(""), "[check]\ndeadline-confidence = 0.9\n"));
+    assert!(!found(&plan(""), "[check]\ndeadline-confidence = 0.5\n"));
+    // The plan's own ask wins.
+    assert!(!found(
+        &plan("deadline-confidence: 50%\n"),
+        "[check]\ndeadline-confidence = 0.9\n"
+    ));
+    assert!(found(&plan("deadline-confidence: 0.9\n"), ""));
+}

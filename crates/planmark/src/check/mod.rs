@@ -72,6 +72,9 @@ pub struct Options {
     /// configuration and day, for the scheduling rules to use instead of
     /// computing their own.
     pub schedule: Option<std::sync::Arc<crate::schedule::Schedule>>,
+    /// The share of forecast runs every deadline should be met in
+    /// ([`Code::DeadlineAtRisk`]); plans may set their own in front matter.
+    pub deadline_confidence: Option<f64>,
 }
 
 impl Options {
@@ -88,6 +91,7 @@ impl Options {
             project: std::sync::Arc::default(),
             scheduling: true,
             schedule: None,
+            deadline_confidence: None,
         }
     }
 
@@ -120,8 +124,29 @@ impl Options {
         if let Some(c) = config.estimate_coverage {
             o.estimate_coverage = c;
         }
+        o.deadline_confidence = config
+            .deadline_confidence
+            .as_ref()
+            .and_then(|v| share(&crate::config::toml_to_json(v)));
         o
     }
+}
+
+/// A share from `0.8`, `80` or `"80%"`, when it lies in 0 to 1.
+pub(crate) fn share(v: &serde_json::Value) -> Option<f64> {
+    let x = match v {
+        serde_json::Value::Number(n) => n.as_f64()?,
+        serde_json::Value::String(s) => {
+            let t = s.trim();
+            match t.strip_suffix('%') {
+                Some(p) => p.trim().parse::<f64>().ok()? / 100.0,
+                None => t.parse().ok()?,
+            }
+        }
+        _ => return None,
+    };
+    let x = if x > 1.0 && x <= 100.0 { x / 100.0 } else { x };
+    (0.0..=1.0).contains(&x).then_some(x)
 }
 
 /// What the checks found.
@@ -256,6 +281,7 @@ pub(crate) static RULES: &[Rule] = &[
             Code::Overallocated,
             Code::TimelineMismatch,
             Code::ImpossibleDemand,
+            Code::DeadlineAtRisk,
         ],
         run: Run::Workspace(scheduling::check),
     },

@@ -39,6 +39,7 @@ pub(crate) fn check(cx: &WsCx<'_>, out: &mut Vec<Diagnostic>) {
     };
     let by: ByPath = ws.documents.iter().map(|d| (d.path.as_str(), d)).collect();
     deadlines(&by, s, out);
+    at_risk(cx, &by, s, out);
     overallocation(&by, s, out);
     timeline(ws, s, out);
 }
@@ -69,6 +70,22 @@ fn front_matter_key(d: &Document, key: &str) -> Option<Span> {
     Some(fm.span)
 }
 
+/// Where a deadline is written: the front matter key, the Timeframe line,
+/// or planmark.toml.
+fn deadline_place(ws: &ByPath<'_>, dl: &Deadline) -> (String, Option<Span>) {
+    match (&dl.plan, dl.from) {
+        (Some(p), DateSource::FrontMatter) => match doc(ws, p) {
+            Some(d) => (p.clone(), front_matter_key(d, "deadline")),
+            None => (p.clone(), None),
+        },
+        (Some(p), _) => (
+            p.clone(),
+            doc(ws, p).and_then(|d| d.focus.timeframe.as_ref().map(|f| f.span)),
+        ),
+        (None, _) => (crate::config::FILE_NAME.to_owned(), None),
+    }
+}
+
 fn deadline(ws: &ByPath<'_>, dl: &Deadline, out: &mut Vec<Diagnostic>) {
     if dl.late_days <= 0 {
         return;
@@ -79,17 +96,7 @@ fn deadline(ws: &ByPath<'_>, dl: &Deadline, out: &mut Vec<Diagnostic>) {
         dl.late_days, dl.date
     );
     let help = "run `planmark schedule` for the critical path and `planmark why ID` for what holds it; cut scope, add people or move the deadline";
-    let (file, span) = match (&dl.plan, dl.from) {
-        (Some(p), DateSource::FrontMatter) => match doc(ws, p) {
-            Some(d) => (p.clone(), front_matter_key(d, "deadline")),
-            None => (p.clone(), None),
-        },
-        (Some(p), _) => (
-            p.clone(),
-            doc(ws, p).and_then(|d| d.focus.timeframe.as_ref().map(|f| f.span)),
-        ),
-        (None, _) => (crate::config::FILE_NAME.to_owned(), None),
-    };
+    let (file, span) = deadline_place(ws, dl);
     out.push(
         Diagnostic::new(
             Code::DeadlineMissed,
@@ -100,6 +107,69 @@ fn deadline(ws: &ByPath<'_>, dl: &Deadline, out: &mut Vec<Diagnostic>) {
         )
         .with_help(help),
     );
+}
+
+/// Runs of the forecast behind [`Code::DeadlineAtRisk`].
+const RISK_RUNS: u32 = 2_000;
+
+/// The confidence a plan asks for in front matter
+/// (`deadline-confidence: 80%`).
+fn asked(d: &Document) -> Option<f64> {
+    let f = &d.front_matter.as_ref()?.fields;
+    ["deadline-confidence", "deadline_confidence", "confidence"]
+        .iter()
+        .find_map(|k| f.get(*k))
+        .and_then(super::share)
+}
+
+/// Deadlines the schedule meets but the forecast meets less often than
+/// asked (in the plan's front matter or `[check] deadline-confidence`).
+fn at_risk(cx: &WsCx<'_>, ws: &ByPath<'_>, s: &Schedule, out: &mut Vec<Diagnostic>) {
+    let want = |dl: &Deadline| {
+        dl.plan
+            .as_deref()
+            .and_then(|p| doc(ws, p))
+            .and_then(asked)
+            .or(cx.opts.deadline_confidence)
+    };
+    let all: Vec<&Deadline> = s.deadline.iter().chain(&s.plan_deadlines).collect();
+    if !all.iter().any(|dl| dl.late_days <= 0 && want(dl).is_some()) {
+        return;
+    }
+    let opts = crate::forecast::Options {
+        runs: Some(RISK_RUNS),
+        seed: Some(1),
+        ..Default::default()
+    };
+    // Estimates out of order have their own rule (PM034).
+    let Ok(f) = crate::forecast::forecast(cx.ws, &cx.opts.project, s, &opts, None) else {
+        return;
+    };
+    for (dl, odds) in all.iter().zip(f.deadline.iter().chain(&f.plan_deadlines)) {
+        let Some(want) = want(dl) else { continue };
+        if dl.late_days > 0 || odds.probability >= want {
+            continue;
+        }
+        let (file, span) = deadline_place(ws, dl);
+        out.push(
+            Diagnostic::new(
+                Code::DeadlineAtRisk,
+                Code::DeadlineAtRisk.default_severity(),
+                &file,
+                span,
+                format!(
+                    "the deadline {} is met in {:.0}% of {} forecast runs, less than the {:.0}% asked",
+                    dl.date,
+                    odds.probability * 100.0,
+                    f.runs,
+                    want * 100.0
+                ),
+            )
+            .with_help(
+                "run `planmark forecast` to see what drives the spread; narrow the estimates, mitigate the risks, cut scope or move the deadline",
+            ),
+        );
+    }
 }
 
 fn deadlines(ws: &ByPath<'_>, s: &Schedule, out: &mut Vec<Diagnostic>) {

@@ -342,22 +342,6 @@ fn days_off(v: &serde_json::Value, out: &mut Vec<(Date, Date)>) -> Result<(), St
     }
 }
 
-fn toml_to_json(v: &toml::Value) -> serde_json::Value {
-    match v {
-        toml::Value::String(s) => serde_json::Value::String(s.clone()),
-        toml::Value::Integer(i) => serde_json::Value::from(*i),
-        toml::Value::Float(f) => serde_json::Value::from(*f),
-        toml::Value::Boolean(b) => serde_json::Value::Bool(*b),
-        toml::Value::Datetime(d) => serde_json::Value::String(d.to_string()),
-        toml::Value::Array(a) => a.iter().map(toml_to_json).collect(),
-        toml::Value::Table(t) => t
-            .iter()
-            .map(|(k, v)| (k.clone(), toml_to_json(v)))
-            .collect::<serde_json::Map<_, _>>()
-            .into(),
-    }
-}
-
 /// Resources by matching key.
 #[derive(Default)]
 struct Registry {
@@ -589,7 +573,7 @@ pub fn schedule(
     // Resources: configuration, front matter, team lists, pools.
     let mut reg = Registry::default();
     for (name, v) in &config.resources {
-        let v = toml_to_json(v);
+        let v = crate::config::toml_to_json(v);
         let Some(cap) = capacity_of(&v).filter(|c| *c > 0.0 && c.is_finite()) else {
             return fail(vec![config_error(format!(
                 "[resources] {name}: `{v}` is not a capacity (write 1, 0.5, \"50%\" or 3)"
