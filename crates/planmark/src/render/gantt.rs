@@ -480,6 +480,15 @@ pub fn gantt_mermaid(ws: &Workspace, s: &Schedule) -> String {
         let _ = writeln!(out, "    excludes {}", excludes.join(", "));
     }
     let mut ids = MermaidIds::default();
+    if s.tasks.is_empty() && s.milestones.is_empty() {
+        // Mermaid draws no axis for a chart without tasks.
+        let _ = writeln!(
+            out,
+            "    section Plan\n    No tasks yet :milestone, none, {}, 0d",
+            s.start
+        );
+        return out;
+    }
     for row in rows(ws, s) {
         match row {
             Row::Group { name, .. } => {
