@@ -149,14 +149,9 @@ pub(crate) fn burndown(cx: &Context, a: &BurndownArgs) -> anyhow::Result<ExitCod
         return crate::track::history(cx, &read, true);
     }
     let ws = cx.load_plans(&a.paths)?;
-    let paths: Vec<String> = ws.documents.iter().map(|d| d.path.clone()).collect();
-    let h = match planmark::history::read(&cx.root, &paths, cx.work) {
+    let h = match crate::track::read_history(cx, &ws)? {
         Ok(h) => h,
-        Err(planmark::history::HistoryError::NotGit(where_)) => {
-            anstream::eprintln!("history is unavailable: {where_} is not in a git repository");
-            return Ok(ExitCode::from(1));
-        }
-        Err(e) => return Err(e.into()),
+        Err(code) => return Ok(code),
     };
     let today = crate::check::today(a.today.as_deref())?;
     let target =

@@ -483,16 +483,28 @@ pub(crate) fn add(cx: &Context, a: &AddArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// `history` and `burndown`: the same days, as progress or as work left.
-pub(crate) fn history(cx: &Context, a: &ReadArgs, burndown: bool) -> anyhow::Result<ExitCode> {
-    let ws = cx.load(&a.paths)?;
+/// The git history of the plans of `ws`, or, outside git, the message
+/// said and exit code 1.
+pub(crate) fn read_history(
+    cx: &Context,
+    ws: &planmark::model::Workspace,
+) -> anyhow::Result<Result<planmark::history::History, ExitCode>> {
     let paths: Vec<String> = ws.documents.iter().map(|d| d.path.clone()).collect();
-    let h = match planmark::history::read(&cx.root, &paths, cx.work) {
-        Ok(h) => h,
+    match planmark::history::read(&cx.root, &paths, cx.work) {
+        Ok(h) => Ok(Ok(h)),
         Err(planmark::history::HistoryError::NotGit(where_)) => {
             anstream::eprintln!("history is unavailable: {where_} is not in a git repository");
-            return Ok(ExitCode::from(1));
+            Ok(Err(ExitCode::from(1)))
         }
-        Err(e) => return Err(e.into()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub(crate) fn history(cx: &Context, a: &ReadArgs, burndown: bool) -> anyhow::Result<ExitCode> {
+    let ws = cx.load(&a.paths)?;
+    let h = match read_history(cx, &ws)? {
+        Ok(h) => h,
+        Err(code) => return Ok(code),
     };
     if a.format == Format::Json {
         output::json(&h)?;

@@ -12,8 +12,8 @@ use super::Method;
 use super::sample::{Shape, Tables, draw};
 use crate::model::{LinkKind, Workspace};
 use crate::schedule::cpm::{self, Link, Network};
-use crate::schedule::level::{self, Problem, Reservation};
-use crate::schedule::{Node, Schedule, resource_links};
+use crate::schedule::level;
+use crate::schedule::{Node, Schedule, in_ticks, resource_links};
 
 /// Runs per block: the unit of parallel work and of merging.
 const BLOCK: u32 = 256;
@@ -739,37 +739,18 @@ fn relevel(s: &Schedule, links: &[Link]) -> Option<Relevel> {
     let net = &s.net;
     let day = net.day;
     let tick = gcd(day, 60).max(1);
-    let up = |x: i64| (x + tick - 1).div_euclid(tick);
     let capacity: Vec<u32> = s
         .resources
         .iter()
         .map(|r| (r.capacity * 100.0).round() as u32)
         .collect();
-    let mut reserved = Vec::new();
-    for (r, days) in net.off.iter().enumerate() {
-        for &dd in days {
-            reserved.push(Reservation {
-                resource: r,
-                start: dd * day / tick,
-                end: (dd + 1) * day / tick,
-                units: capacity[r],
-            });
-        }
-    }
-    let problem = Problem {
-        durations: net.durations.iter().map(|&x| up(x)).collect(),
-        release: net.release.iter().map(|&x| up(x)).collect(),
-        links: links
-            .iter()
-            .map(|l| Link {
-                lag: if l.lag >= 0 { up(l.lag) } else { -up(-l.lag) },
-                ..*l
-            })
-            .collect(),
-        capacity,
-        demands: net.demands.clone(),
-        reserved,
-    };
+    let problem = in_ticks(
+        (&net.durations, &net.release, &net.demands),
+        &net.off,
+        (day, tick),
+        links,
+        &capacity,
+    );
     let priority: Vec<i64> = net.start.clone();
     Some(Relevel {
         replay: level::Replay::new(problem, &priority).ok()?,

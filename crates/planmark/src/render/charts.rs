@@ -72,12 +72,6 @@ pub fn burndown_svg(h: &History, target: Option<Date>, hours_per_day: f64) -> St
     let height = TOP + PLOT_H + 40.0 + PLOT_H + 60.0;
     let mut out = String::new();
     svg::open(&mut out, "burndown", width, height, "Burndown and burnup");
-    let _ = write!(
-        out,
-        r#"<rect class="bg" width="{}" height="{}"/>"#,
-        n(width),
-        n(height)
-    );
     let (Some(first), Some(last_day)) = (h.days.first(), h.days.last()) else {
         out.push_str(r#"<text x="20" y="40">No history yet: commit the plans to see their burndown.</text></svg>"#);
         out.push('\n');
@@ -176,12 +170,6 @@ pub fn forecast_svg(f: &Forecast) -> String {
         width,
         height,
         "Forecast of the finish",
-    );
-    let _ = write!(
-        out,
-        r#"<rect class="bg" width="{}" height="{}"/>"#,
-        n(width),
-        n(height)
     );
     let bins = &f.finish.histogram;
     let (Some(first), Some(last)) = (bins.first(), bins.last()) else {

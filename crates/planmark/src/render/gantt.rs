@@ -174,12 +174,6 @@ pub fn gantt_svg(ws: &Workspace, s: &Schedule) -> String {
     let mut out = String::with_capacity(400 * rows.len() + 4096);
     svg::open(&mut out, "gantt", width, height, "Gantt chart");
     svg::arrow_markers(&mut out);
-    let _ = write!(
-        out,
-        r#"<rect class="bg" width="{}" height="{}"/>"#,
-        n(width),
-        n(height)
-    );
     // Days off, merged into runs.
     out.push_str(r#"<g class="days-off">"#);
     let mut d = first;

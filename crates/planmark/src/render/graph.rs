@@ -126,12 +126,6 @@ pub fn graph_svg(ws: &Workspace, s: &Schedule) -> String {
     let mut out = String::with_capacity(300 * s.tasks.len() + 2048);
     svg::open(&mut out, "graph", width, height, "Dependency graph");
     svg::arrow_markers(&mut out);
-    let _ = write!(
-        out,
-        r#"<rect class="bg" width="{}" height="{}"/>"#,
-        n(width),
-        n(height)
-    );
     out.push_str(r#"<g class="deps">"#);
     for &(a, b) in &l.edges {
         let (x1, y1) = xy(a);

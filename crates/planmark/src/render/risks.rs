@@ -87,12 +87,6 @@ pub fn risk_matrix_svg(ws: &Workspace) -> String {
     let width = (LEFT + grid + 40.0).max(640.0);
     let mut out = String::new();
     svg::open(&mut out, "risk-matrix", width, height, "Risk matrix");
-    let _ = write!(
-        out,
-        r#"<rect class="bg" width="{}" height="{}"/>"#,
-        n(width),
-        n(height)
-    );
     for (row, &l) in levels.iter().rev().enumerate() {
         for (col, &i) in levels.iter().enumerate() {
             let exposure = (l + 1) * (i + 1);

@@ -42,8 +42,8 @@ pub(crate) fn n(x: f64) -> String {
     }
 }
 
-/// The opening `<svg>` with its size, title and the shared styles (light
-/// and dark by `prefers-color-scheme`).
+/// The opening `<svg>` with its size, title, the shared styles (light and
+/// dark by `prefers-color-scheme`) and the background.
 pub(crate) fn open(out: &mut String, class: &str, width: f64, height: f64, title: &str) {
     let _ = write!(
         out,
@@ -51,6 +51,12 @@ pub(crate) fn open(out: &mut String, class: &str, width: f64, height: f64, title
         w = n(width),
         h = n(height),
         t = esc(title),
+    );
+    let _ = write!(
+        out,
+        r#"<rect class="bg" width="{}" height="{}"/>"#,
+        n(width),
+        n(height)
     );
 }
 

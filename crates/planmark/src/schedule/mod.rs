@@ -11,7 +11,7 @@ mod explain;
 pub mod level;
 mod project;
 
-pub(crate) use project::{Node, resource_links};
+pub(crate) use project::{Node, in_ticks, resource_links};
 
 pub use calendar::{Calendar, CalendarError, WorkingDays};
 pub use explain::{Explanation, Reason, explain};

@@ -957,32 +957,13 @@ pub fn schedule(
             tick = day;
         }
         let tick = tick.max(1);
-        let up = |x: i64| (x + tick - 1).div_euclid(tick);
-        let mut reserved = Vec::new();
-        for (r, days) in off.iter().enumerate() {
-            for &dd in days {
-                reserved.push(Reservation {
-                    resource: r,
-                    start: dd * day / tick,
-                    end: (dd + 1) * day / tick,
-                    units: capacity[r],
-                });
-            }
-        }
-        let problem = Problem {
-            durations: durations.iter().map(|&x| up(x)).collect(),
-            release: release.iter().map(|&x| up(x)).collect(),
-            links: links
-                .iter()
-                .map(|l| Link {
-                    lag: if l.lag >= 0 { up(l.lag) } else { -up(-l.lag) },
-                    ..*l
-                })
-                .collect(),
-            capacity: capacity.clone(),
-            demands: demands.clone(),
-            reserved,
-        };
+        let problem = in_ticks(
+            (&durations, &release, &demands),
+            &off,
+            (day, tick),
+            &links,
+            &capacity,
+        );
         let budget = opts
             .schedules
             .or(config.schedule.schedules)
@@ -1204,6 +1185,44 @@ pub fn schedule(
         },
         calendar: calendar.clone(),
     })
+}
+
+/// The levelling problem of activities with `links` in steps of `tick`
+/// minutes: durations, releases and lags rounded up to whole steps, each
+/// resource's days off booked in full.
+pub(crate) fn in_ticks(
+    (durations, release, demands): (&[i64], &[i64], &[Vec<(usize, u32)>]),
+    off: &[Vec<i64>],
+    (day, tick): (i64, i64),
+    links: &[Link],
+    capacity: &[u32],
+) -> Problem {
+    let up = |x: i64| (x + tick - 1).div_euclid(tick);
+    let mut reserved = Vec::new();
+    for (r, days) in off.iter().enumerate() {
+        for &dd in days {
+            reserved.push(Reservation {
+                resource: r,
+                start: dd * day / tick,
+                end: (dd + 1) * day / tick,
+                units: capacity[r],
+            });
+        }
+    }
+    Problem {
+        durations: durations.iter().map(|&x| up(x)).collect(),
+        release: release.iter().map(|&x| up(x)).collect(),
+        links: links
+            .iter()
+            .map(|l| Link {
+                lag: if l.lag >= 0 { up(l.lag) } else { -up(-l.lag) },
+                ..*l
+            })
+            .collect(),
+        capacity: capacity.to_vec(),
+        demands: demands.to_vec(),
+        reserved,
+    }
 }
 
 /// Estimates and lags beyond this many years of work are refused.
