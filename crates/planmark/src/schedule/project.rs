@@ -1187,11 +1187,14 @@ pub fn schedule(
     })
 }
 
+/// Per activity, the (resource, units) it holds.
+pub(crate) type Demands = [Vec<(usize, u32)>];
+
 /// The levelling problem of activities with `links` in steps of `tick`
 /// minutes: durations, releases and lags rounded up to whole steps, each
 /// resource's days off booked in full.
 pub(crate) fn in_ticks(
-    (durations, release, demands): (&[i64], &[i64], &[Vec<(usize, u32)>]),
+    (durations, release, demands): (&[i64], &[i64], &Demands),
     off: &[Vec<i64>],
     (day, tick): (i64, i64),
     links: &[Link],
