@@ -149,6 +149,42 @@ fn chromium_renders_the_report_without_console_messages() {
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
     // A page with charts on it, not a blank one.
     assert!(png.len() > 50_000, "{} bytes", png.len());
+    // The dark theme: the same page under `prefers-color-scheme: dark`
+    // looks different, and still logs nothing.
+    let dark = target().join("report-dark.png");
+    let _ = std::fs::remove_file(&dark);
+    let out = Command::new(&browser)
+        .args(FLAGS)
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args([
+            "--enable-logging=stderr",
+            "--v=0",
+            "--window-size=1300,4000",
+            "--hide-scrollbars",
+            "--force-dark-mode",
+            "--blink-settings=preferredColorScheme=0",
+        ])
+        .arg(format!("--screenshot={}", dark.display()))
+        .arg(format!("file://{}", report.display()))
+        .output()
+        .unwrap();
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(!log.contains(":CONSOLE"), "{log}");
+    let dark_png = std::fs::read(&dark).unwrap();
+    assert_ne!(png, dark_png, "the dark theme changes nothing");
+    // Printing: a PDF comes out.
+    let pdf = target().join("report.pdf");
+    let _ = std::fs::remove_file(&pdf);
+    Command::new(&browser)
+        .args(FLAGS)
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg("--no-pdf-header-footer")
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", report.display()))
+        .output()
+        .unwrap();
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF"), "no PDF printed");
     // The DOM as the browser built it: every chart is there.
     let dom = Command::new(&browser)
         .args(FLAGS)

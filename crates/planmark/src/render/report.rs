@@ -154,8 +154,9 @@ fn summary(out: &mut String, r: &ReportInput<'_>) {
             };
             let _ = write!(
                 out,
-                "<div class=\"card\">Deadline {}<b class=\"{class}\">{text}</b></div>",
-                d.date
+                "<div class=\"card\">Deadline {}{}<b class=\"{class}\">{text}</b></div>",
+                d.date,
+                whose(r.ws, d.plan.as_deref()),
             );
         }
     }
@@ -175,9 +176,10 @@ fn summary(out: &mut String, r: &ReportInput<'_>) {
             };
             let _ = write!(
                 out,
-                "<div class=\"card\">Chance of the deadline<b class=\"{class}\">{}</b>{}</div>",
+                "<div class=\"card\">Chance of the deadline<b class=\"{class}\">{}</b>{}{}</div>",
                 pct(d.probability),
-                d.date
+                d.date,
+                whose(r.ws, d.plan.as_deref()),
             );
         }
     }
@@ -218,6 +220,19 @@ fn summary(out: &mut String, r: &ReportInput<'_>) {
         );
     }
     out.push_str("</tbody></table></section>\n");
+}
+
+/// ` of plan-name` for a plan's own deadline when there are several plans.
+fn whose(ws: &Workspace, plan: Option<&str>) -> String {
+    match plan {
+        Some(p) if ws.documents.len() > 1 => {
+            let name = std::path::Path::new(p)
+                .file_stem()
+                .map_or_else(|| p.to_owned(), |s| s.to_string_lossy().into_owned());
+            format!(" of {}", esc(&name))
+        }
+        _ => String::new(),
+    }
 }
 
 fn findings(out: &mut String, findings: &[Diagnostic]) {
