@@ -173,10 +173,11 @@ pub(crate) fn burndown(cx: &Context, a: &BurndownArgs) -> anyhow::Result<ExitCod
 
 pub(crate) fn report(cx: &Context, a: &ReportArgs) -> anyhow::Result<ExitCode> {
     let ws = cx.load_plans(&a.paths)?;
-    let today = crate::check::today(a.scheduling.today.as_deref())?;
-    // When the plans cannot be scheduled the findings say why (on standard
-    // error and in the report), and the report shows the rest.
-    let schedule = crate::schedule::compute(cx, &ws, &a.scheduling)?.ok();
+    let sopts = crate::schedule::options(&a.scheduling)?;
+    let today = sopts.today;
+    // When the plans cannot be scheduled, the findings below say why and
+    // the report shows the rest.
+    let schedule = planmark::schedule::schedule(&ws, &cx.config, &sopts).ok();
     let mut opts = planmark::check::Options::from_config(&cx.config.check, today, cx.work)
         .with_project(&cx.config);
     opts.schedule = schedule.clone().map(std::sync::Arc::new);

@@ -24,6 +24,21 @@ fn date(arg: Option<&str>, flag: &str) -> anyhow::Result<Option<jiff::civil::Dat
     .transpose()
 }
 
+/// The scheduler's options from the command line.
+pub(crate) fn options(a: &SchedulingArgs) -> anyhow::Result<schedule::Options> {
+    let today = crate::check::today(a.today.as_deref())?;
+    let mut opts = schedule::Options::new(today);
+    opts.start = date(a.start.as_deref(), "--start")?;
+    if a.no_level {
+        opts.level = Some(false);
+    }
+    if let Some(s) = a.seed {
+        opts.seed = s;
+    }
+    opts.schedules = a.schedules;
+    Ok(opts)
+}
+
 /// Schedules the workspace, or prints why it cannot be and returns the exit code.
 pub(crate) fn compute(
     cx: &Context,
@@ -42,16 +57,8 @@ pub(crate) fn compute_for(
     also: &[Code],
     done: &str,
 ) -> anyhow::Result<Result<Schedule, ExitCode>> {
-    let today = crate::check::today(a.today.as_deref())?;
-    let mut opts = schedule::Options::new(today);
-    opts.start = date(a.start.as_deref(), "--start")?;
-    if a.no_level {
-        opts.level = Some(false);
-    }
-    if let Some(s) = a.seed {
-        opts.seed = s;
-    }
-    opts.schedules = a.schedules;
+    let opts = options(a)?;
+    let today = opts.today;
     // Findings that make a schedule meaningless stop it, shown as `check` shows them.
     let mut copts = check::Options::new(today);
     copts.scheduling = false;

@@ -126,51 +126,50 @@ fn chromium_renders_the_report_without_console_messages() {
         ],
         dir.path(),
     );
-    let shot = target().join("report.png");
-    let _ = std::fs::remove_file(&shot);
     let profile = tempfile::tempdir().unwrap();
-    let out = Command::new(&browser)
-        .args(FLAGS)
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .args([
-            "--enable-logging=stderr",
-            "--v=0",
-            "--window-size=1300,4000",
-            "--hide-scrollbars",
-        ])
-        .arg(format!("--screenshot={}", shot.display()))
-        .arg(format!("file://{}", report.display()))
-        .output()
-        .unwrap();
-    let log = String::from_utf8_lossy(&out.stderr);
-    let console: Vec<&str> = log.lines().filter(|l| l.contains(":CONSOLE")).collect();
+    // A screenshot of the page with `extra` flags into target/tmp/`name`;
+    // the console messages logged on the way.
+    let shoot = |name: &str, extra: &[&str]| -> (Vec<u8>, Vec<String>) {
+        let shot = target().join(name);
+        let _ = std::fs::remove_file(&shot);
+        let out = Command::new(&browser)
+            .args(FLAGS)
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .args([
+                "--enable-logging=stderr",
+                "--v=0",
+                "--window-size=1300,4000",
+                "--hide-scrollbars",
+            ])
+            .args(extra)
+            .arg(format!("--screenshot={}", shot.display()))
+            .arg(format!("file://{}", report.display()))
+            .output()
+            .unwrap();
+        let log = String::from_utf8_lossy(&out.stderr).into_owned();
+        let console = log
+            .lines()
+            .filter(|l| l.contains(":CONSOLE"))
+            .map(str::to_owned)
+            .collect();
+        let png = std::fs::read(&shot).unwrap_or_else(|e| panic!("no screenshot ({e}): {log}"));
+        (png, console)
+    };
+    let (png, console) = shoot("report.png", &[]);
     assert!(console.is_empty(), "console messages: {console:#?}");
-    let png = std::fs::read(&shot).unwrap_or_else(|e| panic!("no screenshot ({e}): {log}"));
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
     // A page with charts on it, not a blank one.
     assert!(png.len() > 50_000, "{} bytes", png.len());
     // The dark theme: the same page under `prefers-color-scheme: dark`
     // looks different, and still logs nothing.
-    let dark = target().join("report-dark.png");
-    let _ = std::fs::remove_file(&dark);
-    let out = Command::new(&browser)
-        .args(FLAGS)
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .args([
-            "--enable-logging=stderr",
-            "--v=0",
-            "--window-size=1300,4000",
-            "--hide-scrollbars",
+    let (dark_png, console) = shoot(
+        "report-dark.png",
+        &[
             "--force-dark-mode",
             "--blink-settings=preferredColorScheme=0",
-        ])
-        .arg(format!("--screenshot={}", dark.display()))
-        .arg(format!("file://{}", report.display()))
-        .output()
-        .unwrap();
-    let log = String::from_utf8_lossy(&out.stderr);
-    assert!(!log.contains(":CONSOLE"), "{log}");
-    let dark_png = std::fs::read(&dark).unwrap();
+        ],
+    );
+    assert!(console.is_empty(), "console messages: {console:#?}");
     assert_ne!(png, dark_png, "the dark theme changes nothing");
     // Printing: a PDF comes out.
     let pdf = target().join("report.pdf");

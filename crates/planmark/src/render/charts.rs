@@ -233,33 +233,28 @@ pub fn forecast_svg(f: &Forecast) -> String {
         rx = n(LEFT + PLOT_W + 4.0),
         ty = n(TOP + 4.0),
     );
+    // A vertical line across the plot with its label beside it.
+    let mark = |out: &mut String, class: &str, day: i64, label: &str, label_y: f64| {
+        let xx = x(day as f64 + 0.5);
+        let _ = write!(
+            out,
+            r#"<line class="{class}" x1="{x}" y1="{t}" x2="{x}" y2="{b}"><title>{l}</title></line><text x="{tx}" y="{ty}" font-size="10">{l}</text>"#,
+            x = n(xx),
+            t = n(TOP),
+            b = n(TOP + PLOT_H),
+            tx = n(xx + 3.0),
+            ty = n(label_y),
+            l = esc(label),
+        );
+    };
     for (k, label) in [(50usize, "P50"), (80, "P80"), (95, "P95")] {
         let p = &f.finish.percentiles[k];
-        let xx = x(p.days as f64 + 0.5);
-        let _ = write!(
-            out,
-            r#"<line class="pct" x1="{x}" y1="{t}" x2="{x}" y2="{b}"><title>{label} {date}</title></line><text x="{tx}" y="{ty}" font-size="10">{label} {date}</text>"#,
-            x = n(xx),
-            t = n(TOP),
-            b = n(TOP + PLOT_H),
-            tx = n(xx + 3.0),
-            ty = n(TOP + 12.0 + (k as f64 - 50.0) / 3.0),
-            date = p.date,
-        );
+        let y = TOP + 12.0 + (k as f64 - 50.0) / 3.0;
+        mark(&mut out, "pct", p.days, &format!("{label} {}", p.date), y);
     }
     if let Some(dl) = &f.deadline {
-        let xx = x(dl.days as f64 + 0.5);
-        let _ = write!(
-            out,
-            r#"<line class="deadline" x1="{x}" y1="{t}" x2="{x}" y2="{b}"><title>deadline {date}: {p}% likely</title></line><text x="{tx}" y="{ty}" font-size="10">deadline {date} ({p}%)</text>"#,
-            x = n(xx),
-            t = n(TOP),
-            b = n(TOP + PLOT_H),
-            tx = n(xx + 3.0),
-            ty = n(TOP + PLOT_H - 6.0),
-            date = dl.date,
-            p = n(dl.probability * 100.0),
-        );
+        let label = format!("deadline {} ({}%)", dl.date, n(dl.probability * 100.0));
+        mark(&mut out, "deadline", dl.days, &label, TOP + PLOT_H - 6.0);
     }
     out.push_str("</svg>\n");
     out

@@ -183,6 +183,19 @@ fn cell(cells: &[Cell], i: Option<usize>) -> &str {
     i.and_then(|i| cells.get(i)).map_or("", |c| c.text.as_str())
 }
 
+/// Reports the estimate in cell `i` (or the row) as unreadable.
+fn bad_estimate_cell(
+    b: &mut Builder,
+    cells: &[Cell],
+    i: usize,
+    row: crate::model::Span,
+    text: &str,
+) {
+    let span = cells.get(i).map_or(row, |c| c.span);
+    let (msg, help) = values::bad_estimate(text);
+    b.finding(Code::UnreadableEstimate, Severity::Warning, span, msg, help);
+}
+
 /// Optimistic / Most likely / Pessimistic columns: a three-point estimate
 /// (the Estimate column, when there is one, is the likely value), or a
 /// range when the likely value is missing.
@@ -219,15 +232,7 @@ fn three_points(
         }
         let q = values::quantity(text, unit.or(Some(TimeUnit::Days)));
         if q.is_none() {
-            let cspan = cells.get(i).map_or(span, |c| c.span);
-            let (msg, help) = values::bad_estimate(text);
-            b.finding(
-                Code::UnreadableEstimate,
-                Severity::Warning,
-                cspan,
-                msg,
-                help,
-            );
+            bad_estimate_cell(b, cells, i, span, text);
         }
         q
     };
@@ -695,17 +700,7 @@ fn task_row(
         if !values::is_none_text(text) {
             match values::effort(text, unit) {
                 Some(e) => attrs.estimate = Some(e),
-                None => {
-                    let cspan = cells.get(i).map_or(span, |c| c.span);
-                    let (msg, help) = values::bad_estimate(text);
-                    b.finding(
-                        Code::UnreadableEstimate,
-                        Severity::Warning,
-                        cspan,
-                        msg,
-                        help,
-                    );
-                }
+                None => bad_estimate_cell(b, cells, i, span, text),
             }
         }
     }
