@@ -18,6 +18,7 @@ mod inline;
 mod sections;
 pub(crate) mod tables;
 pub(crate) mod values;
+mod vocab;
 
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::model::{Document, LineEnding};

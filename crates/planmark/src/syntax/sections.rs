@@ -1,5 +1,6 @@
 //! Recognising sections by their heading text.
 
+use super::vocab::{self, SECTIONS_CONTAINS as CONTAINS, SECTIONS_EXACT as EXACT};
 use crate::model::SectionKind;
 
 /// Reduces a heading to the words that identify it: lower case, no
@@ -76,289 +77,81 @@ fn strip_numbering(s: &str) -> &str {
     s
 }
 
-/// The words (lower case) that start a phase heading: `Phase 2`, `Sprint 3`.
-const PHASE_WORDS: &[&str] = &[
-    "phase",
-    "stage",
-    "sprint",
-    "iteration",
-    "milestone",
-    "week",
-    "weeks",
-    "step",
-    "part",
-    "wave",
-    "release",
-    "increment",
-    "etappe",
-    "fase",
-    "étape",
-    "etapa",
-    "phasen",
-    "meilenstein",
-];
-
-/// Returns the phase number when the heading reads like `Phase 2: Name`.
+/// Returns the phase number when the heading reads like `Phase 2: Name`,
+/// `Fase 1`, `Фаза 2`, `Giai đoạn 3`, `フェーズ1`, `阶段 4`, `第一周`,
+/// `2단계` or `Q3 2026`.
 pub(crate) fn phase_number(normalized: &str) -> Option<String> {
-    let mut words = normalized.split(' ');
-    let first = words.next()?;
-    if !PHASE_WORDS.contains(&first) {
+    numbered(normalized, vocab::STAGE_WORDS).or_else(|| cjk_stage(normalized))
+}
+
+/// Returns the number when the heading opens a bucket of work (`Epic 2`).
+pub(crate) fn bucket_number(normalized: &str) -> Option<String> {
+    numbered(normalized, vocab::BUCKET_WORDS)
+}
+
+/// `word N` for one of `words`; the number may follow the word directly
+/// in scripts written without spaces (`フェーズ1`).
+fn numbered(n: &str, words: &[&str]) -> Option<String> {
+    // `Q1`, `Q3 2026`: a quarter.
+    if let Some(q) = n.strip_prefix('q')
+        && q.len() >= 1
+        && matches!(q.as_bytes()[0], b'1'..=b'4')
+        && q[1..].chars().next().is_none_or(|c| !c.is_alphanumeric())
+    {
+        return Some(q[..1].to_owned());
+    }
+    let word = words
+        .iter()
+        .filter(|w| n.starts_with(**w))
+        .max_by_key(|w| w.len())?;
+    let rest = &n[word.len()..];
+    let spaced = rest.starts_with(' ');
+    if !spaced && word.is_ascii() {
+        // `Phases`, `Stagehand`: a longer word, not a number.
         return None;
     }
-    let num = words.next()?.trim_end_matches([':', '.']);
+    let num = rest
+        .trim_start()
+        .split([' ', ':'])
+        .next()?
+        .trim_end_matches(['.', ':']);
     let ok = !num.is_empty()
         && (num
-            .split('.')
+            .split(['.', '-'])
             .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
             || matches!(
                 num,
-                "one"
-                    | "two"
-                    | "three"
-                    | "four"
-                    | "five"
-                    | "six"
-                    | "i"
-                    | "ii"
-                    | "iii"
-                    | "iv"
-                    | "v"
-                    | "vi"
+                "one" | "two" | "three" | "four" | "five" | "six" | "i" | "ii" | "iii" | "iv"
+                    | "v" | "vi" | "vii" | "viii" | "ix" | "x"
             )
-            || (num.len() == 1 && num.as_bytes()[0].is_ascii_lowercase())
-            || num
-                .split('-')
-                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())));
+            || (num.chars().count() == 1 && num.chars().all(char::is_alphabetic) && spaced)
+            || num.chars().all(|c| CJK_DIGITS.contains(c)));
     ok.then(|| num.to_owned())
 }
 
-/// Exact headings, after [`normalize`], and what they mean.
-const EXACT: &[(&str, SectionKind)] = &[
-    ("planning focus", SectionKind::PlanningFocus),
-    ("focus", SectionKind::PlanningFocus),
-    ("context", SectionKind::Context),
-    ("background", SectionKind::Context),
-    ("problem statement", SectionKind::Context),
-    ("motivation", SectionKind::Context),
-    ("overview", SectionKind::Overview),
-    ("summary", SectionKind::Overview),
-    ("executive summary", SectionKind::Overview),
-    ("tldr", SectionKind::Overview),
-    ("tl;dr", SectionKind::Overview),
-    ("scope", SectionKind::Overview),
-    ("constraints", SectionKind::Constraints),
-    ("assumptions and constraints", SectionKind::Constraints),
-    ("requirements gathering", SectionKind::Requirements),
-    ("requirements", SectionKind::Requirements),
-    ("high level design", SectionKind::HighLevelDesign),
-    ("components", SectionKind::Components),
-    ("data flow", SectionKind::DataFlow),
-    ("integration points", SectionKind::IntegrationPoints),
-    ("integrations", SectionKind::IntegrationPoints),
-    ("architecture", SectionKind::Architecture),
-    ("design", SectionKind::Architecture),
-    ("architecture and design", SectionKind::Architecture),
-    ("technical design", SectionKind::Architecture),
-    ("technical approach", SectionKind::Architecture),
-    ("approach", SectionKind::Architecture),
-    ("resource planning", SectionKind::Resources),
-    ("resources needed", SectionKind::Resources),
-    ("resources", SectionKind::Resources),
-    ("staffing", SectionKind::Team),
-    ("team", SectionKind::Team),
-    ("people", SectionKind::Team),
-    ("tools and infrastructure", SectionKind::Tools),
-    ("tools", SectionKind::Tools),
-    ("infrastructure", SectionKind::Tools),
-    ("tooling", SectionKind::Tools),
-    ("session checklist", SectionKind::Checklist),
-    ("planning checklist", SectionKind::Checklist),
-    ("meeting notes", SectionKind::MeetingNotes),
-    ("notes", SectionKind::Notes),
-    ("references", SectionKind::References),
-    ("links", SectionKind::References),
-    ("related", SectionKind::References),
-    ("see also", SectionKind::References),
-    ("resources and links", SectionKind::References),
-    ("dependencies", SectionKind::Dependencies),
-    ("external dependencies", SectionKind::Dependencies),
-    ("development setup", SectionKind::DevelopmentSetup),
-    ("setup", SectionKind::DevelopmentSetup),
-    ("getting started", SectionKind::DevelopmentSetup),
-    ("prerequisites", SectionKind::DevelopmentSetup),
-    ("code structure", SectionKind::CodeStructure),
-    ("project structure", SectionKind::CodeStructure),
-    ("directory structure", SectionKind::CodeStructure),
-    ("source code", SectionKind::CodeStructure),
-    ("implementation notes", SectionKind::ImplementationNotes),
-    ("technical notes", SectionKind::ImplementationNotes),
-    ("core features", SectionKind::CoreFeatures),
-    ("patterns and best practices", SectionKind::Patterns),
-    ("best practices", SectionKind::Patterns),
-    ("error handling", SectionKind::ErrorHandling),
-    ("performance considerations", SectionKind::Performance),
-    ("performance", SectionKind::Performance),
-    ("security notes", SectionKind::Security),
-    ("security", SectionKind::Security),
-    ("security considerations", SectionKind::Security),
-    ("testing", SectionKind::Testing),
-    ("testing strategy", SectionKind::Testing),
-    ("test plan", SectionKind::Testing),
-    (
-        "dependencies and execution order",
-        SectionKind::Dependencies,
-    ),
-    ("steps", SectionKind::Tasks),
-    ("plan", SectionKind::Tasks),
-    ("the plan", SectionKind::Tasks),
-    ("work", SectionKind::Tasks),
-    ("execution order", SectionKind::Dependencies),
-    ("parallel execution", SectionKind::Dependencies),
-    ("parallel opportunities", SectionKind::Dependencies),
-    ("implementation strategy", SectionKind::ImplementationNotes),
-    // Other languages.
-    ("kontext", SectionKind::Context),
-    ("hintergrund", SectionKind::Context),
-    ("contexte", SectionKind::Context),
-    ("contexto", SectionKind::Context),
-    ("anforderungen", SectionKind::Requirements),
-    ("exigences", SectionKind::Requirements),
-    ("requisitos", SectionKind::Requirements),
-    ("besoins", SectionKind::Requirements),
-    ("architektur", SectionKind::Architecture),
-    ("arquitectura", SectionKind::Architecture),
-    ("ressourcen", SectionKind::Resources),
-    ("ressources", SectionKind::Resources),
-    ("recursos", SectionKind::Resources),
-    ("équipe", SectionKind::Team),
-    ("equipe", SectionKind::Team),
-    ("equipo", SectionKind::Team),
-    ("notizen", SectionKind::Notes),
-    ("referenzen", SectionKind::References),
-    ("références", SectionKind::References),
-    ("referencias", SectionKind::References),
-    ("abhängigkeiten", SectionKind::Dependencies),
-    ("dépendances", SectionKind::Dependencies),
-    ("dependencias", SectionKind::Dependencies),
-];
+const CJK_DIGITS: &str = "一二三四五六七八九十零〇";
 
-/// Keyword rules, tried in order on the normalized heading when no exact match.
-const CONTAINS: &[(&str, SectionKind)] = &[
-    ("session checklist", SectionKind::Checklist),
-    ("action item", SectionKind::ActionItems),
-    ("action points", SectionKind::ActionItems),
-    ("follow up", SectionKind::ActionItems),
-    ("open question", SectionKind::OpenQuestions),
-    ("questions", SectionKind::OpenQuestions),
-    ("unresolved", SectionKind::OpenQuestions),
-    ("decision", SectionKind::Decisions),
-    ("success criteria", SectionKind::SuccessCriteria),
-    ("success metrics", SectionKind::SuccessCriteria),
-    ("acceptance criteria", SectionKind::SuccessCriteria),
-    ("definition of done", SectionKind::SuccessCriteria),
-    ("exit criteria", SectionKind::SuccessCriteria),
-    ("next step", SectionKind::NextSteps),
-    ("user stor", SectionKind::UserStories),
-    ("non functional", SectionKind::NonFunctionalRequirements),
-    ("nonfunctional", SectionKind::NonFunctionalRequirements),
-    ("quality attributes", SectionKind::NonFunctionalRequirements),
-    (
-        "functional requirement",
-        SectionKind::FunctionalRequirements,
-    ),
-    ("milestone", SectionKind::Milestones),
-    ("risk", SectionKind::Risks),
-    ("mitigation", SectionKind::Risks),
-    ("timeline", SectionKind::Timeline),
-    ("schedule", SectionKind::Timeline),
-    ("estimates", SectionKind::Timeline),
-    ("goal", SectionKind::Goals),
-    ("objective", SectionKind::Goals),
-    ("constraint", SectionKind::Constraints),
-    ("requirement", SectionKind::Requirements),
-    ("task", SectionKind::Tasks),
-    ("todo", SectionKind::Tasks),
-    ("to do", SectionKind::Tasks),
-    ("backlog", SectionKind::Tasks),
-    ("roadmap", SectionKind::Tasks),
-    ("work breakdown", SectionKind::Tasks),
-    ("work items", SectionKind::Tasks),
-    ("implementation plan", SectionKind::Tasks),
-    ("implementation steps", SectionKind::Tasks),
-    ("implementation phases", SectionKind::Tasks),
-    ("action plan", SectionKind::Tasks),
-    ("work plan", SectionKind::Tasks),
-    ("execution plan", SectionKind::Tasks),
-    ("rollout plan", SectionKind::Tasks),
-    ("migration plan", SectionKind::Tasks),
-    ("development plan", SectionKind::Tasks),
-    ("deliverables", SectionKind::Tasks),
-    ("checklist", SectionKind::Tasks),
-    ("phases", SectionKind::Tasks),
-    ("team", SectionKind::Team),
-    ("tool", SectionKind::Tools),
-    ("infrastructure", SectionKind::Tools),
-    ("resource", SectionKind::Resources),
-    ("component", SectionKind::Components),
-    ("data flow", SectionKind::DataFlow),
-    ("integration", SectionKind::IntegrationPoints),
-    ("architecture", SectionKind::Architecture),
-    ("design", SectionKind::Architecture),
-    ("meeting", SectionKind::MeetingNotes),
-    ("reference", SectionKind::References),
-    ("dependenc", SectionKind::Dependencies),
-    ("error", SectionKind::ErrorHandling),
-    ("performance", SectionKind::Performance),
-    ("security", SectionKind::Security),
-    ("test", SectionKind::Testing),
-    ("context", SectionKind::Context),
-    ("background", SectionKind::Context),
-    ("overview", SectionKind::Overview),
-    ("summary", SectionKind::Overview),
-    ("notes", SectionKind::Notes),
-    // Other languages.
-    ("aufgaben", SectionKind::Tasks),
-    ("arbeitspaket", SectionKind::Tasks),
-    ("tâches", SectionKind::Tasks),
-    ("taches", SectionKind::Tasks),
-    ("tareas", SectionKind::Tasks),
-    ("tarefas", SectionKind::Tasks),
-    ("attività", SectionKind::Tasks),
-    ("taken", SectionKind::Tasks),
-    ("задачи", SectionKind::Tasks),
-    ("任务", SectionKind::Tasks),
-    ("タスク", SectionKind::Tasks),
-    ("작업", SectionKind::Tasks),
-    ("risiken", SectionKind::Risks),
-    ("risques", SectionKind::Risks),
-    ("riesgos", SectionKind::Risks),
-    ("riscos", SectionKind::Risks),
-    ("rischi", SectionKind::Risks),
-    ("риски", SectionKind::Risks),
-    ("meilenstein", SectionKind::Milestones),
-    ("jalons", SectionKind::Milestones),
-    ("hitos", SectionKind::Milestones),
-    ("marcos", SectionKind::Milestones),
-    ("ziele", SectionKind::Goals),
-    ("objectifs", SectionKind::Goals),
-    ("objetivos", SectionKind::Goals),
-    ("obiettivi", SectionKind::Goals),
-    ("zeitplan", SectionKind::Timeline),
-    ("calendrier", SectionKind::Timeline),
-    ("cronograma", SectionKind::Timeline),
-    ("entscheidung", SectionKind::Decisions),
-    ("décisions", SectionKind::Decisions),
-    ("decisiones", SectionKind::Decisions),
-    ("offene fragen", SectionKind::OpenQuestions),
-    ("nächste schritte", SectionKind::NextSteps),
-    ("prochaines étapes", SectionKind::NextSteps),
-    ("próximos pasos", SectionKind::NextSteps),
-    ("próximos passos", SectionKind::NextSteps),
-    ("erfolgskriterien", SectionKind::SuccessCriteria),
-    ("critères de succès", SectionKind::SuccessCriteria),
-    ("criterios de éxito", SectionKind::SuccessCriteria),
-    ("maßnahmen", SectionKind::ActionItems),
-];
+/// `第一周`, `第2阶段`, `2단계`, `1주차`: an ordinal before the stage word.
+fn cjk_stage(n: &str) -> Option<String> {
+    let s = n.strip_prefix('第').unwrap_or(n);
+    let digits: String = s
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || CJK_DIGITS.contains(*c))
+        .collect();
+    if digits.is_empty() || (s.len() == n.len() && !digits.bytes().all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    let rest = s[digits.len()..].trim_start();
+    const SUFFIXES: &[&str] = &[
+        "周", "週", "阶段", "階段", "期", "天", "日", "단계", "주차", "주", "일차", "スプリント",
+        "フェーズ", "段階",
+    ];
+    let prefixed = s.len() != n.len();
+    SUFFIXES
+        .iter()
+        .any(|w| rest.starts_with(w) && (prefixed || !w.starts_with(['周', '週', '期', '天', '日'])))
+        .then_some(digits)
+}
 
 /// Classifies a heading (already free of inline markup).
 pub(crate) fn classify(heading: &str, level: u8) -> SectionKind {
@@ -367,6 +160,12 @@ pub(crate) fn classify(heading: &str, level: u8) -> SectionKind {
         return SectionKind::Phase;
     }
     if let Some(&(_, kind)) = EXACT.iter().find(|(k, _)| *k == n) {
+        return kind;
+    }
+    if let Some(&(_, kind)) = vocab::SECTIONS_PREFIX
+        .iter()
+        .find(|(k, _)| n.strip_prefix(k).is_some_and(|r| r.is_empty() || r.starts_with([' ', ':'])))
+    {
         return kind;
     }
     if level == 1 {

@@ -10,21 +10,11 @@ use crate::model::{
 
 /// Reads a time unit word: `h`, `hrs`, `days`, `wk`, `Wochen`, `jours`.
 pub(crate) fn unit(word: &str) -> Option<TimeUnit> {
-    let w = word.trim().trim_end_matches('.').to_lowercase();
-    Some(match w.as_str() {
-        "m" | "min" | "mins" | "minute" | "minutes" | "mn" => TimeUnit::Minutes,
-        "h" | "hr" | "hrs" | "hour" | "hours" | "std" | "stunde" | "stunden" | "heure"
-        | "heures" | "hora" | "horas" | "ph" => TimeUnit::Hours,
-        "d" | "day" | "days" | "pd" | "md" | "dd" | "person-day" | "person-days" | "man-day"
-        | "man-days" | "tag" | "tage" | "pt" | "jour" | "jours" | "j" | "día" | "días" | "dia"
-        | "dias" | "giorni" | "giorno" | "t" => TimeUnit::Days,
-        "w" | "wk" | "wks" | "week" | "weeks" | "woche" | "wochen" | "semaine" | "semaines"
-        | "semana" | "semanas" | "settimana" | "settimane" | "pw" => TimeUnit::Weeks,
-        "mo" | "mos" | "month" | "months" | "monat" | "monate" | "mois" | "mes" | "meses" => {
-            TimeUnit::Months
-        }
-        _ => return None,
-    })
+    let w = word.trim().trim_end_matches('.');
+    if w.is_ascii() && !w.bytes().any(|b| b.is_ascii_uppercase()) {
+        return super::vocab::unit(w);
+    }
+    super::vocab::unit(&w.to_lowercase())
 }
 
 fn number_prefix(s: &str) -> Option<(f64, &str)> {
@@ -317,19 +307,7 @@ pub(crate) fn priority_level(s: &str) -> Option<PriorityLevel> {
 }
 
 fn priority_word(l: &str) -> Option<PriorityLevel> {
-    match l {
-        "critical" | "crit" | "urgent" | "blocker" | "highest" | "p0" | "showstopper"
-        | "must have" | "kritisch" => Some(PriorityLevel::Critical),
-        "high" | "hi" | "h" | "important" | "must" | "p1" | "hoch" | "haute" | "élevée"
-        | "alta" | "alto" => Some(PriorityLevel::High),
-        "medium" | "med" | "mid" | "m" | "normal" | "moderate" | "should" | "should have"
-        | "p2" | "mittel" | "moyenne" | "media" | "medio" => Some(PriorityLevel::Medium),
-        "low" | "lo" | "l" | "minor" | "could" | "could have" | "nice to have" | "lowest"
-        | "trivial" | "p3" | "p4" | "p5" | "niedrig" | "basse" | "baja" | "bajo" => {
-            Some(PriorityLevel::Low)
-        }
-        _ => None,
-    }
+    super::vocab::priority(l)
 }
 
 /// Reads a priority; the level is `None` when the text is not understood.
@@ -366,20 +344,7 @@ pub(crate) fn rating(s: &str) -> Rating {
             text,
         };
     }
-    let level = match t.as_str() {
-        "very low" | "vl" | "rare" | "negligible" | "1" | "sehr niedrig" | "très faible" => {
-            Some(Level::VeryLow)
-        }
-        "low" | "l" | "lo" | "minor" | "unlikely" | "2" | "niedrig" | "gering" | "faible"
-        | "bajo" | "baja" => Some(Level::Low),
-        "medium" | "med" | "m" | "moderate" | "possible" | "3" | "mittel" | "moyen" | "moyenne"
-        | "medio" | "media" => Some(Level::Medium),
-        "high" | "h" | "hi" | "major" | "likely" | "4" | "hoch" | "élevé" | "élevée" | "alto"
-        | "alta" => Some(Level::High),
-        "very high" | "vh" | "critical" | "severe" | "almost certain" | "certain" | "5"
-        | "sehr hoch" | "très élevé" => Some(Level::VeryHigh),
-        _ => None,
-    };
+    let level = super::vocab::level(t.as_str());
     Rating {
         level,
         probability: None,
@@ -402,26 +367,10 @@ pub(crate) fn status_word(s: &str) -> Option<Status> {
     let l = t
         .trim_matches(|c: char| !c.is_alphanumeric())
         .to_lowercase();
-    Some(match l.as_str() {
-        "done" | "complete" | "completed" | "finished" | "closed" | "shipped" | "merged"
-        | "resolved" | "released" | "x" | "yes" | "erledigt" | "fertig" | "terminé" | "fait"
-        | "hecho" | "completado" | "concluído" => Status::Done,
-        "in progress" | "in-progress" | "inprogress" | "wip" | "doing" | "started" | "active"
-        | "ongoing" | "in review" | "review" | "in development" | "in dev" | "working"
-        | "partial" | "partially done" | "in arbeit" | "en cours" | "en progreso"
-        | "em andamento" => Status::InProgress,
-        "blocked" | "on hold" | "waiting" | "stuck" | "paused" | "blockiert" | "bloqué"
-        | "bloqueado" => Status::Blocked,
-        "cancelled" | "canceled" | "dropped" | "won't do" | "wont do" | "wontfix" | "won't fix"
-        | "abandoned" | "obsolete" | "removed" | "skipped" | "n/a" | "abgebrochen" | "annulé"
-        | "cancelado" => Status::Cancelled,
-        "todo" | "to do" | "to-do" | "not started" | "not-started" | "not yet started"
-        | "pending" | "planned" | "open" | "backlog" | "new" | "ready" | "next" | "queued"
-        | "deferred" | "later" | "proposed" | "offen" | "à faire" | "pendiente" | "" => {
-            Status::Todo
-        }
-        _ => return None,
-    })
+    if l.is_empty() {
+        return Some(Status::Todo);
+    }
+    super::vocab::status(l.as_str())
 }
 
 /// Maps a status emoji to its status.
