@@ -656,10 +656,7 @@ fn heading_context(
         SectionKind::Tasks if level > 1 => Open::new(level, SectionKind::Tasks, true),
         SectionKind::Tasks | SectionKind::Title => {
             // A document-level title: `# Tasks: Feature` makes checkboxes tasks.
-            let n = normalize(htext);
-            let tasky = ["task", "todo", "to do", "backlog", "roadmap", "plan"]
-                .iter()
-                .any(|w| n.contains(w));
+            let tasky = sections::names_work(htext);
             Open::new(
                 level,
                 if tasky {

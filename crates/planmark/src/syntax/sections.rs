@@ -183,6 +183,16 @@ pub(crate) fn classify(heading: &str, level: u8) -> SectionKind {
         .map_or(SectionKind::Other, |i| CONTAINS[i].1)
 }
 
+/// Whether a document title names work: `# Tasks: Feature`, `# 任务分解`,
+/// `# Vorgangsliste`, `# Roadmap`, `# Implementation Plan`.
+pub(crate) fn names_work(heading: &str) -> bool {
+    let n = normalize(heading);
+    n.split(' ').any(|w| w == "plan" || w == "planification")
+        || CONTAINS_AC
+            .find_overlapping_iter(&n)
+            .any(|m| CONTAINS[m.pattern().as_usize()].1 == SectionKind::Tasks)
+}
+
 /// One automaton for all [`CONTAINS`] keywords.
 static CONTAINS_AC: std::sync::LazyLock<aho_corasick::AhoCorasick> =
     std::sync::LazyLock::new(|| {

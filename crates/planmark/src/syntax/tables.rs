@@ -41,8 +41,11 @@ enum Role {
     Milestone,
     Period,
     Requirement,
-    Name,
     JobTitle,
+    /// Story points: an estimate in the team's own unit.
+    Points,
+    /// Acceptance or done criteria of the row.
+    Criteria,
     Capacity,
     Other,
 }
@@ -62,101 +65,62 @@ pub(crate) fn column_kind(header: &str) -> &'static str {
 }
 
 fn role(header: &str) -> Role {
+    use super::vocab::Column as C;
     let h: String = header
         .chars()
         .filter(|c| {
-            c.is_alphanumeric() || c.is_whitespace() || matches!(c, '#' | '(' | ')' | '.' | '/')
+            c.is_alphanumeric()
+                || c.is_whitespace()
+                || matches!(c, '#' | '(' | ')' | '.' | '/' | '-' | '（' | '）')
         })
         .collect::<String>()
         .to_lowercase();
     let h = h.trim();
-    // A unit in the header: `Estimate (h)`, `Effort (days)`, `Hours`.
-    let unit = h
-        .split_once('(')
-        .and_then(|(_, u)| values::unit(u.trim_end_matches(')')))
-        .or_else(|| values::unit(h));
-    let base = h.split('(').next().unwrap_or(h).trim();
-    match base {
-        "#" | "id" | "no" | "no." | "nr" | "nr." | "task id" | "key" | "ref" | "num" | "number"
-        | "n" => Role::Id,
-        "task" | "tasks" | "action" | "actions" | "action item" | "item" | "work" | "work item"
-        | "title" | "activity" | "todo" | "to do" | "aufgabe" | "tâche" | "tarea" | "tarefa"
-        | "compito" | "task name" | "ticket" | "issue" => Role::Task,
-        "name" | "description" | "deliverable" | "feature" | "story" | "step" | "what"
-        | "summary" | "details" => Role::WeakTask,
-        "estimate" | "est" | "est." | "effort" | "duration" | "time" | "hours" | "days"
-        | "size" | "estimated effort" | "estimation" | "aufwand" | "durée" | "estimación"
-        | "estimated time" | "weeks" | "dauer" | "estimate h" | "estimate d" => {
-            Role::Estimate(unit)
-        }
-        "optimistic"
-        | "optimistic estimate"
-        | "best case"
-        | "best"
-        | "min"
-        | "minimum"
-        | "min estimate"
-        | "low estimate"
-        | "optimistisch"
-        | "optimiste" => Role::Optimistic(unit),
-        "most likely"
-        | "likely"
-        | "realistic"
-        | "nominal"
-        | "most likely estimate"
-        | "realistisch"
-        | "réaliste" => Role::Likely(unit),
-        "pessimistic"
-        | "pessimistic estimate"
-        | "worst case"
-        | "worst"
-        | "max"
-        | "maximum"
-        | "max estimate"
-        | "high estimate"
-        | "pessimistisch"
-        | "pessimiste" => Role::Pessimistic(unit),
-        "priority" | "prio" | "pri" | "importance" | "priorität" | "priorité" | "prioridad" => {
-            Role::Priority
-        }
-        "dependencies" | "dependency" | "depends on" | "depends" | "deps" | "after"
-        | "blocked by" | "prerequisites" | "predecessors" | "requires" | "abhängigkeiten"
-        | "dépendances" | "dependencias" => Role::Deps,
-        "owner" | "owners" | "assignee" | "assigned to" | "assigned" | "who" | "responsible"
-        | "resources" | "resource" | "lead" | "dri" | "team" | "verantwortlich" | "responsable"
-        | "person" => Role::Owner,
-        "status" | "state" | "done" | "progress" | "stand" | "statut" | "estado" | "complete" => {
-            Role::Status
-        }
-        "start" | "start date" | "begin" | "from" | "starts" => Role::Start,
-        "due" | "due date" | "deadline" | "end" | "end date" | "target" | "target date"
-        | "finish" | "by" | "when" | "eta" | "date" | "fällig" | "échéance" => Role::Due,
-        "phase" | "sprint" | "stage" | "iteration" | "epic" => Role::Phase,
-        "risk" | "risks" | "risk description" | "threat" | "risiko" | "risque" | "riesgo" => {
-            Role::Risk
-        }
-        "likelihood" | "probability" | "prob" | "prob." | "chance" | "wahrscheinlichkeit"
-        | "probabilité" => Role::Likelihood,
-        "impact" | "severity" | "consequence" | "auswirkung" => Role::Impact,
-        "mitigation"
-        | "mitigation strategy"
-        | "response"
-        | "contingency"
-        | "maßnahme"
-        | "mitigación" => Role::Mitigation,
-        "affects" | "affected tasks" | "affected" => Role::Affects,
-        "delay" | "schedule impact" | "delay if hit" => Role::Delay,
-        "decision" | "decisions" | "entscheidung" | "décision" => Role::Decision,
-        "rationale" | "reason" | "why" | "reasoning" | "begründung" => Role::Rationale,
-        "made by" | "decided by" | "decider" | "approver" => Role::MadeBy,
-        "component" | "module" | "service" | "komponente" => Role::Component,
-        "responsibility" | "responsibilities" | "purpose" => Role::Responsibility,
-        "role" | "roles" | "position" => Role::JobTitle,
-        "milestone" | "milestones" | "meilenstein" | "jalon" | "hito" => Role::Milestone,
-        "week" | "period" | "dates" | "timeframe" | "timeline" | "woche" => Role::Period,
-        "requirement" | "requirements" => Role::Requirement,
-        "capacity" | "allocation" | "availability" | "fte" => Role::Capacity,
-        _ => Role::Other,
+    // A unit in the header: `Estimate (h)`, `Dauer (in Wochen)`, `Hours`.
+    let (base, bracket) = match h.split_once(['(', '（']) {
+        Some((b, u)) => (b.trim(), Some(u.trim_end_matches([')', '）']).trim())),
+        None => (h, None),
+    };
+    let unit = bracket
+        .and_then(|u| values::unit(u).or_else(|| u.rsplit(' ').next().and_then(values::unit)))
+        .or_else(|| values::unit(base))
+        .or_else(|| base.rsplit(' ').next().and_then(values::unit));
+    let Some(col) = super::vocab::column(base).or_else(|| super::vocab::column(h)) else {
+        return Role::Other;
+    };
+    match col {
+        C::Id => Role::Id,
+        C::Task => Role::Task,
+        C::WeakTask => Role::WeakTask,
+        C::Estimate => Role::Estimate(unit),
+        C::Points => Role::Points,
+        C::Optimistic => Role::Optimistic(unit),
+        C::Likely => Role::Likely(unit),
+        C::Pessimistic => Role::Pessimistic(unit),
+        C::Priority => Role::Priority,
+        C::Deps => Role::Deps,
+        C::Owner => Role::Owner,
+        C::Status => Role::Status,
+        C::Start => Role::Start,
+        C::Due => Role::Due,
+        C::Phase => Role::Phase,
+        C::Risk => Role::Risk,
+        C::Likelihood => Role::Likelihood,
+        C::Impact => Role::Impact,
+        C::Mitigation => Role::Mitigation,
+        C::Affects => Role::Affects,
+        C::Delay => Role::Delay,
+        C::Decision => Role::Decision,
+        C::Rationale => Role::Rationale,
+        C::MadeBy => Role::MadeBy,
+        C::Component => Role::Component,
+        C::Responsibility => Role::Responsibility,
+        C::Milestone => Role::Milestone,
+        C::Period => Role::Period,
+        C::Requirement => Role::Requirement,
+        C::JobTitle => Role::JobTitle,
+        C::Capacity => Role::Capacity,
+        C::Criteria => Role::Criteria,
     }
 }
 
@@ -369,7 +333,7 @@ pub(crate) fn table(
             Some(Kind::Timeline)
         }
         SectionKind::Team | SectionKind::Resources
-            if cols.has(Role::Name)
+            if cols.has(Role::WeakTask)
                 || cols.has(Role::Owner)
                 || cols.has(Role::JobTitle)
                 || cols.has(Role::Responsibility)
