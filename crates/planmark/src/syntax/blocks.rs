@@ -63,6 +63,8 @@ pub(crate) struct Item {
     /// The item's number in an ordered list.
     pub(crate) number: Option<u64>,
     pub(crate) has_children: bool,
+    /// Which list the item belongs to: items of one list share it.
+    pub(crate) list: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -138,6 +140,7 @@ pub(crate) fn walk(text: &str, base: usize, lines: &Lines) -> Blocks {
         unclosed_fences: Vec::new(),
     };
     let mut stack: Vec<Frame> = Vec::new();
+    let mut lists = 0u32;
     // Index into stack of the innermost open item, and whether its text is still open.
     let mut item_stack: Vec<(usize, bool)> = Vec::new();
     let mut table: Option<Table> = None;
@@ -170,6 +173,7 @@ pub(crate) fn walk(text: &str, base: usize, lines: &Lines) -> Blocks {
                         has_checkbox_children: false,
                         has_children: false,
                         number: list_number(&text[range.start..]),
+                        list: lists,
                     });
                     out.list.push(Block::Item(idx));
                     item_stack.push((idx, true));
@@ -243,6 +247,7 @@ pub(crate) fn walk(text: &str, base: usize, lines: &Lines) -> Blocks {
                 }
                 Tag::Link { dest_url, .. } => link = Some((dest_url.to_string(), String::new())),
                 Tag::List(_) | Tag::BlockQuote(_) => {
+                    lists += 1;
                     if let Some(last) = item_stack.last_mut() {
                         last.1 = false;
                     }

@@ -42,6 +42,8 @@ pub(crate) struct Builder<'a> {
     item_risk: Vec<Option<usize>>,
     /// Phase index for each plain list item that is a phase (`- Phase 1: Setup`).
     item_phase: Vec<Option<usize>>,
+    /// Items of a status legend: never tasks.
+    legend_items: HashSet<usize>,
     /// `2` for the task written as item 2 of an ordered list: a name
     /// dependencies may use (`after 2`), not an id.
     numbers: HashMap<String, Vec<usize>>,
@@ -241,6 +243,8 @@ fn key_value(text: &str) -> Option<(String, &str)> {
 }
 
 pub(crate) fn build(doc: &mut Document, text: &str, mut walked: Blocks, lines: &Lines) {
+    let legend = super::legend::find(&walked, text);
+    let _active = super::legend::activate(&legend);
     let mut b = Builder {
         doc,
         text,
@@ -248,6 +252,7 @@ pub(crate) fn build(doc: &mut Document, text: &str, mut walked: Blocks, lines: &
         item_task: vec![None; walked.items.len()],
         item_risk: vec![None; walked.items.len()],
         item_phase: vec![None; walked.items.len()],
+        legend_items: legend.items.iter().copied().collect(),
         numbers: HashMap::new(),
         is_template_kind: false,
     };
@@ -348,6 +353,7 @@ pub(crate) fn build(doc: &mut Document, text: &str, mut walked: Blocks, lines: &
                 );
                 stack.push(open);
             }
+            Block::Item(idx) if b.legend_items.contains(&idx) => {}
             Block::Item(idx) => {
                 let item = &walked.items[idx];
                 let mut open = stack.last().cloned();
@@ -388,6 +394,10 @@ pub(crate) fn build(doc: &mut Document, text: &str, mut walked: Blocks, lines: &
                     if !b.text[span.start..span.end].trim().contains('\n') {
                         continue;
                     }
+                } else {
+                    // A bold label heads the list right after it, not the
+                    // rest of the section: `Plans:` after criteria.
+                    pseudo = None;
                 }
                 let open = stack.last().cloned();
                 let effective = open.as_ref().map_or(SectionKind::Other, |o| o.effective);
@@ -443,6 +453,7 @@ pub(crate) fn build(doc: &mut Document, text: &str, mut walked: Blocks, lines: &
     let numbers = std::mem::take(&mut b.numbers);
     kind_of(b.doc);
     resolve(b.doc, &numbers);
+    demote_groups(b.doc);
 }
 
 /// The label of a paragraph that is only a bold label: `**Tasks:**`,
@@ -453,6 +464,12 @@ fn pseudo_heading(src: &str) -> Option<&str> {
     if t.len() > 60 {
         return None;
     }
+    let t = t.strip_suffix(':').unwrap_or(t).trim_end();
+    // `**Success Criteria** (what must be TRUE):`: a note after the label.
+    let t = match t.strip_suffix(')').and_then(|r| r.rsplit_once(" (")) {
+        Some((label, _)) if label.ends_with("**") || label.ends_with("__") => label,
+        _ => t,
+    };
     let t = t.strip_suffix(':').unwrap_or(t);
     let inner = t
         .strip_prefix("**")
@@ -1073,6 +1090,11 @@ fn task_item(b: &mut Builder, walked: &Blocks, idx: usize, item: &Item, open: &O
             return;
         }
     }
+    // A checklist whose items are the phases themselves
+    // (`- [x] **Phase 3: Sync** - ...`) lists phases, not tasks.
+    if checkbox && !item.has_checkbox_children && is_stage_line(text) {
+        return;
+    }
     let attrs = inline::extract(text);
     let status = b.status_of(item, &attrs);
     let parent_id = owner_task.map(|t| b.doc.tasks[t].id.clone());
@@ -1086,6 +1108,87 @@ fn task_item(b: &mut Builder, walked: &Blocks, idx: usize, item: &Item, open: &O
     if let Some(n) = item.number {
         b.numbers.entry(n.to_string()).or_default().push(t);
     }
+}
+
+/// Whether a list item names a stage of the plan: `Phase 3: Sync - ...`,
+/// `Sprint 2`, `Fase 1 — Base`.
+fn is_stage_line(text: &str) -> bool {
+    let head = text
+        .split([':', '—', '–'])
+        .next()
+        .unwrap_or(text)
+        .split(" - ")
+        .next()
+        .unwrap_or(text);
+    let n = normalize(head);
+    // Steps inside a task are its work, not stages of the plan.
+    let step = ["step", "шаг", "bước", "paso", "passo", "schritt", "étape", "ステップ"]
+        .iter()
+        .any(|w| n.starts_with(w));
+    !step && head.split_whitespace().count() <= 4 && phase_number(&n).is_some()
+}
+
+/// LABELING rule 1: a heading or bold line that groups checkboxes is a
+/// group, not a task. Its checkbox children lose it as parent, and take its
+/// name as their phase when no stage holds them.
+fn demote_groups(doc: &mut Document) {
+    let grouping: HashSet<String> = doc
+        .tasks
+        .iter()
+        .filter(|t| t.origin.marker.is_some())
+        .filter_map(|t| t.parent.clone())
+        .collect();
+    if grouping.is_empty() {
+        return;
+    }
+    let groups: Vec<usize> = doc
+        .tasks
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| {
+            t.origin.marker.is_none()
+                && matches!(t.origin.form, Form::Heading | Form::Line)
+                && grouping.contains(&t.id)
+        })
+        .map(|(i, _)| i)
+        .collect();
+    if groups.is_empty() {
+        return;
+    }
+    for &g in &groups {
+        let (id, name, phase, origin) = {
+            let t = &doc.tasks[g];
+            let span = t.origin.text.unwrap_or(t.origin.span);
+            let name = doc.source[span.start..span.end]
+                .trim()
+                .trim_matches(|c: char| c == '#' || c == '*' || c == '_' || c.is_whitespace())
+                .to_owned();
+            (t.id.clone(), name, t.phase.clone(), t.origin.clone())
+        };
+        let mut used = false;
+        for t in &mut doc.tasks {
+            if t.parent.as_deref() == Some(id.as_str()) {
+                t.parent = None;
+                if t.phase.is_none() || t.phase == phase && phase.is_none() {
+                    t.phase = Some(name.clone());
+                    used = true;
+                }
+            }
+        }
+        if used && !doc.phases.iter().any(|p| p.name == name) {
+            doc.phases.push(Phase {
+                number: None,
+                name,
+                origin,
+            });
+        }
+    }
+    let mut k = 0;
+    doc.tasks.retain(|_| {
+        let keep = groups.binary_search(&k).is_err();
+        k += 1;
+        keep
+    });
 }
 
 /// `Send the RFC - Alice - 2026-12-01`: a trailing date and a short name

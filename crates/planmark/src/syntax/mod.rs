@@ -15,6 +15,7 @@ mod blocks;
 mod build;
 mod frontmatter;
 mod inline;
+mod legend;
 mod sections;
 pub(crate) mod tables;
 pub(crate) mod values;

@@ -371,10 +371,20 @@ pub(crate) fn status_word(s: &str) -> Option<Status> {
         return Some(Status::Todo);
     }
     super::vocab::status(l.as_str())
+        .or_else(|| {
+            // `Done (2026-01-04)`, `Completed – see PR`: the status word first.
+            let head = l.split(['(', '/', ',', '-', '–']).next()?.trim();
+            super::vocab::status(head)
+        })
+        // `🟢 Reviewed/Tested`: a leading status mark.
+        .or_else(|| t.chars().next().and_then(status_emoji))
 }
 
 /// Maps a status emoji to its status.
 pub(crate) fn status_emoji(c: char) -> Option<Status> {
+    if let Some(st) = super::legend::lookup(super::legend::Symbol::Emoji(c)) {
+        return Some(st);
+    }
     Some(match c {
         '✅' | '✔' | '☑' | '✓' | '☒' | '🟢' | '🎉' => Status::Done,
         '🚧' | '🔄' | '⏳' | '🏗' | '🔨' | '🟡' | '🛠' | '⚙' | '🔧' | '👷' | '🏃' => {
@@ -391,6 +401,11 @@ pub(crate) fn status_emoji(c: char) -> Option<Status> {
 
 /// Maps a checkbox character (`x` in `[x]`) to its status.
 pub(crate) fn checkbox(c: char) -> Option<Status> {
+    if c != ' '
+        && let Some(st) = super::legend::lookup(super::legend::Symbol::Checkbox(c))
+    {
+        return Some(st);
+    }
     Some(match c {
         ' ' | '>' | '<' => Status::Todo,
         'x' | 'X' | '✓' | '✔' => Status::Done,
