@@ -110,23 +110,22 @@ fn german_table_with_id_column() {
 #[test]
 fn tasks_written_as_headings_with_attribute_bullets() {
     let d = fixture("task-headings.md");
-    assert_eq!(
-        ids(&d),
-        ["1.1", "1.2", "write-cron-entry", "add-metrics", "2.1"]
-    );
+    // Task 1.2 groups two checkboxes: by the tracking-unit rule (LABELING
+    // rule 1) the checkboxes are the tasks and the heading is their group.
+    assert_eq!(ids(&d), ["1.1", "write-cron-entry", "add-metrics", "2.1"]);
     assert_eq!(task(&d, "1.1").status, Status::Done);
     assert_eq!(task(&d, "1.1").owner(), Some("kim"));
     assert_eq!(hours(&d, "1.1"), Some(4.0));
-    assert_eq!(hours(&d, "1.2"), Some(16.0));
-    assert_eq!(deps(&d, "1.2"), ["1.1"]);
-    assert_eq!(deps(&d, "2.1"), ["1.2"]);
-    assert_eq!(task(&d, "write-cron-entry").parent.as_deref(), Some("1.2"));
+    // A dependency on the group is a dependency on all of its work.
+    assert_eq!(deps(&d, "2.1"), ["write-cron-entry", "add-metrics"]);
+    assert_eq!(task(&d, "write-cron-entry").parent, None);
+    assert_eq!(
+        task(&d, "write-cron-entry").phase.as_deref(),
+        Some("Phase 1: Groundwork")
+    );
     assert_eq!(task(&d, "write-cron-entry").status, Status::Done);
     assert_eq!(task(&d, "2.1").phase.as_deref(), Some("Phase 2: Rollout"));
-    assert_eq!(
-        task(&d, "1.2").priority.as_ref().unwrap().level,
-        Some(PriorityLevel::High)
-    );
+    assert_eq!(hours(&d, "2.1"), Some(8.0));
 }
 
 #[test]
@@ -517,13 +516,13 @@ fn release_scope_requirement_checklists_are_work() {
 #[test]
 fn bold_labels_head_the_lists_after_them() {
     let d = fixture("bold-labels.md");
-    assert_eq!(ids(&d), ["1", "2", "2.1", "template", "scheduler"]);
+    // Task 2.1 groups its subtask checkboxes, so they are the tasks.
+    assert_eq!(ids(&d), ["1", "2", "template", "scheduler"]);
     assert_eq!(d.success_criteria.len(), 2);
     assert_eq!(task(&d, "1").status, Status::Done);
     assert_eq!(hours(&d, "2"), Some(4.0));
-    assert_eq!(deps(&d, "2.1"), ["1", "2"]);
-    assert_eq!(task(&d, "scheduler").parent.as_deref(), Some("2.1"));
-    assert_eq!(task(&d, "2.1").phase.as_deref(), Some("Phase 2: Report"));
+    assert_eq!(task(&d, "scheduler").parent, None);
+    assert_eq!(task(&d, "scheduler").phase.as_deref(), Some("Phase 2: Report"));
     assert!(d.findings.is_empty(), "{:?}", d.findings);
 }
 

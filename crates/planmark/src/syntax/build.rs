@@ -1155,6 +1155,7 @@ fn demote_groups(doc: &mut Document) {
     if groups.is_empty() {
         return;
     }
+    let mut group_children: HashMap<usize, Vec<String>> = HashMap::new();
     for &g in &groups {
         let (id, name, phase, origin) = {
             let t = &doc.tasks[g];
@@ -1166,15 +1167,18 @@ fn demote_groups(doc: &mut Document) {
             (t.id.clone(), name, t.phase.clone(), t.origin.clone())
         };
         let mut used = false;
+        let mut kids = Vec::new();
         for t in &mut doc.tasks {
             if t.parent.as_deref() == Some(id.as_str()) {
                 t.parent = None;
+                kids.push(t.id.clone());
                 if t.phase.is_none() || t.phase == phase && phase.is_none() {
                     t.phase = Some(name.clone());
                     used = true;
                 }
             }
         }
+        group_children.insert(g, kids);
         if used && !doc.phases.iter().any(|p| p.name == name) {
             doc.phases.push(Phase {
                 number: None,
@@ -1183,12 +1187,34 @@ fn demote_groups(doc: &mut Document) {
             });
         }
     }
+    // A dependency on a group means all of its work.
+    let mut children: HashMap<String, Vec<String>> = HashMap::new();
+    let removed: Vec<String> = groups.iter().map(|&g| doc.tasks[g].id.clone()).collect();
+    for (g, id) in groups.iter().zip(&removed) {
+        children.insert(id.clone(), group_children[g].clone());
+    }
     let mut k = 0;
     doc.tasks.retain(|_| {
         let keep = groups.binary_search(&k).is_err();
         k += 1;
         keep
     });
+    for t in &mut doc.tasks {
+        if t.dependencies.iter().any(|d| children.contains_key(&d.target)) {
+            let deps = std::mem::take(&mut t.dependencies);
+            for d in deps {
+                match children.get(&d.target) {
+                    Some(kids) => t.dependencies.extend(kids.iter().filter(|k| **k != t.id).map(|k| {
+                        Dependency {
+                            target: k.clone(),
+                            ..d.clone()
+                        }
+                    })),
+                    None => t.dependencies.push(d),
+                }
+            }
+        }
+    }
 }
 
 /// `Send the RFC - Alice - 2026-12-01`: a trailing date and a short name

@@ -96,7 +96,7 @@ pub(crate) fn find(blocks: &Blocks, text: &str) -> Legend {
 /// (`✔ Erledigt`, `Erledigt: ✔`, `` `[x]` - 已完成 ``, `🟢 Reviewed/Tested`).
 /// The status is `None` when the meaning is not a status word.
 pub(crate) fn entry(text: &str) -> Option<(Symbol, Option<Status>)> {
-    let t: String = text.chars().filter(|&c| c != '*' && c != '`').collect();
+    let t = text.replace("**", "").replace('`', "");
     let t = t.trim();
     if t.is_empty() || t.chars().count() > 80 {
         return None;

@@ -304,6 +304,8 @@ pub(crate) const STATUSES: &[(&str, Status)] = &[
     ("offen", Status::Todo),
     ("geplant", Status::Todo),
     ("nicht begonnen", Status::Todo),
+    ("noch nicht begonnen", Status::Todo),
+    ("noch offen", Status::Todo),
     ("à faire", Status::Todo),
     ("a faire", Status::Todo),
     ("prévu", Status::Todo),
