@@ -44,6 +44,11 @@ pub(crate) struct Builder<'a> {
     item_phase: Vec<Option<usize>>,
     /// Items of a status legend: never tasks.
     legend_items: HashSet<usize>,
+    /// Whether the document tracks any work with checkboxes.
+    doc_checked: bool,
+    /// Whether the section being read (up to the next heading) tracks its
+    /// work with checkboxes: then its plain items are details (rule 1).
+    section_checked: bool,
     /// `2` for the task written as item 2 of an ordered list: a name
     /// dependencies may use (`after 2`), not an id.
     numbers: HashMap<String, Vec<usize>>,
@@ -253,6 +258,8 @@ pub(crate) fn build(doc: &mut Document, text: &str, mut walked: Blocks, lines: &
         item_risk: vec![None; walked.items.len()],
         item_phase: vec![None; walked.items.len()],
         legend_items: legend.items.iter().copied().collect(),
+        section_checked: false,
+        doc_checked: false,
         numbers: HashMap::new(),
         is_template_kind: false,
     };
@@ -288,6 +295,21 @@ pub(crate) fn build(doc: &mut Document, text: &str, mut walked: Blocks, lines: &
         .zip(&kinds)
         .any(|(level, kind)| level > 1 && holds_tasks(*kind));
     let mut next_kind = kinds.into_iter();
+    // Per section (the blocks between two headings, the preamble first):
+    // does it hold a checkbox item?
+    let mut checked: Vec<bool> = vec![false];
+    for bl in &walked.list {
+        match bl {
+            Block::Heading { .. } => checked.push(false),
+            Block::Item(i) if walked.items[*i].marker.is_some() => {
+                *checked.last_mut().expect("preamble") = true;
+            }
+            _ => {}
+        }
+    }
+    b.doc_checked = checked.iter().any(|&c| c);
+    let mut next_checked = checked.into_iter();
+    b.section_checked = next_checked.next().unwrap_or(false);
 
     let mut stack: Vec<Open> = Vec::new();
     let mut section_starts: Vec<usize> = Vec::new();
@@ -328,6 +350,7 @@ pub(crate) fn build(doc: &mut Document, text: &str, mut walked: Blocks, lines: &
                 }
                 let parent = stack.last().cloned();
                 let kind = next_kind.next().unwrap_or(SectionKind::Other);
+                b.section_checked = next_checked.next().unwrap_or(false);
                 if level == 1 && b.doc.title.is_none() {
                     b.doc.title = Some(htext.clone());
                     let t = htext.to_lowercase();
@@ -601,11 +624,14 @@ fn heading_context(
     if parent_tasks && kind != SectionKind::Phase {
         let parent = parent.expect("parent_tasks");
         let attrs = inline::extract(htext);
-        let is_task = attrs
-            .id
-            .as_ref()
-            .is_some_and(|(_, s)| matches!(s, IdSource::Label | IdSource::Explicit))
-            || attrs.estimate.is_some();
+        // A heading is a task when it is labelled (`Task 1.2:`, `{#api}`),
+        // starts with a tracker code that has letters (`T.1 —`, `CORE-01`,
+        // `T012`: a bare `2.1` numbers a section), or states an estimate.
+        let is_task = attrs.id.as_ref().is_some_and(|(id, s)| match s {
+            IdSource::Label | IdSource::Explicit => true,
+            IdSource::Code => id.bytes().any(|c| c.is_ascii_alphabetic()),
+            _ => false,
+        }) || attrs.estimate.is_some();
         if is_task {
             let phase = b.phase_name(Some(parent));
             let t = b.new_task(attrs, origin, phase, None);
@@ -673,7 +699,11 @@ fn heading_context(
         SectionKind::Tasks if level > 1 => Open::new(level, SectionKind::Tasks, true),
         SectionKind::Tasks | SectionKind::Title => {
             // A document-level title: `# Tasks: Feature` makes checkboxes tasks.
+            // A title that names the work (`# WBS`, `# Backlog`) makes the
+            // plain lists of its sections work too, unless the document
+            // tracks its work with checkboxes (rule 1).
             let tasky = sections::names_work(htext);
+            let strong = !b.doc_checked && sections::names_work_list(htext);
             Open::new(
                 level,
                 if tasky {
@@ -681,7 +711,7 @@ fn heading_context(
                 } else {
                     SectionKind::Title
                 },
-                false,
+                strong,
             )
         }
         SectionKind::Other if parent_milestones => {
@@ -1073,7 +1103,12 @@ fn task_item(b: &mut Builder, walked: &Blocks, idx: usize, item: &Item, open: &O
             b.item_phase[idx] = Some(b.doc.phases.len() - 1);
             return;
         }
-        if heading_task.is_some() || !open.strong || item.has_checkbox_children || text.is_empty() {
+        if heading_task.is_some()
+            || !open.strong
+            || item.has_checkbox_children
+            || text.is_empty()
+            || b.section_checked
+        {
             return;
         }
         if let Some((key, _)) = key_value(text)

@@ -193,6 +193,20 @@ pub(crate) fn names_work(heading: &str) -> bool {
             .any(|m| CONTAINS[m.pattern().as_usize()].1 == SectionKind::Tasks)
 }
 
+/// Whether a title names a list of work items (`# WBS`, `# Backlog`,
+/// `# TODO`, `# Aufgaben`) rather than a plan in prose (`# Implementation
+/// Plan`, `# Roadmap`), whose plain lists are mostly not tasks.
+pub(crate) fn names_work_list(heading: &str) -> bool {
+    let n = normalize(heading);
+    CONTAINS_AC.find_overlapping_iter(&n).any(|m| {
+        let (k, kind) = CONTAINS[m.pattern().as_usize()];
+        kind == SectionKind::Tasks
+            && !["plan", "计划", "計画", "계획", "план", "roadmap", "phases", "checklist", "deliverables", "路线图", "ロードマップ", "로드맵", "hoja de ruta", "feuille de route", "дорожная"]
+                .iter()
+                .any(|w| k.contains(w))
+    })
+}
+
 /// One automaton for all [`CONTAINS`] keywords.
 static CONTAINS_AC: std::sync::LazyLock<aho_corasick::AhoCorasick> =
     std::sync::LazyLock::new(|| {

@@ -579,6 +579,10 @@ pub(crate) fn code_len(s: &str) -> usize {
     if letters > 0 && i < b.len() && (b[i] == b'-' || b[i] == b'_') {
         i += 1;
     }
+    // `T.1`, `B.2.1`: a letter block and a number.
+    if letters > 0 && letters <= 2 && i + 1 < b.len() && b[i] == b'.' && b[i + 1].is_ascii_digit() {
+        i += 1;
+    }
     let digits_start = i;
     while i < b.len() && b[i].is_ascii_digit() {
         i += 1;
