@@ -46,6 +46,8 @@ pub(crate) struct Builder<'a> {
     legend_items: HashSet<usize>,
     /// Whether the document tracks any work with checkboxes.
     doc_checked: bool,
+    /// Lists (by id) with at least one checkbox item.
+    checked_lists: HashSet<u32>,
     /// Whether the section being read (up to the next heading) tracks its
     /// work with checkboxes: then its plain items are details (rule 1).
     section_checked: bool,
@@ -260,6 +262,12 @@ pub(crate) fn build(doc: &mut Document, text: &str, mut walked: Blocks, lines: &
         legend_items: legend.items.iter().copied().collect(),
         section_checked: false,
         doc_checked: false,
+        checked_lists: walked
+            .items
+            .iter()
+            .filter(|i| i.marker.is_some())
+            .map(|i| i.list)
+            .collect(),
         numbers: HashMap::new(),
         is_template_kind: false,
     };
@@ -1107,9 +1115,21 @@ fn task_item(b: &mut Builder, walked: &Blocks, idx: usize, item: &Item, open: &O
             || !open.strong
             || item.has_checkbox_children
             || text.is_empty()
-            || b.section_checked
         {
             return;
+        }
+        // In a section that tracks its work with checkboxes, a plain item
+        // outside those lists is a note, unless it carries what a task
+        // carries: its own status mark, an id or an estimate. (So ticking
+        // one plain item never turns its neighbours into notes.)
+        if b.section_checked && !b.checked_lists.contains(&item.list) && !status_marked(text) {
+            let a = inline::extract(text);
+            let labelled = a.id.as_ref().is_some_and(|(_, s)| {
+                matches!(s, IdSource::Label | IdSource::Code | IdSource::Explicit)
+            });
+            if !labelled && a.estimate.is_none() {
+                return;
+            }
         }
         if let Some((key, _)) = key_value(text)
             && META_KEYS.contains(&key.as_str())
@@ -1143,6 +1163,15 @@ fn task_item(b: &mut Builder, walked: &Blocks, idx: usize, item: &Item, open: &O
     if let Some(n) = item.number {
         b.numbers.entry(n.to_string()).or_default().push(t);
     }
+}
+
+/// Whether an item carries its own status mark (`✅ Ship it`, `Ship it ✅`):
+/// tracked work, like a checkbox.
+fn status_marked(text: &str) -> bool {
+    let first = text.chars().next();
+    let last = text.trim_end_matches('\u{fe0f}').chars().next_back();
+    first.is_some_and(|c| !c.is_ascii() && values::status_emoji(c).is_some())
+        || last.is_some_and(|c| !c.is_ascii() && values::status_emoji(c).is_some())
 }
 
 /// Whether a list item names a stage of the plan: `Phase 3: Sync - ...`,
