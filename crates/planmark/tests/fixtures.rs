@@ -522,7 +522,10 @@ fn bold_labels_head_the_lists_after_them() {
     assert_eq!(task(&d, "1").status, Status::Done);
     assert_eq!(hours(&d, "2"), Some(4.0));
     assert_eq!(task(&d, "scheduler").parent, None);
-    assert_eq!(task(&d, "scheduler").phase.as_deref(), Some("Phase 2: Report"));
+    assert_eq!(
+        task(&d, "scheduler").phase.as_deref(),
+        Some("Phase 2: Report")
+    );
     assert!(d.findings.is_empty(), "{:?}", d.findings);
 }
 
@@ -595,4 +598,63 @@ fn phases_as_list_items_and_tasks_in_a_timeline_table() {
     assert_eq!(d.phases.len(), 4);
     assert_eq!(d.tasks[4].owner(), Some("Dana"));
     assert!(d.findings.is_empty(), "{:?}", d.findings);
+}
+
+#[test]
+fn a_chinese_spec_kit_list_with_its_legend_and_criteria() {
+    let d = fixture("zh-task-list.md");
+    // The legend explains the marks (not tasks); the nested plain bullets
+    // are details; the acceptance checkbox is a criterion, not work.
+    assert_eq!(ids(&d), ["T001", "T002", "T003"]);
+    assert_eq!(task(&d, "T001").status, Status::Done);
+    assert_eq!(deps(&d, "T002"), ["T001"]);
+    assert_eq!(task(&d, "T003").phase.as_deref(), Some("阶段 2：实现"));
+    let phases: Vec<&str> = d
+        .phases
+        .iter()
+        .map(|p| p.number.as_deref().unwrap_or(""))
+        .collect();
+    assert_eq!(phases, ["1", "2"]);
+}
+
+#[test]
+fn a_german_work_package_table_with_an_emoji_legend() {
+    let d = fixture("de-projektplan.md");
+    assert_eq!(ids(&d), ["1.1", "1.2", "1.3"]);
+    assert_eq!(hours(&d, "1.2"), Some(12.0));
+    assert_eq!(task(&d, "1.1").owner(), Some("Lena"));
+    let statuses: Vec<Status> = d.tasks.iter().map(|t| t.status).collect();
+    // The legend says ❌ is "not started": todo, not cancelled.
+    assert_eq!(statuses, [Status::Done, Status::InProgress, Status::Todo]);
+    assert_eq!(d.risks.len(), 1);
+    assert_eq!(
+        d.risks[0].likelihood.as_ref().unwrap().level,
+        Some(planmark::model::Level::High)
+    );
+    assert!(d.findings.is_empty(), "{:?}", d.findings);
+}
+
+#[test]
+fn a_checklist_of_phases_lists_phases_not_tasks() {
+    let d = fixture("phase-checklist.md");
+    // The phase checklist names the phases; the numbered success criteria
+    // after their bold label are criteria; the plan checkboxes are the work.
+    assert_eq!(d.tasks.len(), 3, "{:?}", ids(&d));
+    assert!(d.tasks.iter().all(|t| t.title.contains("PLAN")));
+    assert_eq!(done(&d), 2);
+    assert_eq!(d.success_criteria.len(), 2);
+}
+
+#[test]
+fn russian_task_headings_and_a_group_of_checkboxes() {
+    let d = fixture("ru-task-headings.md");
+    // A.1 and A.2 are task headings (their bullets are details); B.1
+    // groups two checkboxes, so those are the tasks.
+    let titles: Vec<&str> = d.tasks.iter().map(|t| t.title.as_str()).collect();
+    assert_eq!(d.tasks.len(), 4, "{titles:?}");
+    assert_eq!(task(&d, "A.1").status, Status::Done);
+    assert_eq!(task(&d, "A.2").status, Status::InProgress);
+    assert_eq!(deps(&d, "A.2"), ["A.1"]);
+    assert_eq!(d.tasks[2].phase.as_deref(), Some("Блок B: Отчёты"));
+    assert_eq!(d.tasks[2].status, Status::Done);
 }

@@ -1111,11 +1111,7 @@ fn task_item(b: &mut Builder, walked: &Blocks, idx: usize, item: &Item, open: &O
             b.item_phase[idx] = Some(b.doc.phases.len() - 1);
             return;
         }
-        if heading_task.is_some()
-            || !open.strong
-            || item.has_checkbox_children
-            || text.is_empty()
-        {
+        if heading_task.is_some() || !open.strong || item.has_checkbox_children || text.is_empty() {
             return;
         }
         // In a section that tracks its work with checkboxes, a plain item
@@ -1186,9 +1182,18 @@ fn is_stage_line(text: &str) -> bool {
         .unwrap_or(text);
     let n = normalize(head);
     // Steps inside a task are its work, not stages of the plan.
-    let step = ["step", "шаг", "bước", "paso", "passo", "schritt", "étape", "ステップ"]
-        .iter()
-        .any(|w| n.starts_with(w));
+    let step = [
+        "step",
+        "шаг",
+        "bước",
+        "paso",
+        "passo",
+        "schritt",
+        "étape",
+        "ステップ",
+    ]
+    .iter()
+    .any(|w| n.starts_with(w));
     !step && head.split_whitespace().count() <= 4 && phase_number(&n).is_some()
 }
 
@@ -1264,16 +1269,19 @@ fn demote_groups(doc: &mut Document) {
         keep
     });
     for t in &mut doc.tasks {
-        if t.dependencies.iter().any(|d| children.contains_key(&d.target)) {
+        if t.dependencies
+            .iter()
+            .any(|d| children.contains_key(&d.target))
+        {
             let deps = std::mem::take(&mut t.dependencies);
             for d in deps {
                 match children.get(&d.target) {
-                    Some(kids) => t.dependencies.extend(kids.iter().filter(|k| **k != t.id).map(|k| {
-                        Dependency {
+                    Some(kids) => t
+                        .dependencies
+                        .extend(kids.iter().filter(|k| **k != t.id).map(|k| Dependency {
                             target: k.clone(),
                             ..d.clone()
-                        }
-                    })),
+                        })),
                     None => t.dependencies.push(d),
                 }
             }
@@ -1334,8 +1342,7 @@ pub(crate) fn apply_key(b: &mut Builder, t: usize, key: &str, value: &str, span:
             }
             true
         }
-        "depends on" | "dependencies" | "depends" | "deps" | "after" | "blocked by"
-        | "requires" | "prerequisites" => {
+        k if super::vocab::DEPENDENCY_KEYS.contains(&k) => {
             let (mut deps, bad) = values::dependencies(value, false);
             b.locate_deps(span, &mut deps);
             for x in bad {

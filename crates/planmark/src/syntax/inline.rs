@@ -194,6 +194,29 @@ pub(crate) fn extract(text: &str) -> Attrs {
         a.status = a.status.or(Some(st));
         s.remove(trail_start, text.len());
     }
+    // `Import CSV ✅ DONE`, `Импорт ✅ ЗАВЕРШЕНО`: a mark and an upper-case
+    // status word at the end.
+    if a.status.is_none()
+        && trail_start == text.len()
+        && let Some((i, c)) = text
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !c.is_ascii() && values::status_emoji(c).is_some())
+        && i > lead
+    {
+        let tail = &text[i + c.len_utf8()..];
+        let words = tail.trim_start_matches('\u{fe0f}').trim();
+        if !words.is_empty()
+            && words.split_whitespace().count() <= 3
+            && words.chars().all(|c| c.is_uppercase() || c.is_whitespace())
+        {
+            a.status = Some(
+                values::status_word(words)
+                    .unwrap_or_else(|| values::status_emoji(c).unwrap_or_default()),
+            );
+            s.remove(i, text.len());
+        }
+    }
     let body_start = lead;
     for (word, st) in [
         ("DONE", Status::Done),
@@ -733,6 +756,23 @@ fn piece(a: &mut Attrs, p: &str) -> bool {
     if let Some(d) = values::date(p) {
         a.due.get_or_insert(d);
         return true;
+    }
+    // `depende de T003`, `зависит от T001, T002`, `依赖 T001`.
+    let lower = p.to_lowercase();
+    for phrase in super::vocab::DEPENDENCY_PHRASES {
+        if let Some(rest) = lower.strip_prefix(phrase)
+            && rest.starts_with([' ', ':', '：'])
+        {
+            let Some(rest) = p.get(phrase.len()..) else {
+                continue;
+            };
+            let rest = rest.trim_start_matches([' ', ':', '：']).trim();
+            let (deps, bad) = values::dependencies(rest, true);
+            if !deps.is_empty() && bad.is_empty() {
+                a.deps.extend(deps);
+                return true;
+            }
+        }
     }
     false
 }

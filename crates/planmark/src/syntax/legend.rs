@@ -65,7 +65,10 @@ pub(crate) fn find(blocks: &Blocks, text: &str) -> Legend {
         i = j.max(i + 1);
     }
     for b in &blocks.list {
-        if let Block::Lines { span, code: false, .. } = b {
+        if let Block::Lines {
+            span, code: false, ..
+        } = b
+        {
             for line in text[span.start..span.end].lines() {
                 let parts: Vec<(Symbol, Option<Status>)> = line
                     .split(['·', '|', ';', ','])

@@ -121,8 +121,22 @@ fn numbered(n: &str, words: &[&str]) -> Option<String> {
             .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
             || matches!(
                 num,
-                "one" | "two" | "three" | "four" | "five" | "six" | "i" | "ii" | "iii" | "iv"
-                    | "v" | "vi" | "vii" | "viii" | "ix" | "x"
+                "one"
+                    | "two"
+                    | "three"
+                    | "four"
+                    | "five"
+                    | "six"
+                    | "i"
+                    | "ii"
+                    | "iii"
+                    | "iv"
+                    | "v"
+                    | "vi"
+                    | "vii"
+                    | "viii"
+                    | "ix"
+                    | "x"
             )
             || (num.chars().count() == 1 && num.chars().all(char::is_alphabetic) && spaced)
             || num.chars().all(|c| CJK_DIGITS.contains(c)));
@@ -143,13 +157,27 @@ fn cjk_stage(n: &str) -> Option<String> {
     }
     let rest = s[digits.len()..].trim_start();
     const SUFFIXES: &[&str] = &[
-        "周", "週", "阶段", "階段", "期", "天", "日", "단계", "주차", "주", "일차", "スプリント",
-        "フェーズ", "段階",
+        "周",
+        "週",
+        "阶段",
+        "階段",
+        "期",
+        "天",
+        "日",
+        "단계",
+        "주차",
+        "주",
+        "일차",
+        "スプリント",
+        "フェーズ",
+        "段階",
     ];
     let prefixed = s.len() != n.len();
     SUFFIXES
         .iter()
-        .any(|w| rest.starts_with(w) && (prefixed || !w.starts_with(['周', '週', '期', '天', '日'])))
+        .any(|w| {
+            rest.starts_with(w) && (prefixed || !w.starts_with(['周', '週', '期', '天', '日']))
+        })
         .then_some(digits)
 }
 
@@ -162,10 +190,10 @@ pub(crate) fn classify(heading: &str, level: u8) -> SectionKind {
     if let Some(&(_, kind)) = EXACT.iter().find(|(k, _)| *k == n) {
         return kind;
     }
-    if let Some(&(_, kind)) = vocab::SECTIONS_PREFIX
-        .iter()
-        .find(|(k, _)| n.strip_prefix(k).is_some_and(|r| r.is_empty() || r.starts_with([' ', ':'])))
-    {
+    if let Some(&(_, kind)) = vocab::SECTIONS_PREFIX.iter().find(|(k, _)| {
+        n.strip_prefix(k)
+            .is_some_and(|r| r.is_empty() || r.starts_with([' ', ':']))
+    }) {
         return kind;
     }
     if level == 1 {
@@ -201,9 +229,25 @@ pub(crate) fn names_work_list(heading: &str) -> bool {
     CONTAINS_AC.find_overlapping_iter(&n).any(|m| {
         let (k, kind) = CONTAINS[m.pattern().as_usize()];
         kind == SectionKind::Tasks
-            && !["plan", "计划", "計画", "계획", "план", "roadmap", "phases", "checklist", "deliverables", "路线图", "ロードマップ", "로드맵", "hoja de ruta", "feuille de route", "дорожная"]
-                .iter()
-                .any(|w| k.contains(w))
+            && ![
+                "plan",
+                "计划",
+                "計画",
+                "계획",
+                "план",
+                "roadmap",
+                "phases",
+                "checklist",
+                "deliverables",
+                "路线图",
+                "ロードマップ",
+                "로드맵",
+                "hoja de ruta",
+                "feuille de route",
+                "дорожная",
+            ]
+            .iter()
+            .any(|w| k.contains(w))
     })
 }
 

@@ -687,7 +687,10 @@ pub(crate) const SECTIONS_EXACT: &[(&str, SectionKind)] = &[
     ("testing", SectionKind::Testing),
     ("testing strategy", SectionKind::Testing),
     ("test plan", SectionKind::Testing),
-    ("dependencies and execution order", SectionKind::Dependencies),
+    (
+        "dependencies and execution order",
+        SectionKind::Dependencies,
+    ),
     ("steps", SectionKind::Tasks),
     ("plan", SectionKind::Tasks),
     ("the plan", SectionKind::Tasks),
@@ -796,7 +799,10 @@ pub(crate) const SECTIONS_CONTAINS: &[(&str, SectionKind)] = &[
     ("non functional", SectionKind::NonFunctionalRequirements),
     ("nonfunctional", SectionKind::NonFunctionalRequirements),
     ("quality attributes", SectionKind::NonFunctionalRequirements),
-    ("functional requirement", SectionKind::FunctionalRequirements),
+    (
+        "functional requirement",
+        SectionKind::FunctionalRequirements,
+    ),
     ("milestone", SectionKind::Milestones),
     ("risk", SectionKind::Risks),
     ("mitigation", SectionKind::Risks),
@@ -1587,6 +1593,39 @@ pub(crate) const COLUMNS_CONTAINS: &[(&str, Column)] = &[
     ("name", Column::WeakTask),
 ];
 
+/// `Key:` lines and columns that list what a task waits for.
+pub(crate) const DEPENDENCY_KEYS: &[&str] = &[
+    "depends on",
+    "dependencies",
+    "dependency",
+    "depends",
+    "deps",
+    "after",
+    "blocked by",
+    "requires",
+    "prerequisites",
+    "abhängigkeit",
+    "abhängigkeiten",
+    "voraussetzung",
+    "dépendance",
+    "dépendances",
+    "dependencia",
+    "dependencias",
+    "dependência",
+    "dependências",
+    "dipendenza",
+    "dipendenze",
+    "зависимость",
+    "зависимости",
+    "phụ thuộc",
+    "bağımlılık",
+    "依赖",
+    "前置",
+    "依存",
+    "의존성",
+    "선행 작업",
+];
+
 fn table<T: Copy>(entries: &'static [(&'static str, T)]) -> HashMap<&'static str, T> {
     let mut m = HashMap::with_capacity(entries.len());
     for &(k, v) in entries {
@@ -1595,8 +1634,7 @@ fn table<T: Copy>(entries: &'static [(&'static str, T)]) -> HashMap<&'static str
     m
 }
 
-static COLUMN_MAP: LazyLock<HashMap<&'static str, Column>> =
-    LazyLock::new(|| table(COLUMNS_EXACT));
+static COLUMN_MAP: LazyLock<HashMap<&'static str, Column>> = LazyLock::new(|| table(COLUMNS_EXACT));
 static COLUMN_AC: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
     aho_corasick::AhoCorasick::new(COLUMNS_CONTAINS.iter().map(|(k, _)| k)).expect("valid keywords")
 });
