@@ -84,17 +84,12 @@ pub(crate) fn phase_number(normalized: &str) -> Option<String> {
     numbered(normalized, vocab::STAGE_WORDS).or_else(|| cjk_stage(normalized))
 }
 
-/// Returns the number when the heading opens a bucket of work (`Epic 2`).
-pub(crate) fn bucket_number(normalized: &str) -> Option<String> {
-    numbered(normalized, vocab::BUCKET_WORDS)
-}
-
 /// `word N` for one of `words`; the number may follow the word directly
 /// in scripts written without spaces (`フェーズ1`).
 fn numbered(n: &str, words: &[&str]) -> Option<String> {
     // `Q1`, `Q3 2026`: a quarter.
     if let Some(q) = n.strip_prefix('q')
-        && q.len() >= 1
+        && !q.is_empty()
         && matches!(q.as_bytes()[0], b'1'..=b'4')
         && q[1..].chars().next().is_none_or(|c| !c.is_alphanumeric())
     {
@@ -145,6 +140,23 @@ fn numbered(n: &str, words: &[&str]) -> Option<String> {
 
 const CJK_DIGITS: &str = "一二三四五六七八九十零〇";
 
+const SUFFIXES: &[&str] = &[
+    "周",
+    "週",
+    "阶段",
+    "階段",
+    "期",
+    "天",
+    "日",
+    "단계",
+    "주차",
+    "주",
+    "일차",
+    "スプリント",
+    "フェーズ",
+    "段階",
+];
+
 /// `第一周`, `第2阶段`, `2단계`, `1주차`: an ordinal before the stage word.
 fn cjk_stage(n: &str) -> Option<String> {
     let s = n.strip_prefix('第').unwrap_or(n);
@@ -156,22 +168,7 @@ fn cjk_stage(n: &str) -> Option<String> {
         return None;
     }
     let rest = s[digits.len()..].trim_start();
-    const SUFFIXES: &[&str] = &[
-        "周",
-        "週",
-        "阶段",
-        "階段",
-        "期",
-        "天",
-        "日",
-        "단계",
-        "주차",
-        "주",
-        "일차",
-        "スプリント",
-        "フェーズ",
-        "段階",
-    ];
+
     let prefixed = s.len() != n.len();
     SUFFIXES
         .iter()

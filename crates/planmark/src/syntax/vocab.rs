@@ -598,21 +598,6 @@ pub(crate) const STAGE_WORDS: &[&str] = &[
     "주차",
 ];
 
-/// Words that open a bucket of work when followed by a number: `Epic 2`,
-/// `Workstream 3`. A bucket is a task's phase only when no stage holds it.
-pub(crate) const BUCKET_WORDS: &[&str] = &[
-    "epic",
-    "workstream",
-    "work package",
-    "arbeitspaket",
-    "épica",
-    "épico",
-    "эпик",
-    "史诗",
-    "エピック",
-    "에픽",
-];
-
 /// Section headings (after normalising) that mean one kind of section,
 /// matched whole.
 pub(crate) const SECTIONS_EXACT: &[(&str, SectionKind)] = &[
