@@ -1084,6 +1084,8 @@ fn task_item(b: &mut Builder, walked: &Blocks, idx: usize, item: &Item, open: &O
     };
     let owner_task = parent_task.or(heading_task);
     let checkbox = item.marker.is_some();
+    // The item's inline attributes, read at most once.
+    let mut read: Option<Attrs> = None;
 
     // `Estimate: 3d` under a task sets that task's attribute.
     if !checkbox
@@ -1119,7 +1121,7 @@ fn task_item(b: &mut Builder, walked: &Blocks, idx: usize, item: &Item, open: &O
         // carries: its own status mark, an id or an estimate. (So ticking
         // one plain item never turns its neighbours into notes.)
         if b.section_checked && !b.checked_lists.contains(&item.list) && !status_marked(text) {
-            let a = inline::extract(text);
+            let a = read.get_or_insert_with(|| inline::extract(text));
             let labelled = a.id.as_ref().is_some_and(|(_, s)| {
                 matches!(s, IdSource::Label | IdSource::Code | IdSource::Explicit)
             });
@@ -1146,7 +1148,7 @@ fn task_item(b: &mut Builder, walked: &Blocks, idx: usize, item: &Item, open: &O
     if checkbox && !item.has_checkbox_children && is_stage_line(text) {
         return;
     }
-    let attrs = inline::extract(text);
+    let attrs = read.unwrap_or_else(|| inline::extract(text));
     let status = b.status_of(item, &attrs);
     let parent_id = owner_task.map(|t| b.doc.tasks[t].id.clone());
     let group = item.parent.and_then(|p| b.item_phase[p]);
@@ -1224,16 +1226,17 @@ fn demote_groups(doc: &mut Document) {
     if groups.is_empty() {
         return;
     }
-    let mut group_children: HashMap<usize, Vec<String>> = HashMap::new();
+    // Each group's id and the ids of its work.
+    let mut children: HashMap<String, Vec<String>> = HashMap::new();
     for &g in &groups {
-        let (id, name, phase, origin) = {
+        let (id, name, origin) = {
             let t = &doc.tasks[g];
             let span = t.origin.text.unwrap_or(t.origin.span);
             let name = doc.source[span.start..span.end]
                 .trim()
                 .trim_matches(|c: char| c == '#' || c == '*' || c == '_' || c.is_whitespace())
                 .to_owned();
-            (t.id.clone(), name, t.phase.clone(), t.origin.clone())
+            (t.id.clone(), name, t.origin.clone())
         };
         let mut used = false;
         let mut kids = Vec::new();
@@ -1241,13 +1244,13 @@ fn demote_groups(doc: &mut Document) {
             if t.parent.as_deref() == Some(id.as_str()) {
                 t.parent = None;
                 kids.push(t.id.clone());
-                if t.phase.is_none() || t.phase == phase && phase.is_none() {
+                if t.phase.is_none() {
                     t.phase = Some(name.clone());
                     used = true;
                 }
             }
         }
-        group_children.insert(g, kids);
+        children.insert(id, kids);
         if used && !doc.phases.iter().any(|p| p.name == name) {
             doc.phases.push(Phase {
                 number: None,
@@ -1256,18 +1259,13 @@ fn demote_groups(doc: &mut Document) {
             });
         }
     }
-    // A dependency on a group means all of its work.
-    let mut children: HashMap<String, Vec<String>> = HashMap::new();
-    let removed: Vec<String> = groups.iter().map(|&g| doc.tasks[g].id.clone()).collect();
-    for (g, id) in groups.iter().zip(&removed) {
-        children.insert(id.clone(), group_children[g].clone());
-    }
     let mut k = 0;
     doc.tasks.retain(|_| {
         let keep = groups.binary_search(&k).is_err();
         k += 1;
         keep
     });
+    // A dependency on a group means all of its work.
     for t in &mut doc.tasks {
         if t.dependencies
             .iter()
