@@ -410,12 +410,46 @@ struct TaskView<'a> {
 /// Working hours of the likely value, and of the bounds when there are any.
 #[derive(serde::Serialize)]
 struct EstimateView<'a> {
-    hours: f64,
+    /// `None` for points or a size with no duration configured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hours: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     min: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     max: Option<f64>,
     text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    points: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    size: Option<&'a str>,
+}
+
+/// The estimate in working time, and the points or size it was written in.
+fn estimate_view(t: &Task, work: WorkTime) -> Option<EstimateView<'_>> {
+    let (points, size) = match &t.size {
+        Some(planmark::model::Size::Points { points, .. }) => (Some(*points), None),
+        Some(planmark::model::Size::Shirt { size, .. }) => (None, Some(size.as_str())),
+        None => (None, None),
+    };
+    match (&t.estimate, &t.size) {
+        (Some(e), _) => Some(EstimateView {
+            hours: Some(e.likely_hours(work)),
+            min: e.min_hours(work),
+            max: e.max_hours(work),
+            text: e.text(),
+            points,
+            size,
+        }),
+        (None, Some(z)) => Some(EstimateView {
+            hours: None,
+            min: None,
+            max: None,
+            text: z.text(),
+            points,
+            size,
+        }),
+        (None, None) => None,
+    }
 }
 
 fn task_json<'a>(t: &'a Task, d: &'a Document, work: WorkTime) -> TaskView<'a> {
@@ -424,12 +458,7 @@ fn task_json<'a>(t: &'a Task, d: &'a Document, work: WorkTime) -> TaskView<'a> {
         title: &t.title,
         status: t.status.as_str(),
         phase: t.phase.as_deref(),
-        estimate: t.estimate.as_ref().map(|e| EstimateView {
-            hours: e.likely_hours(work),
-            min: e.min_hours(work),
-            max: e.max_hours(work),
-            text: e.text(),
-        }),
+        estimate: estimate_view(t, work),
         dependencies: t.dependencies.iter().map(|x| x.target.as_str()).collect(),
         owner: t.owner(),
         resources: &t.resources,
@@ -532,6 +561,7 @@ pub(crate) fn print_tasks(
                 t.estimate
                     .as_ref()
                     .map(|e| e.text().to_owned())
+                    .or_else(|| t.size.as_ref().map(|z| z.text().to_owned()))
                     .unwrap_or_default(),
                 t.dependencies
                     .iter()
@@ -712,6 +742,11 @@ fn show(cx: &Context, a: &ShowArgs) -> anyhow::Result<ExitCode> {
             );
         }
         field("estimate", s);
+    } else if let Some(z) = &t.size {
+        field(
+            "estimate",
+            format!("{} (no duration: see [estimates] in planmark.toml)", z.text()),
+        );
     }
     let deps: Vec<String> = t
         .dependencies

@@ -181,6 +181,14 @@ fn csv(s: &Schedule) -> anyhow::Result<String> {
 }
 
 /// `1 working day`, `3 working days`.
+fn tasks(n: usize) -> String {
+    if n == 1 {
+        "1 task".into()
+    } else {
+        format!("{n} tasks")
+    }
+}
+
 pub(crate) fn days(n: i64) -> String {
     if n == 1 {
         "1 working day".to_owned()
@@ -277,7 +285,40 @@ pub(crate) fn verdict(s: &Schedule) -> String {
             tasks.join(", ")
         );
     }
-    let unestimated = s.tasks.iter().filter(|t| t.unestimated).count();
+    for u in &s.unmapped_sizes {
+        let what = match (u.points > 0, u.shirts > 0) {
+            (true, true) => format!(
+                "{} in story points and {} in T-shirt sizes",
+                tasks(u.points),
+                u.shirts
+            ),
+            (true, false) => format!("{} in story points", tasks(u.points)),
+            _ => format!("{} in T-shirt sizes", tasks(u.shirts)),
+        };
+        let have = if u.points + u.shirts == 1 {
+            "has"
+        } else {
+            "have"
+        };
+        let how = if u.points > 0 {
+            "set `point = \"4h\"` or `velocity = \"20 points/week\"`"
+        } else {
+            "set `sizes = { S = \"1d\", M = \"3d\", L = \"1w\" }`"
+        };
+        let _ = writeln!(
+            out,
+            "{} {}: {what} {have} no duration yet and take none; {how} under [estimates] in planmark.toml",
+            paint(WARN, "!"),
+            u.plan
+        );
+    }
+    let sized: usize = s.unmapped_sizes.iter().map(|u| u.points + u.shirts).sum();
+    let unestimated = s
+        .tasks
+        .iter()
+        .filter(|t| t.unestimated)
+        .count()
+        .saturating_sub(sized);
     if unestimated > 0 {
         let _ = writeln!(
             out,

@@ -1232,3 +1232,47 @@ fn report_writes_one_self_contained_file() {
         "{names:?}"
     );
 }
+
+#[test]
+fn story_points_take_time_only_once_estimates_are_configured() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("sprint.md"),
+        "# Sprint\n\n## Tasks\n\n- [ ] Build the importer (5 SP)\n- [ ] Test the importer - 3 points (depends on build-the-importer)\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| String::from_utf8(stdout_of(dir.path(), args)).unwrap();
+    let tasks = json(run(&["tasks", "--format", "json"]).as_bytes());
+    let first = &tasks["tasks"][0]["estimate"];
+    assert_eq!(first["points"], 5.0);
+    assert_eq!(first["text"], "5 SP");
+    assert!(first.get("hours").is_none(), "{first}");
+    // Without a mapping the schedule says so, once for the plan.
+    let table = run(&["schedule", "--today", "2026-11-02"]);
+    assert_eq!(
+        table.matches("2 tasks in story points have no duration yet").count(),
+        1,
+        "{table}"
+    );
+    std::fs::write(
+        dir.path().join("planmark.toml"),
+        "[project]\nstart = 2026-11-02\n[estimates]\nvelocity = \"10 points/week\"\n",
+    )
+    .unwrap();
+    let s = json(run(&["schedule", "--format", "json", "--today", "2026-11-02"]).as_bytes());
+    // Eight points at ten a week: four working days in sequence.
+    assert_eq!(s["makespan_days"], 4, "{s}");
+    assert!(s.get("unmapped_sizes").is_none());
+    let tasks = json(run(&["tasks", "--format", "json"]).as_bytes());
+    assert_eq!(tasks["tasks"][0]["estimate"]["hours"], 20.0);
+    std::fs::write(
+        dir.path().join("planmark.toml"),
+        "[estimates]\nvelocity = \"fast\"\n",
+    )
+    .unwrap();
+    planmark(dir.path())
+        .args(["tasks"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("[estimates] velocity"));
+}

@@ -43,6 +43,13 @@ pub const INIT: &str = r#"# planmark configuration. Every key is optional.
 # seed = 1
 # schedules = 5000
 
+[estimates]
+# Story points and T-shirt sizes have no duration until they are given one:
+# the working time of one point, or the team's velocity (not both).
+# point = "4h"
+# velocity = "20 points/week"
+# sizes = { S = "1d", M = "3d", L = "1w", XL = "2w" }
+
 [forecast]
 # Monte Carlo runs, and their seed.
 # runs = 10000
@@ -90,6 +97,109 @@ pub struct Config {
     pub schedule: ScheduleConfig,
     /// `[forecast]`.
     pub forecast: ForecastConfig,
+    /// `[estimates]`.
+    pub estimates: EstimatesConfig,
+}
+
+/// `[estimates]`: what story points and T-shirt sizes take in working time.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EstimatesConfig {
+    /// The working time of one story point: `"4h"`.
+    pub point: Option<String>,
+    /// The team's velocity: `"20 points/week"`, `"40 points per 2w"`.
+    pub velocity: Option<String>,
+    /// T-shirt sizes to working time: `{ S = "1d", M = "3d" }`.
+    pub sizes: BTreeMap<String, String>,
+}
+
+impl EstimatesConfig {
+    /// The working time of one story point, from `point` or `velocity`.
+    ///
+    /// # Errors
+    ///
+    /// Returns why a value cannot be read.
+    pub fn per_point(&self) -> Result<Option<crate::model::Quantity>, String> {
+        use crate::syntax::values;
+        match (&self.point, &self.velocity) {
+            (Some(_), Some(_)) => Err("[estimates]: give `point` or `velocity`, not both".into()),
+            (Some(p), None) => values::quantity(p, None)
+                .filter(|q| q.amount > 0.0 && q.amount.is_finite())
+                .map(Some)
+                .ok_or_else(|| {
+                    format!("[estimates] point: `{p}` is not a duration (write 4h or 0.5d)")
+                }),
+            (None, Some(v)) => velocity(v).map(Some).ok_or_else(|| {
+                format!(
+                    "[estimates] velocity: `{v}` cannot be read (write \"20 points/week\" or \"40 points per 2w\")"
+                )
+            }),
+            (None, None) => Ok(None),
+        }
+    }
+
+    /// The working time a relative estimate takes, when configured.
+    #[must_use]
+    pub fn effort(&self, size: &crate::model::Size) -> Option<crate::model::Effort> {
+        use crate::model::{Effort, Quantity, Size};
+        match size {
+            Size::Points { points, text } => {
+                let q = self.per_point().ok().flatten()?;
+                Some(Effort::Single {
+                    value: Quantity {
+                        amount: q.amount * points,
+                        unit: q.unit,
+                    },
+                    text: text.clone(),
+                })
+            }
+            Size::Shirt { size, text } => {
+                let (_, v) = self
+                    .sizes
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(size))?;
+                let mut e = crate::syntax::values::effort(v, None)?;
+                match &mut e {
+                    Effort::Single { text: t, .. }
+                    | Effort::Range { text: t, .. }
+                    | Effort::ThreePoint { text: t, .. } => t.clone_from(text),
+                }
+                Some(e)
+            }
+        }
+    }
+
+    /// Gives every task with points or a size, and no estimate in working
+    /// time, the estimate these settings map it to.
+    pub fn apply(&self, doc: &mut crate::model::Document) {
+        if self.point.is_none() && self.velocity.is_none() && self.sizes.is_empty() {
+            return;
+        }
+        for t in &mut doc.tasks {
+            if t.estimate.is_none()
+                && let Some(z) = &t.size
+            {
+                t.estimate = self.effort(z);
+            }
+        }
+    }
+}
+
+/// `20 points/week`, `40 points per 2w`, `20/week`: one point's share of
+/// the period.
+fn velocity(v: &str) -> Option<crate::model::Quantity> {
+    use crate::syntax::values;
+    let (n, period) = v.split_once('/').or_else(|| v.split_once(" per "))?;
+    let points = match values::size(n, true, false)? {
+        crate::model::Size::Points { points, .. } => points,
+        crate::model::Size::Shirt { .. } => return None,
+    };
+    let period = period.trim();
+    let q = values::quantity(period, None).or_else(|| values::quantity(&format!("1 {period}"), None))?;
+    (points > 0.0 && q.amount > 0.0).then(|| crate::model::Quantity {
+        amount: q.amount / points,
+        unit: q.unit,
+    })
 }
 
 /// `[forecast]`: the uncertainty model and the Monte Carlo settings.
@@ -254,6 +364,14 @@ impl Config {
             return Err(format!(
                 "[check] max-estimate: `{m}` is not a duration (write 2w, 10d or 80h)"
             ));
+        }
+        c.estimates.per_point()?;
+        for (k, v) in &c.estimates.sizes {
+            if crate::syntax::values::effort(v, None).is_none() {
+                return Err(format!(
+                    "[estimates] sizes: {k} = `{v}` is not a duration (write 1d, 3d or 2-4d)"
+                ));
+            }
         }
         if let Some(v) = c.check.estimate_coverage
             && !(0.0..=1.0).contains(&v)

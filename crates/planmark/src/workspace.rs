@@ -135,7 +135,11 @@ pub fn load(root: &Path, paths: &[PathBuf], config: &Config) -> Result<Workspace
             (read(p, &rel), *explicit)
         })
         .collect();
-    Ok(finish_load(root, results))
+    let mut ws = finish_load(root, results);
+    for d in &mut ws.documents {
+        config.estimates.apply(d);
+    }
+    Ok(ws)
 }
 
 /// Reads and parses one file; a file over the size limit is refused

@@ -658,3 +658,56 @@ fn russian_task_headings_and_a_group_of_checkboxes() {
     assert_eq!(d.tasks[2].phase.as_deref(), Some("Блок B: Отчёты"));
     assert_eq!(d.tasks[2].status, Status::Done);
 }
+
+#[test]
+fn story_points_and_t_shirt_sizes_are_estimates_without_a_duration() {
+    use planmark::model::Size;
+    let d = fixture("story-points.md");
+    let sizes: Vec<&str> = d
+        .tasks
+        .iter()
+        .map(|t| t.size.as_ref().map_or("", Size::text))
+        .collect();
+    assert_eq!(sizes, ["3 points", "5 SP", "2", "M", "XL", "8", "13"]);
+    // Written in the team's own unit, they take no working time by themselves.
+    assert!(d.tasks.iter().all(|t| t.estimate.is_none()));
+    assert_eq!(
+        d.tasks[1].size,
+        Some(Size::Points {
+            points: 5.0,
+            text: "5 SP".into()
+        })
+    );
+    assert_eq!(d.tasks[0].title, "Add coupon field to the cart page");
+    assert!(matches!(&d.tasks[3].size, Some(Size::Shirt { size, .. }) if size == "M"));
+    assert!(d.findings.is_empty(), "{:?}", d.findings);
+
+    // `[estimates]` gives them a duration: per point, by velocity, per size.
+    let mut mapped = d.clone();
+    let c = planmark::config::Config::parse(
+        "[estimates]\nvelocity = \"20 points/week\"\nsizes = { M = \"3d\", XL = \"2w\" }\n",
+    )
+    .unwrap();
+    c.estimates.apply(&mut mapped);
+    let h: Vec<f64> = mapped
+        .tasks
+        .iter()
+        .map(|t| {
+            let h = t.estimate.as_ref().unwrap().likely_hours(WorkTime::default());
+            (h * 1e6).round() / 1e6
+        })
+        .collect();
+    // One point is a twentieth of a 40-hour week: 2 hours.
+    assert_eq!(h, [6.0, 10.0, 4.0, 24.0, 80.0, 16.0, 26.0]);
+    assert_eq!(mapped.tasks[3].estimate.as_ref().unwrap().text(), "M");
+
+    for bad in [
+        "[estimates]\npoint = \"lots\"\n",
+        "[estimates]\npoint = \"4h\"\nvelocity = \"20 points/week\"\n",
+        "[estimates]\nvelocity = \"fast\"\n",
+        "[estimates]\nsizes = { M = \"medium\" }\n",
+    ] {
+        let e = planmark::config::Config::parse(bad).unwrap_err();
+        assert!(e.contains("[estimates]"), "{e}");
+    }
+}

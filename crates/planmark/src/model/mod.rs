@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diag::Diagnostic;
 
-pub use quantity::{Effort, Quantity, TimeUnit, WorkTime};
+pub use quantity::{Effort, Quantity, Size, TimeUnit, WorkTime};
 
 /// A byte range in one document's source, with the 1-based line it starts on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
@@ -500,6 +500,10 @@ pub struct Task {
     /// Effort estimate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimate: Option<Effort>,
+    /// A relative estimate (story points, T-shirt size) as written; it gives
+    /// the task a duration only through `[estimates]` in planmark.toml.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<Size>,
     /// Tasks this one depends on.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dependencies: Vec<Dependency>,

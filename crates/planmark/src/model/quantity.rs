@@ -187,3 +187,38 @@ impl Effort {
         }
     }
 }
+
+/// A relative estimate in the team's own unit: story points (`5 SP`,
+/// `8 points`, a Story Points column) or a T-shirt size (`M`, `XL`).
+///
+/// It has no duration of its own; `[estimates]` in planmark.toml maps it to
+/// working time (per point, per size, or as a team velocity), and until then
+/// the task is scheduled as unestimated.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Size {
+    /// Story points.
+    Points {
+        /// The number of points.
+        points: f64,
+        /// The text as written.
+        text: String,
+    },
+    /// A T-shirt size, upper case: `XS`, `S`, `M`, `L`, `XL`, `XXL`.
+    Shirt {
+        /// The size.
+        size: String,
+        /// The text as written.
+        text: String,
+    },
+}
+
+impl Size {
+    /// Returns the size as written.
+    #[must_use]
+    pub fn text(&self) -> &str {
+        match self {
+            Size::Points { text, .. } | Size::Shirt { text, .. } => text,
+        }
+    }
+}

@@ -227,11 +227,26 @@ pub struct Schedule {
     /// Dependencies that were left out because they name nothing.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ignored_dependencies: Vec<String>,
+    /// Per plan, open tasks estimated only in story points or T-shirt sizes
+    /// that `[estimates]` gives no duration (scheduled with no length).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unmapped_sizes: Vec<UnmappedSizes>,
     #[serde(skip)]
     pub(crate) net: Net,
     /// The working calendar used.
     #[serde(skip)]
     pub calendar: Calendar,
+}
+
+/// A plan whose relative estimates have no duration yet.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnmappedSizes {
+    /// The plan's path.
+    pub plan: String,
+    /// Open tasks estimated in story points only.
+    pub points: usize,
+    /// Open tasks estimated in T-shirt sizes only.
+    pub shirts: usize,
 }
 
 /// What an activity of the network stands for.
@@ -661,6 +676,7 @@ pub fn schedule(
     let mut ignored = Vec::new();
     let mut findings = Vec::new();
     let mut unestimated = vec![false; n];
+    let mut sized = vec![(0usize, 0usize); ws.documents.len()];
 
     // A phase or milestone named in words: `Phase 2`, `2`, `M1`, a name.
     let find_other = |di: usize, what: &str| -> Option<usize> {
@@ -735,6 +751,13 @@ pub fn schedule(
                 }
                 None => {
                     unestimated[v] = !summary(ti) && t.status != Status::Cancelled;
+                    if unestimated[v] && !t.status.is_closed() {
+                        match &t.size {
+                            Some(crate::model::Size::Points { .. }) => sized[di].0 += 1,
+                            Some(crate::model::Size::Shirt { .. }) => sized[di].1 += 1,
+                            None => {}
+                        }
+                    }
                     0
                 }
             };
@@ -1171,6 +1194,17 @@ pub fn schedule(
         resources,
         overallocations,
         ignored_dependencies: ignored,
+        unmapped_sizes: ws
+            .documents
+            .iter()
+            .zip(&sized)
+            .filter(|(_, z)| z.0 + z.1 > 0)
+            .map(|(d, &(points, shirts))| UnmappedSizes {
+                plan: d.path.clone(),
+                points,
+                shirts,
+            })
+            .collect(),
         net: Net {
             nodes,
             durations,

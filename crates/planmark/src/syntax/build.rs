@@ -176,6 +176,7 @@ impl Builder<'_> {
             title: attrs.title,
             status,
             estimate: attrs.estimate,
+            size: attrs.size,
             dependencies: attrs.deps,
             resources: attrs.resources,
             priority: attrs.priority,
@@ -1334,9 +1335,28 @@ pub(crate) fn apply_key(b: &mut Builder, t: usize, key: &str, value: &str, span:
             b.estimate_findings(&attrs, span);
             if let Some(e) = attrs.estimate {
                 b.doc.tasks[t].estimate = Some(e);
+            } else if let Some(z) = attrs.size {
+                b.doc.tasks[t].size = Some(z);
             } else if attrs.bad_estimates.is_empty() && !values::is_none_text(value) {
                 let (msg, help) = values::bad_estimate(value);
                 b.finding(Code::UnreadableEstimate, Severity::Warning, span, msg, help);
+            }
+            true
+        }
+        "story points" | "points" | "sp" | "pts" | "story point" => {
+            match values::size(value, true, false) {
+                Some(z) => b.doc.tasks[t].size = Some(z),
+                None if values::is_none_text(value) => {}
+                None => {
+                    let msg = format!("story points `{value}` are not a number");
+                    b.finding(
+                        Code::UnreadableEstimate,
+                        Severity::Warning,
+                        span,
+                        msg,
+                        "write the points as a number: 3, 5, 8",
+                    );
+                }
             }
             true
         }

@@ -8,7 +8,7 @@ use jiff::civil::Date;
 use smallvec::SmallVec;
 
 use super::values;
-use crate::model::{Demand, Dependency, Effort, IdSource, Priority, Status};
+use crate::model::{Demand, Dependency, Effort, IdSource, Priority, Size, Status};
 
 /// What was read from one item's text.
 #[derive(Debug, Default)]
@@ -17,6 +17,8 @@ pub(crate) struct Attrs {
     pub(crate) title: String,
     pub(crate) status: Option<Status>,
     pub(crate) estimate: Option<Effort>,
+    /// Story points or a T-shirt size.
+    pub(crate) size: Option<Size>,
     /// Estimates that were marked as such (`est: lots`) but could not be read.
     pub(crate) bad_estimates: Vec<String>,
     pub(crate) deps: Vec<Dependency>,
@@ -83,6 +85,10 @@ const KEYS: &[&str] = &[
     "estimate",
     "effort",
     "duration",
+    "story points",
+    "points",
+    "sp",
+    "size",
     "owner",
     "owners",
     "assignee",
@@ -422,32 +428,35 @@ pub(crate) fn extract(text: &str) -> Attrs {
     }
 
     // A trailing estimate after a separator: `Set up CI — 2h`.
-    let last_word = text.trim_end().rsplit(' ').next().unwrap_or("");
+    let rest = s.rest();
+    let mut words = rest.trim_end().rsplit(' ');
+    let last_word = words.next().unwrap_or("");
     let may_end_in_estimate = last_word.bytes().any(|b| b.is_ascii_digit())
         || last_word.bytes().all(|b| b.is_ascii_alphabetic())
-            && text
-                .trim_end()
-                .rsplit(' ')
-                .nth(1)
+            && words
+                .next()
                 .is_some_and(|w| w.bytes().any(|b| b.is_ascii_digit()));
-    if a.estimate.is_none() && may_end_in_estimate {
-        let rest = s.rest();
+    if a.estimate.is_none() && a.size.is_none() && may_end_in_estimate {
         let r = rest.trim_end();
         if let Some(i) = r.rfind(['—', '–', '-', ':', '|']) {
             let sep_len = r[i..].chars().next().map_or(1, char::len_utf8);
-            if (i > 0 && r.as_bytes()[i - 1] == b' ' || matches!(r.as_bytes()[i], b':' | b'|'))
-                && let Some(e) = values::effort(&r[i + sep_len..], None)
-            {
-                a.estimate = Some(e);
-                // Rebuild from the shortened text.
-                let title_part = r[..i].to_owned();
-                return finish(a, title_part);
+            if i > 0 && r.as_bytes()[i - 1] == b' ' || matches!(r.as_bytes()[i], b':' | b'|') {
+                let tail = &r[i + sep_len..];
+                if let Some(e) = values::effort(tail, None) {
+                    a.estimate = Some(e);
+                } else if let Some(z) = values::size(tail, false, false) {
+                    a.size = Some(z);
+                }
+                if a.estimate.is_some() || a.size.is_some() {
+                    // Rebuild from the shortened text.
+                    let title_part = r[..i].to_owned();
+                    return finish(a, title_part);
+                }
             }
         }
     }
 
     // `#tags` preceded by a space.
-    let rest = s.rest();
     if !rest.contains('#') {
         return finish(a, rest);
     }
@@ -743,6 +752,10 @@ fn piece(a: &mut Attrs, p: &str) -> bool {
         a.estimate.get_or_insert(e);
         return true;
     }
+    if let Some(z) = values::size(p, false, false) {
+        a.size.get_or_insert(z);
+        return true;
+    }
     if let Some(level) = values::priority_level(p)
         && (p.len() <= 8 || p.to_ascii_lowercase().contains("prio"))
         && !matches!(p.trim(), "m" | "l" | "h" | "M" | "L" | "H")
@@ -803,6 +816,26 @@ fn keyed(a: &mut Attrs, key: &str, value: &str, colon: bool) -> bool {
             }
             match values::effort(value, None) {
                 Some(e) => a.estimate = Some(e),
+                None if values::is_none_text(value) => {}
+                None => match values::size(value, false, true) {
+                    Some(z) => a.size = Some(z),
+                    None => a.bad_estimates.push(value.to_owned()),
+                },
+            }
+            true
+        }
+        "story points" | "points" | "sp" | "size" => {
+            if !colon {
+                return false;
+            }
+            if key == "size"
+                && let Some(e) = values::effort(value, None)
+            {
+                a.estimate = Some(e);
+                return true;
+            }
+            match values::size(value, true, key == "size") {
+                Some(z) => a.size = Some(z),
                 None if values::is_none_text(value) => {}
                 None => a.bad_estimates.push(value.to_owned()),
             }

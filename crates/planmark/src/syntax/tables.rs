@@ -664,6 +664,18 @@ fn task_row(
         if !values::is_none_text(text) {
             match values::effort(text, unit) {
                 Some(e) => attrs.estimate = Some(e),
+                None => match values::size(text, false, true) {
+                    Some(z) => attrs.size = Some(z),
+                    None => bad_estimate_cell(b, cells, i, span, text),
+                },
+            }
+        }
+    }
+    if let Some(i) = cols.find(|r| r == Role::Points) {
+        let text = cell(cells, Some(i));
+        if !values::is_none_text(text) {
+            match values::size(text, true, true) {
+                Some(z) => attrs.size = Some(z),
                 None => bad_estimate_cell(b, cells, i, span, text),
             }
         }

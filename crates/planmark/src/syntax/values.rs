@@ -4,8 +4,8 @@
 use jiff::civil::Date;
 
 use crate::model::{
-    Demand, Dependency, Effort, Level, LinkKind, Priority, PriorityLevel, Quantity, Rating, Status,
-    TimeUnit,
+    Demand, Dependency, Effort, Level, LinkKind, Priority, PriorityLevel, Quantity, Rating, Size,
+    Status, TimeUnit,
 };
 
 /// Reads a time unit word: `h`, `hrs`, `days`, `wk`, `Wochen`, `jours`.
@@ -184,6 +184,41 @@ pub(crate) fn effort(s: &str, default: Option<TimeUnit>) -> Option<Effort> {
         }
     }
     quantity(t, default).map(|value| Effort::Single { value, text })
+}
+
+/// Reads a relative estimate: story points (`5 SP`, `8 points`, `3 Punkte`;
+/// a bare number when `bare_points`, as in a Story Points column) or, when
+/// `shirts`, a T-shirt size (`M`, `XL`, `Large`).
+pub(crate) fn size(s: &str, bare_points: bool, shirts: bool) -> Option<Size> {
+    let t = s
+        .trim()
+        .trim_matches(|c: char| c == '*' || c == '_' || c == '`')
+        .trim();
+    if let Some((value, rest)) = number_prefix(t) {
+        let word = rest.trim().trim_end_matches('.').to_lowercase();
+        let points = if word.is_empty() {
+            bare_points
+        } else {
+            super::vocab::point_word(&word)
+        };
+        return (points && value.is_finite() && value >= 0.0).then(|| Size::Points {
+            points: value,
+            text: t.to_owned(),
+        });
+    }
+    if !shirts {
+        return None;
+    }
+    let lower = t.to_lowercase();
+    let word = lower
+        .strip_suffix(" size")
+        .or_else(|| lower.strip_prefix("size "))
+        .unwrap_or(&lower)
+        .trim();
+    super::vocab::shirt_size(word).map(|size| Size::Shirt {
+        size: size.to_owned(),
+        text: t.to_owned(),
+    })
 }
 
 const MONTHS: &[(&str, i8)] = &[

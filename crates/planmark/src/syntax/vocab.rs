@@ -1578,6 +1578,70 @@ pub(crate) const COLUMNS_CONTAINS: &[(&str, Column)] = &[
     ("name", Column::WeakTask),
 ];
 
+/// Words for story points after a number: `5 SP`, `8 points`, `3 Punkte`,
+/// `5 điểm`, `3点`.
+pub(crate) const POINT_WORDS: &[&str] = &[
+    "sp",
+    "sps",
+    "pt",
+    "pts",
+    "point",
+    "points",
+    "story point",
+    "story points",
+    "storypoints",
+    "story-points",
+    "punkt",
+    "punkte",
+    "punto",
+    "puntos",
+    "ponto",
+    "pontos",
+    "punti",
+    "очко",
+    "очка",
+    "очков",
+    "балл",
+    "балла",
+    "баллов",
+    "điểm",
+    "点",
+    "ポイント",
+    "포인트",
+    "점",
+];
+
+/// T-shirt sizes, written out or abbreviated, to their abbreviation.
+pub(crate) const SHIRT_SIZES: &[(&str, &str)] = &[
+    ("xxs", "XXS"),
+    ("xs", "XS"),
+    ("s", "S"),
+    ("m", "M"),
+    ("l", "L"),
+    ("xl", "XL"),
+    ("xxl", "XXL"),
+    ("2xl", "XXL"),
+    ("xxxl", "XXXL"),
+    ("extra small", "XS"),
+    ("small", "S"),
+    ("medium", "M"),
+    ("large", "L"),
+    ("extra large", "XL"),
+    ("pequeño", "S"),
+    ("pequeña", "S"),
+    ("mediano", "M"),
+    ("mediana", "M"),
+    ("grande", "L"),
+    ("klein", "S"),
+    ("mittel", "M"),
+    ("groß", "L"),
+    ("gross", "L"),
+    ("petit", "S"),
+    ("moyen", "M"),
+    ("médio", "M"),
+    ("medio", "M"),
+];
+
 /// `Key:` lines and columns that list what a task waits for.
 pub(crate) const DEPENDENCY_KEYS: &[&str] = &[
     "depends on",
@@ -1646,6 +1710,19 @@ static LEVEL_MAP: LazyLock<HashMap<&'static str, Level>> = LazyLock::new(|| tabl
 static PRIORITY_MAP: LazyLock<HashMap<&'static str, PriorityLevel>> =
     LazyLock::new(|| table(PRIORITIES));
 
+static SHIRT_MAP: LazyLock<HashMap<&'static str, &'static str>> =
+    LazyLock::new(|| table(SHIRT_SIZES));
+
+/// Whether a lower-case word names story points.
+pub(crate) fn point_word(word: &str) -> bool {
+    POINT_WORDS.contains(&word)
+}
+
+/// The T-shirt size a lower-case word names, abbreviated.
+pub(crate) fn shirt_size(word: &str) -> Option<&'static str> {
+    SHIRT_MAP.get(word).copied()
+}
+
 /// The unit a lower-case word names.
 pub(crate) fn unit(word: &str) -> Option<TimeUnit> {
     UNIT_MAP.get(word).copied()
@@ -1687,6 +1764,7 @@ mod tests {
         check("levels", LEVELS);
         check("priorities", PRIORITIES);
         check("sections", SECTIONS_EXACT);
+        check("shirt sizes", SHIRT_SIZES);
     }
 
     #[test]
