@@ -384,6 +384,10 @@ pub(crate) struct TasksArgs {
     /// Only tasks of this owner or resource.
     #[arg(long)]
     pub(crate) owner: Option<String>,
+    /// Instead of the tasks, show how each heading, list and table was
+    /// read (the role planmark gave it) and the rule that decided.
+    #[arg(long)]
+    pub(crate) explain: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -478,6 +478,10 @@ fn task_json<'a>(t: &'a Task, d: &'a Document, work: WorkTime) -> TaskView<'a> {
 
 fn tasks(cx: &Context, a: &TasksArgs) -> anyhow::Result<ExitCode> {
     let ws = cx.load(&a.read.paths)?;
+    if a.explain {
+        explain(&ws, a.read.format)?;
+        return Ok(finish(ws));
+    }
     let owner = a
         .owner
         .as_deref()
@@ -510,6 +514,79 @@ fn tasks(cx: &Context, a: &TasksArgs) -> anyhow::Result<ExitCode> {
         "no tasks match",
     )?;
     Ok(finish(ws))
+}
+
+/// How one block was read, as `tasks --explain --format json` prints it.
+#[derive(serde::Serialize)]
+struct ReadingView<'a> {
+    line: u32,
+    block: &'static str,
+    text: &'a str,
+    role: &'static str,
+    rule: &'static str,
+    tasks: usize,
+}
+
+#[derive(serde::Serialize)]
+struct ExplainedDoc<'a> {
+    path: &'a str,
+    tasks: usize,
+    blocks: Vec<ReadingView<'a>>,
+}
+
+/// Prints, per plan, how each heading, list and table was read and why.
+fn explain(ws: &Workspace, format: Format) -> anyhow::Result<()> {
+    let docs: Vec<ExplainedDoc<'_>> = ws
+        .documents
+        .iter()
+        .map(|d| ExplainedDoc {
+            path: &d.path,
+            tasks: d.tasks.len(),
+            blocks: d
+                .reading
+                .iter()
+                .map(|r| ReadingView {
+                    line: r.line,
+                    block: r.block.as_str(),
+                    text: &r.text,
+                    role: r.role,
+                    rule: r.rule,
+                    tasks: r.tasks,
+                })
+                .collect(),
+        })
+        .collect();
+    if format == Format::Json {
+        return output::json(&serde_json::json!({ "documents": docs }));
+    }
+    let mut out = String::new();
+    for d in &docs {
+        let noun = if d.tasks == 1 { "task" } else { "tasks" };
+        let _ = writeln!(out, "{}: {} {noun}", d.path, d.tasks);
+        for r in &d.blocks {
+            let role = if r.tasks > 0 && r.role != "task" {
+                format!("{} ({})", r.role, r.tasks)
+            } else {
+                r.role.to_owned()
+            };
+            let _ = writeln!(
+                out,
+                "{:>6}  {:<9} {:<22} {}",
+                r.line,
+                r.block,
+                role,
+                paint(DIM, &r.text)
+            );
+            let _ = writeln!(
+                out,
+                "{:>6}  {:<9} {}",
+                "",
+                "",
+                paint(DIM, format!("↳ {}", r.rule))
+            );
+        }
+    }
+    output::print(&out)
 }
 
 /// Prints tasks as a table (columns no task fills are left out) or as
@@ -745,7 +822,10 @@ fn show(cx: &Context, a: &ShowArgs) -> anyhow::Result<ExitCode> {
     } else if let Some(z) = &t.size {
         field(
             "estimate",
-            format!("{} (no duration: see [estimates] in planmark.toml)", z.text()),
+            format!(
+                "{} (no duration: see [estimates] in planmark.toml)",
+                z.text()
+            ),
         );
     }
     let deps: Vec<String> = t

@@ -1250,7 +1250,9 @@ fn story_points_take_time_only_once_estimates_are_configured() {
     // Without a mapping the schedule says so, once for the plan.
     let table = run(&["schedule", "--today", "2026-11-02"]);
     assert_eq!(
-        table.matches("2 tasks in story points have no duration yet").count(),
+        table
+            .matches("2 tasks in story points have no duration yet")
+            .count(),
         1,
         "{table}"
     );
@@ -1275,4 +1277,45 @@ fn story_points_take_time_only_once_estimates_are_configured() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("[estimates] velocity"));
+}
+
+#[test]
+fn tasks_explain_says_how_each_block_was_read_and_read_settings_correct_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("plan.md"),
+        "# Plan\n\n## Tasks\n\n- [ ] Ship the beta\n  - check the logs\n- Notes about the beta\n\n## Acceptance Criteria\n\n- [ ] Beta users can log in\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| String::from_utf8(stdout_of(dir.path(), args)).unwrap();
+    let text = run(&["tasks", "--explain"]);
+    assert!(text.starts_with("plan.md: 1 task\n"), "{text}");
+    assert!(
+        text.contains("criteria (acceptance, success, done, verification) are conditions"),
+        "{text}"
+    );
+    let out = json(run(&["tasks", "--explain", "--format", "json"]).as_bytes());
+    let blocks = out["documents"][0]["blocks"].as_array().unwrap();
+    let list = blocks.iter().find(|b| b["line"] == 5).unwrap();
+    assert_eq!(list["block"], "list");
+    assert_eq!(list["role"], "tasks");
+    assert_eq!(list["tasks"], 1);
+    // `[read]` in planmark.toml: every top-level item of a work section is a task.
+    std::fs::write(
+        dir.path().join("planmark.toml"),
+        "[read]\ntasks = \"items\"\n",
+    )
+    .unwrap();
+    let tasks = json(run(&["tasks", "--format", "json"]).as_bytes());
+    assert_eq!(tasks["tasks"].as_array().unwrap().len(), 2, "{tasks}");
+    std::fs::write(
+        dir.path().join("planmark.toml"),
+        "[read]\ntasks = \"all\"\n",
+    )
+    .unwrap();
+    planmark(dir.path())
+        .args(["tasks"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("[read]").or(predicate::str::contains("unknown variant")));
 }

@@ -43,6 +43,14 @@ pub const INIT: &str = r#"# planmark configuration. Every key is optional.
 # seed = 1
 # schedules = 5000
 
+[read]
+# Which items are tasks: "auto" (planmark decides from sections and shapes,
+# see `planmark tasks --explain`), "checkboxes" (only checkbox items) or
+# "items" (every top-level item of a work section).
+# tasks = "auto"
+# Headings whose sections hold no tasks (`*` at either end matches any text).
+# not-tasks = ["Acceptance*", "Notes"]
+
 [estimates]
 # Story points and T-shirt sizes have no duration until they are given one:
 # the working time of one point, or the team's velocity (not both).
@@ -99,6 +107,8 @@ pub struct Config {
     pub forecast: ForecastConfig,
     /// `[estimates]`.
     pub estimates: EstimatesConfig,
+    /// `[read]`: corrections to how plans are read.
+    pub read: crate::syntax::ReadOptions,
 }
 
 /// `[estimates]`: what story points and T-shirt sizes take in working time.
@@ -195,7 +205,8 @@ fn velocity(v: &str) -> Option<crate::model::Quantity> {
         crate::model::Size::Shirt { .. } => return None,
     };
     let period = period.trim();
-    let q = values::quantity(period, None).or_else(|| values::quantity(&format!("1 {period}"), None))?;
+    let q = values::quantity(period, None)
+        .or_else(|| values::quantity(&format!("1 {period}"), None))?;
     (points > 0.0 && q.amount > 0.0).then(|| crate::model::Quantity {
         amount: q.amount / points,
         unit: q.unit,

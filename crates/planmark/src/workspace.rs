@@ -132,7 +132,7 @@ pub fn load(root: &Path, paths: &[PathBuf], config: &Config) -> Result<Workspace
         .par_iter()
         .map(|(p, explicit)| {
             let rel = relative(root, p);
-            (read(p, &rel), *explicit)
+            (read(p, &rel, &config.read), *explicit)
         })
         .collect();
     let mut ws = finish_load(root, results);
@@ -144,7 +144,11 @@ pub fn load(root: &Path, paths: &[PathBuf], config: &Config) -> Result<Workspace
 
 /// Reads and parses one file; a file over the size limit is refused
 /// before it is read.
-fn read(p: &Path, rel: &str) -> Result<Document, Box<crate::diag::Diagnostic>> {
+fn read(
+    p: &Path,
+    rel: &str,
+    opts: &crate::syntax::ReadOptions,
+) -> Result<Document, Box<crate::diag::Diagnostic>> {
     use crate::diag::{Code, Diagnostic, Severity};
     let cannot = |e: std::io::Error| {
         Box::new(Diagnostic::new(
@@ -173,7 +177,7 @@ fn read(p: &Path, rel: &str) -> Result<Document, Box<crate::diag::Diagnostic>> {
         ));
     }
     let bytes = std::fs::read(p).map_err(cannot)?;
-    crate::syntax::parse_bytes(rel, &bytes)
+    crate::syntax::parse_bytes_with(rel, &bytes, opts)
 }
 
 /// Keeps the documents that are plans (and every named file), sorted, with

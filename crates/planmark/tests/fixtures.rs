@@ -693,7 +693,11 @@ fn story_points_and_t_shirt_sizes_are_estimates_without_a_duration() {
         .tasks
         .iter()
         .map(|t| {
-            let h = t.estimate.as_ref().unwrap().likely_hours(WorkTime::default());
+            let h = t
+                .estimate
+                .as_ref()
+                .unwrap()
+                .likely_hours(WorkTime::default());
             (h * 1e6).round() / 1e6
         })
         .collect();
@@ -710,4 +714,74 @@ fn story_points_and_t_shirt_sizes_are_estimates_without_a_duration() {
         let e = planmark::config::Config::parse(bad).unwrap_err();
         assert!(e.contains("[estimates]"), "{e}");
     }
+}
+
+#[test]
+fn a_reader_can_correct_the_reading_and_see_why() {
+    use planmark::model::BlockKind;
+    use planmark::syntax::{ReadOptions, TaskRule, parse_with};
+    let d = fixture("corrections.md");
+    // The comment makes the second list criteria-like notes, and the plain
+    // idea list tasks; the acceptance checkbox stays a criterion.
+    let titles: Vec<&str> = d.tasks.iter().map(|t| t.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Freeze the API surface",
+            "Write the migration guide",
+            "Profile the cold start",
+            "Cache the parsed manifests"
+        ]
+    );
+    // Every heading and list is explained, with the tasks read from it.
+    let lists: Vec<(u32, &str, usize)> = d
+        .reading
+        .iter()
+        .filter(|r| r.block == BlockKind::List)
+        .map(|r| (r.line, r.role, r.tasks))
+        .collect();
+    assert_eq!(
+        lists,
+        [
+            (5, "tasks", 2),
+            (9, "not tasks", 0),
+            (15, "tasks", 2),
+            (20, "criteria", 0)
+        ]
+    );
+    assert!(
+        d.reading.iter().all(|r| !r.rule.is_empty()),
+        "{:?}",
+        d.reading
+    );
+
+    // A heading named in `not-tasks` holds none; `checkboxes` drops plain items.
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corrections.md"),
+    )
+    .unwrap();
+    // (A comment on one list is more specific than a setting and wins.)
+    let opts = ReadOptions {
+        not_tasks: vec!["task*".into()],
+        ..ReadOptions::default()
+    };
+    let muted = parse_with("corrections.md", &text, &opts);
+    assert_eq!(
+        ids(&muted),
+        ["profile-the-cold-start", "cache-the-parsed-manifests"]
+    );
+    let only = ReadOptions {
+        tasks: TaskRule::Checkboxes,
+        ..ReadOptions::default()
+    };
+    assert_eq!(parse_with("corrections.md", &text, &only).tasks.len(), 2);
+
+    // The plan's own front matter says the same, and wins over the default.
+    let fm = format!("---\nplanmark:\n  tasks: checkboxes\n---\n{text}");
+    assert_eq!(parse_str("c.md", &fm).tasks.len(), 2);
+    let bad = parse_str("c.md", "---\nplanmark:\n  tasks: some\n---\n- [ ] A\n");
+    assert_eq!(codes(&bad), [Code::FrontMatter]);
+    let typo = parse_str("c.md", "## Tasks\n\n<!-- planmark: no-tasks -->\n- [ ] A\n");
+    assert_eq!(codes(&typo), [Code::UnknownRule]);
+    assert_eq!(typo.tasks.len(), 1);
 }

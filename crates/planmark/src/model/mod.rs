@@ -208,6 +208,50 @@ pub struct Document {
     /// What the parser could not understand, with spans.
     #[serde(default)]
     pub findings: Vec<Diagnostic>,
+    /// How each heading, list and table was read, and why (for
+    /// `planmark tasks --explain`). Not serialised.
+    #[serde(skip)]
+    pub reading: Vec<Reading>,
+}
+
+/// How one block of a plan was read, and the rule that decided.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reading {
+    /// The block's first line.
+    pub line: u32,
+    /// What the block is.
+    pub block: BlockKind,
+    /// The heading, the first item or the table header, shortened.
+    pub text: String,
+    /// What planmark took the block for: `tasks`, `phase`, `notes`, ...
+    pub role: &'static str,
+    /// Why, in words.
+    pub rule: &'static str,
+    /// Tasks read from the block.
+    pub tasks: usize,
+}
+
+/// The shape of a block, for [`Reading`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum BlockKind {
+    Heading,
+    List,
+    Table,
+    Paragraph,
+}
+
+impl BlockKind {
+    /// The block's name in output.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BlockKind::Heading => "heading",
+            BlockKind::List => "list",
+            BlockKind::Table => "table",
+            BlockKind::Paragraph => "paragraph",
+        }
+    }
 }
 
 /// Front matter: the YAML block between `---` lines at the top.

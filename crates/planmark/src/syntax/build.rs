@@ -9,10 +9,10 @@ use super::tables;
 use super::values;
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::model::{
-    ActionItem, CheckItem, ChecklistItem, ChecklistTopic, Decision, Dependency, Document,
-    DocumentKind, Field, Form, Goal, IdSource, Milestone, Origin, Phase, Reference, Requirement,
-    RequirementKind, Risk, Section, SectionKind, Span, Status, Task, TeamMember, TimelineEntry,
-    Tool, UserStory,
+    ActionItem, BlockKind, CheckItem, ChecklistItem, ChecklistTopic, Decision, Dependency,
+    Document, DocumentKind, Field, Form, Goal, IdSource, Milestone, Origin, Phase, Reading,
+    Reference, Requirement, RequirementKind, Risk, Section, SectionKind, Span, Status, Task,
+    TeamMember, TimelineEntry, Tool, UserStory,
 };
 
 /// One open heading while walking.
@@ -57,6 +57,12 @@ pub(crate) struct Builder<'a> {
     /// Whether the document is a session or guide by its title (their
     /// requirements are requirements, not work).
     is_template_kind: bool,
+    /// The user's corrections to the reading.
+    pub(crate) opts: &'a super::ReadOptions,
+    /// The role and rule of the last heading or table read, for `--explain`.
+    pub(crate) why: (&'static str, &'static str),
+    /// Whether a correction makes every top-level item here a task.
+    forced: bool,
 }
 
 impl Builder<'_> {
@@ -250,7 +256,13 @@ fn key_value(text: &str) -> Option<(String, &str)> {
     Some((k.to_lowercase(), v.trim()))
 }
 
-pub(crate) fn build(doc: &mut Document, text: &str, mut walked: Blocks, lines: &Lines) {
+pub(crate) fn build(
+    doc: &mut Document,
+    text: &str,
+    mut walked: Blocks,
+    lines: &Lines,
+    opts: &super::ReadOptions,
+) {
     let legend = super::legend::find(&walked, text);
     let _active = super::legend::activate(&legend);
     let mut b = Builder {
@@ -271,6 +283,9 @@ pub(crate) fn build(doc: &mut Document, text: &str, mut walked: Blocks, lines: &
             .collect(),
         numbers: HashMap::new(),
         is_template_kind: false,
+        opts,
+        why: ("", ""),
+        forced: false,
     };
 
     let rows: usize = walked
@@ -321,6 +336,7 @@ pub(crate) fn build(doc: &mut Document, text: &str, mut walked: Blocks, lines: &
     b.section_checked = next_checked.next().unwrap_or(false);
 
     let mut stack: Vec<Open> = Vec::new();
+    let mut read_list: Option<u32> = None;
     let mut section_starts: Vec<usize> = Vec::new();
     // Blocks are consumed (table cells move into the model); items stay for lookups.
     let list = std::mem::take(&mut walked.list);
@@ -329,7 +345,54 @@ pub(crate) fn build(doc: &mut Document, text: &str, mut walked: Blocks, lines: &
     let mut pseudo: Option<SectionKind> = None;
     // `## In Progress`, `### High Priority`: what the tasks below them are.
     let mut hints: Vec<(u8, Hint)> = Vec::new();
+    // The user's corrections: `<!-- planmark: not-tasks -->` before a block,
+    // `not-tasks` headings. A section's rule lasts to the next heading of the
+    // same or a higher level; a list's, to the list's end.
+    let mut section_rule: Option<(u8, bool)> = None;
+    let mut list_rule: Option<(u32, bool)> = None;
+    let mut prev_end = 0usize;
+    let mut last_list: Option<u32> = None;
+    let mut dropped: Vec<bool> = Vec::new();
     for block in list {
+        let (start, end) = match &block {
+            Block::Heading { span, .. } | Block::Lines { span, .. } => (span.start, span.end),
+            Block::Item(i) => (walked.items[*i].span.start, walked.items[*i].span.end),
+            Block::Table(t) => (t.span.start, t.span.end),
+        };
+        let said = if start > prev_end {
+            directive(&mut b, prev_end, start)
+        } else {
+            None
+        };
+        prev_end = prev_end.max(end);
+        let mut block_rule = None;
+        match &block {
+            Block::Heading { level, text, .. } => {
+                if section_rule.is_some_and(|(l, _)| l >= *level) {
+                    section_rule = None;
+                }
+                if let Some(r) = said {
+                    section_rule = Some((*level, r));
+                } else if section_rule.is_none() && b.opts.mutes(text) {
+                    section_rule = Some((*level, false));
+                }
+                last_list = None;
+            }
+            Block::Item(i) => {
+                let item = &walked.items[*i];
+                if item.parent.is_none() && last_list != Some(item.list) {
+                    last_list = Some(item.list);
+                    list_rule = said.map(|r| (item.list, r));
+                }
+                block_rule = list_rule
+                    .filter(|&(l, _)| l == item.list || item.parent.is_some())
+                    .map(|(_, r)| r);
+            }
+            Block::Table(_) => block_rule = said,
+            Block::Lines { .. } => {}
+        }
+        let rule = block_rule.or(section_rule.map(|(_, r)| r));
+        b.forced = rule == Some(true) || b.opts.tasks == super::TaskRule::Items;
         if let Block::Heading { level, text, .. } = &block {
             pseudo = None;
             while hints.last().is_some_and(|h| h.0 >= *level) {
@@ -374,7 +437,8 @@ pub(crate) fn build(doc: &mut Document, text: &str, mut walked: Blocks, lines: &
                     span,
                 });
                 section_starts.push(b.doc.sections.len() - 1);
-                let open = heading_context(
+                b.why = ("", "");
+                let mut open = heading_context(
                     &mut b,
                     parent.as_ref(),
                     kind,
@@ -383,12 +447,72 @@ pub(crate) fn build(doc: &mut Document, text: &str, mut walked: Blocks, lines: &
                     span,
                     text_span,
                 );
+                match rule {
+                    Some(true) if open.task.is_none() => {
+                        open.effective = SectionKind::Tasks;
+                        open.strong = true;
+                        b.why = (
+                            "tasks",
+                            "a `planmark: tasks` correction names this section work",
+                        );
+                    }
+                    Some(false) => {
+                        b.why = (
+                            "not tasks",
+                            "a `planmark: not-tasks` correction (comment or setting) names this section",
+                        );
+                    }
+                    _ => {}
+                }
+                if b.why.0.is_empty() {
+                    b.why = (
+                        kind_role(open.effective),
+                        "the heading names the section's role",
+                    );
+                }
+                b.doc.reading.push(Reading {
+                    line: span.line,
+                    block: BlockKind::Heading,
+                    text: short(&htext),
+                    role: b.why.0,
+                    rule: b.why.1,
+                    tasks: 0,
+                });
                 stack.push(open);
             }
             Block::Item(idx) if b.legend_items.contains(&idx) => {}
             Block::Item(idx) => {
                 let item = &walked.items[idx];
                 let mut open = stack.last().cloned();
+                if rule == Some(true)
+                    && let Some(o) = open.as_mut()
+                    && o.task.is_none()
+                {
+                    o.effective = SectionKind::Tasks;
+                    o.strong = true;
+                }
+                if item.parent.is_none() && read_list != Some(item.list) {
+                    read_list = Some(item.list);
+                    let (role, why) = match rule {
+                        Some(true) => (
+                            "tasks",
+                            "a `planmark: tasks` correction names this list work",
+                        ),
+                        Some(false) => (
+                            "not tasks",
+                            "a `planmark: not-tasks` correction names this list",
+                        ),
+                        None => list_reading(&b, open.as_ref(), item, has_task_section, pseudo),
+                    };
+                    b.doc.reading.push(Reading {
+                        line: item.span.line,
+                        block: BlockKind::List,
+                        text: short(&item.text),
+                        role,
+                        rule: why,
+                        tasks: 0,
+                    });
+                }
                 if let (Some(kind), Some(o)) = (pseudo, open.as_mut()) {
                     if let (SectionKind::Dependencies, Some(t), None) = (kind, o.task, item.parent)
                     {
@@ -418,7 +542,33 @@ pub(crate) fn build(doc: &mut Document, text: &str, mut walked: Blocks, lines: &
                         o.effective
                     }
                 });
+                let effective = if rule == Some(true) {
+                    SectionKind::Tasks
+                } else {
+                    effective
+                };
+                let (line, header) = (t.span.line, short(&table_header(&t)));
+                b.why = ("", "");
                 tables::table(&mut b, t, effective, phase.as_deref(), has_task_section);
+                let (role, why) = match rule {
+                    Some(true) => (
+                        "tasks",
+                        "a `planmark: tasks` correction names this table work",
+                    ),
+                    Some(false) => (
+                        "not tasks",
+                        "a `planmark: not-tasks` correction names this table",
+                    ),
+                    None => b.why,
+                };
+                b.doc.reading.push(Reading {
+                    line,
+                    block: BlockKind::Table,
+                    text: header,
+                    role,
+                    rule: why,
+                    tasks: 0,
+                });
             }
             Block::Lines { span, code, links } => {
                 if !code && let Some(label) = pseudo_heading(&b.text[span.start..span.end]) {
@@ -440,6 +590,12 @@ pub(crate) fn build(doc: &mut Document, text: &str, mut walked: Blocks, lines: &
                     Some(t) if !code => attribute_lines(&mut b, span, t),
                     _ => lines_block(&mut b, span, code, &links, effective),
                 }
+            }
+        }
+        if rule == Some(false) || (b.opts.tasks == super::TaskRule::Checkboxes) {
+            dropped.resize(b.doc.tasks.len(), false);
+            for (i, t) in b.doc.tasks.iter().enumerate().skip(before) {
+                dropped[i] = rule == Some(false) || t.origin.marker.is_none();
             }
         }
         for t in &mut b.doc.tasks[before..] {
@@ -481,11 +637,232 @@ pub(crate) fn build(doc: &mut Document, text: &str, mut walked: Blocks, lines: &
         k += 1;
         keep
     });
+    let mut numbers = std::mem::take(&mut b.numbers);
+    if dropped.contains(&true) {
+        drop_tasks(b.doc, &mut numbers, &dropped);
+    }
     unique_slugs(b.doc);
-    let numbers = std::mem::take(&mut b.numbers);
     kind_of(b.doc);
     resolve(b.doc, &numbers);
     demote_groups(b.doc);
+    count_readings(b.doc);
+}
+
+/// A `<!-- planmark: tasks -->` or `<!-- planmark: not-tasks -->` comment
+/// in the text between two blocks: whether it says tasks.
+fn directive(b: &mut Builder, from: usize, to: usize) -> Option<bool> {
+    let gap = &b.text[from..to];
+    let mut said = None;
+    let mut at = 0;
+    while let Some(i) = memchr::memmem::find(&gap.as_bytes()[at..], b"<!--") {
+        let open = at + i + 4;
+        let Some(len) = gap[open..].find("-->") else {
+            break;
+        };
+        at = open + len + 3;
+        let Some(body) = gap[open..open + len].trim().strip_prefix("planmark:") else {
+            continue;
+        };
+        match body.trim() {
+            "tasks" => said = Some(true),
+            "not-tasks" | "not tasks" => said = Some(false),
+            other => {
+                let span = b.lines.span(from + open - 4, from + at);
+                b.finding(
+                    Code::UnknownRule,
+                    Severity::Warning,
+                    span,
+                    format!("`planmark: {other}` is not a reading correction"),
+                    "write `<!-- planmark: tasks -->` or `<!-- planmark: not-tasks -->` before the list, table or heading",
+                );
+            }
+        }
+    }
+    said
+}
+
+/// Removes the tasks a correction names, keeping the ordered-list numbers
+/// of the others and forgetting parents that are gone.
+fn drop_tasks(doc: &mut Document, numbers: &mut HashMap<String, Vec<usize>>, dropped: &[bool]) {
+    let mut new_index = Vec::with_capacity(doc.tasks.len());
+    let mut n = 0;
+    for i in 0..doc.tasks.len() {
+        if dropped.get(i).copied().unwrap_or(false) {
+            new_index.push(None);
+        } else {
+            new_index.push(Some(n));
+            n += 1;
+        }
+    }
+    let gone: HashSet<String> = doc
+        .tasks
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| new_index[*i].is_none())
+        .map(|(_, t)| t.id.clone())
+        .collect();
+    let mut k = 0;
+    doc.tasks.retain(|_| {
+        k += 1;
+        new_index[k - 1].is_some()
+    });
+    for t in &mut doc.tasks {
+        if t.parent.as_ref().is_some_and(|p| gone.contains(p)) {
+            t.parent = None;
+        }
+    }
+    for v in numbers.values_mut() {
+        *v = v.iter().filter_map(|&i| new_index[i]).collect();
+    }
+}
+
+/// Counts the tasks read from each recorded block: a task belongs to the
+/// last block that starts on or before its line.
+fn count_readings(doc: &mut Document) {
+    let r = &mut doc.reading;
+    for t in &doc.tasks {
+        let at = r.partition_point(|x| x.line <= t.origin.span.line);
+        if at > 0 {
+            r[at - 1].tasks += 1;
+        }
+    }
+    for x in r.iter_mut() {
+        if x.block == BlockKind::Heading && x.role == "task" && x.tasks == 0 {
+            x.role = "group";
+            x.rule = "a heading over checkboxes groups them; the checkboxes are the tasks (rule 1)";
+        }
+    }
+}
+
+/// A block's text for `--explain`: its first 60 characters.
+fn short(text: &str) -> String {
+    let t = text.trim();
+    match t.char_indices().nth(60) {
+        Some((i, _)) => format!("{}…", &t[..i]),
+        None => t.to_owned(),
+    }
+}
+
+fn table_header(t: &super::blocks::Table) -> String {
+    t.header
+        .iter()
+        .map(|c| c.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+/// The role a section's kind gives its items, in words.
+fn kind_role(kind: SectionKind) -> &'static str {
+    use SectionKind as K;
+    match kind {
+        K::Tasks | K::Phase => "tasks",
+        K::SuccessCriteria | K::Checklist => "criteria",
+        K::Risks => "risks",
+        K::Milestones => "milestones",
+        K::Requirements | K::FunctionalRequirements | K::NonFunctionalRequirements => {
+            "requirements"
+        }
+        K::UserStories => "user stories",
+        K::Decisions => "decisions",
+        K::ActionItems => "action items",
+        K::OpenQuestions => "questions",
+        K::NextSteps => "next steps",
+        K::Goals => "goals",
+        K::Timeline => "timeline",
+        K::Team | K::Resources => "team",
+        K::Title => "title",
+        _ => "notes",
+    }
+}
+
+/// The role of a top-level list, and the rule that gives it (mirrors
+/// [`item_block`] and [`task_item`]).
+fn list_reading(
+    b: &Builder,
+    open: Option<&Open>,
+    item: &Item,
+    has_task_section: bool,
+    pseudo: Option<SectionKind>,
+) -> (&'static str, &'static str) {
+    let effective = open.map_or(SectionKind::Other, |o| o.effective);
+    let checkbox = b.checked_lists.contains(&item.list);
+    if pseudo.is_some_and(|k| !holds_tasks(k)) {
+        return (
+            kind_role(pseudo.unwrap_or(SectionKind::Other)),
+            "the bold label before the list names its role",
+        );
+    }
+    match effective {
+        SectionKind::Tasks | SectionKind::Phase => {
+            if open.is_some_and(|o| o.task.is_some()) {
+                (
+                    "details",
+                    "items under a task heading are its details and attributes",
+                )
+            } else if b.opts.tasks == super::TaskRule::Checkboxes {
+                if checkbox {
+                    (
+                        "tasks",
+                        "`planmark: tasks = checkboxes`: its checkboxes are tasks",
+                    )
+                } else {
+                    (
+                        "notes",
+                        "`planmark: tasks = checkboxes`: plain items are not tasks",
+                    )
+                }
+            } else if checkbox {
+                (
+                    "tasks",
+                    "checkboxes in a work section are tasks; their plain sub-items are details",
+                )
+            } else if b.forced {
+                (
+                    "tasks",
+                    "`planmark: tasks = items`: every top-level item is a task",
+                )
+            } else if !open.is_some_and(|o| o.strong) {
+                (
+                    "notes",
+                    "plain items under a heading that does not itself name work are notes",
+                )
+            } else if b.section_checked {
+                (
+                    "notes",
+                    "the section tracks its work with checkboxes: a plain item is a task only with its own id, estimate or status mark (rule 1)",
+                )
+            } else {
+                (
+                    "tasks",
+                    "top-level items of a section that names work, in a plan not tracked by checkboxes, are tasks (rule 2)",
+                )
+            }
+        }
+        SectionKind::Requirements
+        | SectionKind::FunctionalRequirements
+        | SectionKind::NonFunctionalRequirements
+            if checkbox && !b.is_template_kind =>
+        {
+            (
+                "requirements and tasks",
+                "an unlabelled requirement checkbox in a plan is also a piece of work",
+            )
+        }
+        SectionKind::UserStories => (
+            "user stories",
+            "a user story section: its items are stories, not tasks",
+        ),
+        SectionKind::SuccessCriteria | SectionKind::Checklist => (
+            "criteria",
+            "criteria (acceptance, success, done, verification) are conditions, not work (rule 4)",
+        ),
+        SectionKind::Other | SectionKind::Title if checkbox && !has_task_section => (
+            "tasks",
+            "a plan without task sections keeps its tasks in its checkboxes",
+        ),
+        SectionKind::Other | SectionKind::Title => ("notes", "prose outside any work section"),
+        k => (kind_role(k), "the section's heading names its role"),
+    }
 }
 
 /// The label of a paragraph that is only a bold label: `**Tasks:**`,
@@ -625,6 +1002,7 @@ fn heading_context(
         && is_risk_heading(htext)
     {
         let r = risk_item(b, htext, origin);
+        b.why = ("risk", "a heading in a risk section names a risk");
         return Open {
             risk: Some(r),
             ..inherit(SectionKind::Risks)
@@ -640,8 +1018,13 @@ fn heading_context(
             IdSource::Label | IdSource::Explicit => true,
             IdSource::Code => id.bytes().any(|c| c.is_ascii_alphabetic()),
             _ => false,
-        }) || attrs.estimate.is_some();
-        if is_task {
+        }) || attrs.estimate.is_some()
+            || attrs.size.is_some();
+        if is_task && b.opts.tasks != super::TaskRule::Checkboxes {
+            b.why = (
+                "task",
+                "a heading in a work section with a label (`Task 1.2:`), a tracker code or an estimate is a task",
+            );
             let phase = b.phase_name(Some(parent));
             let t = b.new_task(attrs, origin, phase, None);
             return Open {
@@ -651,15 +1034,21 @@ fn heading_context(
             .with_level(level);
         }
         if kind == SectionKind::Tasks && level > 1 && !parent.strong {
+            b.why = ("tasks", "the heading names work");
             return Open::new(level, SectionKind::Tasks, true);
         }
         if !breaks_task_context(kind) {
             if kind == SectionKind::Tasks {
+                b.why = ("tasks", "the heading names work, inside a work section");
                 return inherit(parent.effective);
             }
             if parent.explicit_phase {
                 // "### Expected Outcomes" under a phase: its checkboxes are
                 // tasks of the phase, its plain points are not.
+                b.why = (
+                    "part of the phase",
+                    "a sub-heading of a phase: its checkboxes are the phase's tasks, its plain points notes",
+                );
                 return Open {
                     strong: false,
                     ..inherit(parent.effective)
@@ -669,6 +1058,10 @@ fn heading_context(
             if hint.status.is_some() || hint.priority.is_some() {
                 // A status or priority group is not a phase (phases run in
                 // sequence), but it is a task list: plain points count.
+                b.why = (
+                    "tasks",
+                    "a status or priority group in a work section: its items are tasks with that status or priority",
+                );
                 return Open {
                     strong: true,
                     ..inherit(parent.effective)
@@ -679,6 +1072,10 @@ fn heading_context(
                 name: htext.trim().to_owned(),
                 origin,
             });
+            b.why = (
+                "phase",
+                "a heading in a work section that names no other role groups its tasks as a phase",
+            );
             return Open::phase(level, b.doc.phases.len() - 1, parent.strong, false);
         }
     }
@@ -688,6 +1085,10 @@ fn heading_context(
         && is_collection(p.effective)
         && is_descriptive(kind)
     {
+        b.why = (
+            kind_role(p.effective),
+            "a topic heading inside a collection holds more of the same",
+        );
         return inherit(p.effective);
     }
     match kind {
@@ -703,9 +1104,19 @@ fn heading_context(
             if n.starts_with("milestone") || n.starts_with("meilenstein") {
                 add_milestone_for(b, &name, origin);
             }
+            b.why = (
+                "phase",
+                "the heading names a stage (phase, sprint, milestone, week, quarter)",
+            );
             Open::phase(level, b.doc.phases.len() - 1, true, true)
         }
-        SectionKind::Tasks if level > 1 => Open::new(level, SectionKind::Tasks, true),
+        SectionKind::Tasks if level > 1 => {
+            b.why = (
+                "tasks",
+                "the heading names work: its top-level items are tasks",
+            );
+            Open::new(level, SectionKind::Tasks, true)
+        }
         SectionKind::Tasks | SectionKind::Title => {
             // A document-level title: `# Tasks: Feature` makes checkboxes tasks.
             // A title that names the work (`# WBS`, `# Backlog`) makes the
@@ -713,6 +1124,14 @@ fn heading_context(
             // tracks its work with checkboxes (rule 1).
             let tasky = sections::names_work(htext);
             let strong = !b.doc_checked && sections::names_work_list(htext);
+            b.why = if tasky {
+                (
+                    "title (work)",
+                    "a title that names the work makes the plan's checkboxes tasks",
+                )
+            } else {
+                ("title", "the document's title")
+            };
             Open::new(
                 level,
                 if tasky {
@@ -731,6 +1150,10 @@ fn heading_context(
                 origin: origin.clone(),
             });
             add_milestone_for(b, &name, origin);
+            b.why = (
+                "phase",
+                "a heading under Milestones is a milestone and the phase of its tasks",
+            );
             Open::phase(level, b.doc.phases.len() - 1, true, true)
         }
         SectionKind::Other => inherit(parent.map_or(SectionKind::Other, |p| {
@@ -1102,6 +1525,9 @@ fn task_item(b: &mut Builder, walked: &Blocks, idx: usize, item: &Item, open: &O
         if item.parent.is_some() && (parent_task.is_some() || !open.strong) {
             return;
         }
+        if b.opts.tasks == super::TaskRule::Checkboxes {
+            return;
+        }
         if item.has_checkbox_children
             && let Some(number) = phase_number(&normalize(text))
         {
@@ -1121,7 +1547,11 @@ fn task_item(b: &mut Builder, walked: &Blocks, idx: usize, item: &Item, open: &O
         // outside those lists is a note, unless it carries what a task
         // carries: its own status mark, an id or an estimate. (So ticking
         // one plain item never turns its neighbours into notes.)
-        if b.section_checked && !b.checked_lists.contains(&item.list) && !status_marked(text) {
+        if b.section_checked
+            && !b.forced
+            && !b.checked_lists.contains(&item.list)
+            && !status_marked(text)
+        {
             let a = read.get_or_insert_with(|| inline::extract(text));
             let labelled = a.id.as_ref().is_some_and(|(_, s)| {
                 matches!(s, IdSource::Label | IdSource::Code | IdSource::Explicit)

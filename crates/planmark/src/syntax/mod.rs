@@ -36,6 +36,19 @@ pub const MAX_FILE_SIZE: usize = 256 * 1024 * 1024;
 /// Returns a finding when the bytes are not a readable plan: not UTF-8 (with
 /// the byte offset of the first bad byte), binary, or too large.
 pub fn parse_bytes(path: &str, bytes: &[u8]) -> Result<Document, Box<Diagnostic>> {
+    parse_bytes_with(path, bytes, &ReadOptions::default())
+}
+
+/// Parses a file's bytes with the reading corrected by `opts`.
+///
+/// # Errors
+///
+/// As [`parse_bytes`].
+pub fn parse_bytes_with(
+    path: &str,
+    bytes: &[u8],
+    opts: &ReadOptions,
+) -> Result<Document, Box<Diagnostic>> {
     if bytes.len() > MAX_FILE_SIZE {
         return Err(Box::new(
             Diagnostic::new(
@@ -65,7 +78,7 @@ pub fn parse_bytes(path: &str, bytes: &[u8]) -> Result<Document, Box<Diagnostic>
         ));
     }
     match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(parse_str(path, text)),
+        Ok(text) => Ok(parse_with(path, text, opts)),
         Err(e) => {
             let at = e.valid_up_to();
             let line = memchr::memchr_iter(b'\n', &bytes[..at]).count() as u32 + 1;
@@ -91,6 +104,72 @@ pub fn parse_bytes(path: &str, bytes: &[u8]) -> Result<Document, Box<Diagnostic>
 /// a finding in [`Document::findings`].
 #[must_use]
 pub fn parse_str(path: &str, text: &str) -> Document {
+    parse_with(path, text, &ReadOptions::default())
+}
+
+/// Which items of a plan are its tasks, when the user says so.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TaskRule {
+    /// planmark decides from the sections, the tracking unit and each
+    /// item's shape (the reading model).
+    #[default]
+    Auto,
+    /// Only checkbox items are tasks.
+    Checkboxes,
+    /// Every top-level item of a work section is a task, checkbox or not.
+    Items,
+}
+
+/// Corrections to the reading, from `[read]` in planmark.toml or a plan's
+/// front matter (`planmark: {tasks: checkboxes, not-tasks: [Notes]}`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ReadOptions {
+    /// Which items are tasks.
+    pub tasks: TaskRule,
+    /// Headings whose sections hold no tasks; case-insensitive, `*` at
+    /// either end matches any text (`Acceptance*`, `*notes`).
+    pub not_tasks: Vec<String>,
+}
+
+impl ReadOptions {
+    /// Whether a heading is one of `not_tasks`.
+    pub(crate) fn mutes(&self, heading: &str) -> bool {
+        if self.not_tasks.is_empty() {
+            return false;
+        }
+        let h = heading.trim().to_lowercase();
+        self.not_tasks.iter().any(|p| {
+            let p = p.trim().to_lowercase();
+            match (p.strip_prefix('*'), p.strip_suffix('*')) {
+                (Some(rest), _) if rest.ends_with('*') => h.contains(rest.trim_end_matches('*')),
+                (Some(rest), None) => h.ends_with(rest),
+                (None, Some(head)) => h.starts_with(head),
+                _ => h == p,
+            }
+        })
+    }
+
+    /// These options corrected by a plan's front matter `planmark:` map.
+    fn with_front_matter(&self, fm: Option<&crate::model::FrontMatter>) -> Result<Self, String> {
+        let Some(v) = fm.and_then(|f| f.fields.get("planmark")) else {
+            return Ok(self.clone());
+        };
+        let own: ReadOptions = serde_json::from_value(v.clone()).map_err(|e| e.to_string())?;
+        let mut out = self.clone();
+        if own.tasks != TaskRule::Auto {
+            out.tasks = own.tasks;
+        }
+        out.not_tasks.extend(own.not_tasks);
+        Ok(out)
+    }
+}
+
+/// Parses a document's text with the reading corrected by `opts` (and by
+/// the document's own front matter).
+#[must_use]
+pub fn parse_with(path: &str, text: &str, opts: &ReadOptions) -> Document {
     let bom = text.starts_with('\u{feff}');
     let base = if bom { 3 } else { 0 };
     let lines = blocks::Lines::new(text);
@@ -116,7 +195,23 @@ pub fn parse_str(path: &str, text: &str) -> Document {
             .with_help("close the fence with a line of ``` (or the same fence characters)"),
         );
     }
-    build::build(&mut doc, text, walked, &lines);
+    let opts = match opts.with_front_matter(doc.front_matter.as_ref()) {
+        Ok(o) => o,
+        Err(e) => {
+            doc.findings.push(
+                Diagnostic::new(
+                    Code::FrontMatter,
+                    Severity::Warning,
+                    path,
+                    doc.front_matter.as_ref().map(|f| f.span),
+                    format!("front matter `planmark:` cannot be read: {e}"),
+                )
+                .with_help("write `planmark: {tasks: checkboxes}` (auto, checkboxes or items) or `planmark: {not-tasks: [Notes]}`"),
+            );
+            opts.clone()
+        }
+    };
+    build::build(&mut doc, text, walked, &lines, &opts);
     doc
 }
 

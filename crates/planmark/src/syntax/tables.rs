@@ -391,6 +391,38 @@ pub(crate) fn table(
             }
         }
     };
+    b.why = match kind {
+        Some(Kind::Tasks(_)) if b.opts.tasks == super::TaskRule::Checkboxes => (
+            "not tasks",
+            "`planmark: tasks = checkboxes`: table rows are not tasks",
+        ),
+        Some(Kind::Tasks(_)) if in_tasks => (
+            "tasks",
+            "a table in a work section with a task column or task attributes (estimate, status, owner, dependencies)",
+        ),
+        Some(Kind::Tasks(_)) => ("tasks", "its header names a task and its attributes"),
+        Some(Kind::Risks(_)) => (
+            "risks",
+            "a risk section, or a Risk column with likelihood or impact",
+        ),
+        Some(Kind::Actions(_)) => (
+            "action items",
+            "an action section, or Action with Owner or Due columns",
+        ),
+        Some(Kind::Decisions(_)) => (
+            "decisions",
+            "a decision section, or Decision and Rationale columns",
+        ),
+        Some(Kind::Milestones(_)) => ("milestones", "a milestone section or column"),
+        Some(Kind::Components(_)) => ("components", "an architecture section with components"),
+        Some(Kind::Team(_)) => ("team", "a team or resources section"),
+        Some(Kind::Requirements(_)) => ("requirements", "a requirements section"),
+        Some(Kind::Timeline) => ("timeline", "a timeline section with periods or phases"),
+        None => (
+            "not read",
+            "its columns name nothing planmark reads in this section",
+        ),
+    };
     let Some(kind) = kind else {
         let planning = in_tasks
             || matches!(
