@@ -1605,7 +1605,7 @@ fn status_marked(text: &str) -> bool {
 
 /// Whether a list item names a stage of the plan: `Phase 3: Sync - ...`,
 /// `Sprint 2`, `Fase 1 — Base`.
-fn is_stage_line(text: &str) -> bool {
+pub(crate) fn is_stage_line(text: &str) -> bool {
     let head = text
         .split([':', '—', '–'])
         .next()
@@ -1660,22 +1660,46 @@ fn demote_groups(doc: &mut Document) {
     // Each group's id and the ids of its work.
     let mut children: HashMap<String, Vec<String>> = HashMap::new();
     for &g in &groups {
-        let (id, name, origin) = {
+        let (id, name, origin, labelled) = {
             let t = &doc.tasks[g];
             let span = t.origin.text.unwrap_or(t.origin.span);
             let name = doc.source[span.start..span.end]
                 .trim()
                 .trim_matches(|c: char| c == '#' || c == '*' || c == '_' || c.is_whitespace())
                 .to_owned();
-            (t.id.clone(), name, t.origin.clone())
+            (
+                t.id.clone(),
+                name,
+                t.origin.clone(),
+                t.id_source == IdSource::Label,
+            )
         };
+        // A labelled group (`### Task 3:` over its steps) orders the work
+        // like a stage: it is the phase of its steps unless a named stage
+        // (`Phase 2`) holds them, and its steps' numbers restart in it.
+        let implicit: HashSet<&str> = doc
+            .phases
+            .iter()
+            .filter(|p| p.number.is_none())
+            .map(|p| p.name.as_str())
+            .collect();
         let mut used = false;
         let mut kids = Vec::new();
         for t in &mut doc.tasks {
             if t.parent.as_deref() == Some(id.as_str()) {
                 t.parent = None;
+                if labelled
+                    && t.id_source == IdSource::Label
+                    && t.id.bytes().all(|b| b.is_ascii_digit())
+                {
+                    t.id = format!("{id}.{}", t.id);
+                }
                 kids.push(t.id.clone());
-                if t.phase.is_none() {
+                let replace = t
+                    .phase
+                    .as_deref()
+                    .is_none_or(|p| labelled && implicit.contains(p));
+                if replace {
                     t.phase = Some(name.clone());
                     used = true;
                 }

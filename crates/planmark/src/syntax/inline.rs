@@ -182,7 +182,9 @@ pub(crate) fn extract(text: &str) -> Attrs {
         }
     };
     if lead > 0 {
-        if let Some(st) = text[..lead].chars().find_map(values::status_emoji) {
+        if let Some(st) = text[..lead].chars().find_map(values::status_emoji)
+            && !type_label(&text[lead..])
+        {
             a.status = Some(st);
         }
         s.remove(0, lead);
@@ -516,6 +518,19 @@ fn finish(mut a: Attrs, owned: String) -> Attrs {
         trimmed.to_owned()
     };
     a
+}
+
+/// Whether text after a leading mark starts with a kind of work in capitals
+/// (`TEST :`, `CODE:`, `REFACTOR :`, `FIX:`): then the mark decorates the
+/// kind (a TDD step, a commit type), it is not the task's status.
+fn type_label(rest: &str) -> bool {
+    let word_len = rest
+        .find(|c: char| !c.is_alphabetic())
+        .unwrap_or(rest.len());
+    let word = &rest[..word_len];
+    word.chars().all(char::is_uppercase)
+        && rest[word_len..].trim_start().starts_with(':')
+        && super::vocab::WORK_TYPES.contains(&word.to_lowercase().as_str())
 }
 
 fn lead_symbol(c: char) -> bool {

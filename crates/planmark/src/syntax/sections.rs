@@ -201,11 +201,26 @@ pub(crate) fn classify(heading: &str, level: u8) -> SectionKind {
         return SectionKind::Dependencies;
     }
     // The first rule in list order whose keyword occurs anywhere.
-    CONTAINS_AC
+    let kind = CONTAINS_AC
         .find_overlapping_iter(&n)
         .map(|m| m.pattern().as_usize())
         .min()
-        .map_or(SectionKind::Other, |i| CONTAINS[i].1)
+        .map_or(SectionKind::Other, |i| CONTAINS[i].1);
+    // "Within User Story 1", "US2 tests": about one numbered story, not a
+    // collection of stories.
+    if kind == SectionKind::UserStories && names_one_story(&n) {
+        return SectionKind::Other;
+    }
+    kind
+}
+
+/// Whether a normalised heading names one story by its number: a word
+/// ending in "story" (or "stories") followed by a number.
+fn names_one_story(n: &str) -> bool {
+    let words: Vec<&str> = n.split(' ').collect();
+    words.windows(2).any(|w| {
+        (w[0].ends_with("story") || w[0] == "us") && w[1].starts_with(|c: char| c.is_ascii_digit())
+    })
 }
 
 /// Whether a document title names work: `# Tasks: Feature`, `# 任务分解`,

@@ -676,6 +676,21 @@ fn task_row(
     let cells = &origin_cells[..];
     let get = |r: Role| cell(cells, cols.find(|x| x == r));
     let title_text = cell(cells, Some(c));
+    // A row that names a stage (`**Phase 2** : Design`) sums up tasks
+    // listed elsewhere; it is not one.
+    let bare = title_text.replace('*', "");
+    let bare = bare.trim();
+    // A title without a letter is a count (`13`), and a row with a total
+    // cell is the sum of the rows above.
+    let titled = matches!(cols.roles.get(c), Some(Role::Task | Role::WeakTask));
+    if titled && super::build::is_stage_line(bare)
+        || !bare.chars().any(char::is_alphabetic)
+        || cells
+            .iter()
+            .any(|x| super::vocab::is_total(&x.text.replace('*', "")))
+    {
+        return;
+    }
     let mut attrs = inline::extract(title_text);
     // Checkbox written in a cell: `[x] Set up CI`.
     if let Some(rest) = title_text.trim_start().strip_prefix('[')

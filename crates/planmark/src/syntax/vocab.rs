@@ -1642,6 +1642,38 @@ pub(crate) const SHIRT_SIZES: &[(&str, &str)] = &[
     ("medio", "M"),
 ];
 
+/// Kinds of work written as a label before a task: TDD steps and commit
+/// types (`✅ TEST : ...`, `🔵 REFACTOR : ...`, `FIX: ...`).
+pub(crate) const WORK_TYPES: &[&str] = &[
+    "test", "tests", "code", "refactor", "fix", "feat", "feature", "chore", "docs", "doc", "spike",
+    "bug", "perf", "style", "build", "ci", "red", "green", "impl",
+];
+
+/// Words of a total row: `Total`, `Gesamt`, `Итого`, `合计`.
+pub(crate) const TOTAL_WORDS: &[&str] = &[
+    "total",
+    "totals",
+    "grand total",
+    "sum",
+    "subtotal",
+    "sub-total",
+    "gesamt",
+    "summe",
+    "insgesamt",
+    "totale",
+    "totaal",
+    "итого",
+    "всего",
+    "tổng",
+    "tổng cộng",
+    "合计",
+    "总计",
+    "合計",
+    "총계",
+    "합계",
+    "toplam",
+];
+
 /// `Key:` lines and columns that list what a task waits for.
 pub(crate) const DEPENDENCY_KEYS: &[&str] = &[
     "depends on",
@@ -1712,6 +1744,12 @@ static PRIORITY_MAP: LazyLock<HashMap<&'static str, PriorityLevel>> =
 
 static SHIRT_MAP: LazyLock<HashMap<&'static str, &'static str>> =
     LazyLock::new(|| table(SHIRT_SIZES));
+
+/// Whether a cell's text is a total: `TOTAL`, `Total:`, `Gesamt`.
+pub(crate) fn is_total(text: &str) -> bool {
+    let t = text.trim().trim_end_matches([':', '：']).trim();
+    t.len() <= 16 && TOTAL_WORDS.contains(&t.to_lowercase().as_str())
+}
 
 /// Whether a lower-case word names story points.
 pub(crate) fn point_word(word: &str) -> bool {
