@@ -118,15 +118,8 @@ impl Builder<'_> {
             let (msg, help) = values::bad_estimate(bad);
             self.finding(Code::UnreadableEstimate, Severity::Warning, span, msg, help);
         }
-        if let Some(bad) = &attrs.bad_date {
-            let msg = format!("date `{bad}` is not a date");
-            self.finding(
-                Code::UnreadableDate,
-                Severity::Warning,
-                span,
-                msg,
-                "write dates as YYYY-MM-DD",
-            );
+        if let Some((msg, help)) = attrs.bad_date.as_deref().and_then(values::bad_date) {
+            self.finding(Code::UnreadableDate, Severity::Warning, span, msg, help);
         }
     }
 
@@ -301,11 +294,21 @@ pub(crate) fn build(
         .sum();
     b.doc.tasks.reserve(walked.items.len() + rows);
     // Classify every heading once; does the document have a real task section?
+    let titles = walked
+        .list
+        .iter()
+        .filter(|bl| matches!(bl, Block::Heading { level: 1, .. }))
+        .count();
+    // The one title of a document names all of it (`# Milestone 2`,
+    // `# Sprint 14 backlog`): it is not a stage among others.
     let kinds: Vec<SectionKind> = walked
         .list
         .iter()
         .filter_map(|bl| match bl {
-            Block::Heading { level, text, .. } => Some(classify(text, *level)),
+            Block::Heading { level, text, .. } => Some(match classify(text, *level) {
+                SectionKind::Phase if *level == 1 && titles == 1 => SectionKind::Title,
+                k => k,
+            }),
             _ => None,
         })
         .collect();

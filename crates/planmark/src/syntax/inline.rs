@@ -137,7 +137,10 @@ fn keys(text: &str) -> impl Iterator<Item = Key> + '_ {
                 b' ' | b'\t' | b',' | b';' | b'(' | b'[' | b'|' | b'-'
             )
             || text[..start].ends_with(['—', '–']);
-        let after_ok = end == b.len() || !(b[end].is_ascii_alphanumeric() || b[end] == b'_');
+        let after_ok = text[end..]
+            .chars()
+            .next()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
         if !before_ok || !after_ok {
             return None;
         }
@@ -148,6 +151,10 @@ fn keys(text: &str) -> impl Iterator<Item = Key> + '_ {
         let colon = v < b.len() && b[v] == b':';
         if colon {
             v += 1;
+            // Dataview's `[Due:: 2026-09-26]`.
+            if v < b.len() && b[v] == b':' {
+                v += 1;
+            }
         }
         Some(Key {
             start,
@@ -713,6 +720,7 @@ fn group(a: &mut Attrs, content: &str, bracket: bool) -> bool {
     let mut applied = false;
     let mut all = true;
     let mut in_deps = false;
+    let had_estimate = a.estimate.is_some() || a.size.is_some();
     for part in c.split([',', ';', '|']) {
         let p = part.trim();
         if p.is_empty() {
@@ -744,6 +752,12 @@ fn group(a: &mut Attrs, content: &str, bracket: bool) -> bool {
         } else {
             all = false;
         }
+    }
+    // `(1024d, cosine, HNSW)` describes the work: a number in a group of
+    // prose is not its estimate.
+    if !all && !had_estimate {
+        a.estimate = None;
+        a.size = None;
     }
     applied && all
 }
@@ -823,7 +837,7 @@ fn keyed(a: &mut Attrs, key: &str, value: &str, colon: bool) -> bool {
             true
         }
         "est" | "estimated" | "estimate" | "effort" | "duration" => {
-            if !colon && key != "est" {
+            if !colon {
                 return values::effort(value, None).is_some_and(|e| {
                     a.estimate = Some(e);
                     true

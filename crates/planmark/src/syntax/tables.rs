@@ -5,9 +5,11 @@ use super::build::{Builder, rating_findings, timeline_entry};
 use super::inline;
 use super::values;
 use crate::diag::{Code, Severity};
+use std::collections::{HashMap, HashSet};
+
 use crate::model::{
-    ActionItem, Cell, Component, Decision, Form, IdSource, Milestone, Origin, Requirement,
-    RequirementKind, Risk, SectionKind, Status, TeamMember, TimeUnit,
+    ActionItem, Cell, Component, Decision, Dependency, Form, IdSource, Milestone, Origin,
+    Requirement, RequirementKind, Risk, SectionKind, Status, Task, TeamMember, TimeUnit,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,6 +128,8 @@ fn role(header: &str) -> Role {
 
 struct Columns {
     roles: Vec<Role>,
+    /// Whether the table's numeric dates read day first, when it shows.
+    day_first: Option<bool>,
 }
 
 impl Columns {
@@ -278,9 +282,21 @@ pub(crate) fn table(
     phase: Option<&str>,
     has_task_section: bool,
 ) {
-    let cols = Columns {
+    let mut cols = Columns {
         roles: t.header.iter().map(|c| role(&c.text)).collect(),
+        day_first: None,
     };
+    // `02/11/2024` is read the way the table's other dates show.
+    let date_cols: Vec<usize> = (0..cols.roles.len())
+        .filter(|&i| matches!(cols.roles[i], Role::Start | Role::Due))
+        .collect();
+    if !date_cols.is_empty() {
+        cols.day_first = t
+            .rows
+            .iter()
+            .flat_map(|(_, cells)| date_cols.iter().filter_map(|&i| cells.get(i)))
+            .find_map(|c| values::day_first(&c.text));
+    }
     let task_col = cols
         .find(|r| r == Role::Task)
         .or_else(|| cols.find(|r| r == Role::WeakTask));
@@ -459,6 +475,7 @@ pub(crate) fn table(
         .iter()
         .map(|c| std::sync::Arc::from(c.text.as_str()))
         .collect();
+    let first_task = b.doc.tasks.len();
     for (row_span, raw) in t.rows {
         if raw.iter().all(|c| c.text.trim().is_empty()) {
             continue;
@@ -657,11 +674,118 @@ pub(crate) fn table(
             }
         }
     }
+    if matches!(kind, Kind::Tasks(_)) {
+        wbs_summaries(b, first_task);
+    }
 }
 
 fn opt_any(s: &str) -> Option<String> {
     let s = s.trim();
     (!s.is_empty()).then(|| s.to_owned())
+}
+
+/// A WBS table's parent rows (`2` over `2.1` and `2.2`, `1.0` over `1.1`)
+/// sum up their children: they are not tasks. The outermost one is the
+/// phase of its leaves (unless a named stage holds them), a dependency on
+/// one's own parent is the outline, not a link, and a dependency on another
+/// parent means all of its work.
+fn wbs_summaries(b: &mut Builder, first: usize) {
+    let key = |id: &str| id.strip_suffix(".0").unwrap_or(id).to_owned();
+    let rows = &b.doc.tasks[first..];
+    let numbered = |t: &Task| {
+        matches!(t.id_source, IdSource::Column | IdSource::Code)
+            && t.id.starts_with(|c: char| c.is_ascii_digit())
+    };
+    if rows.len() < 3 || !rows.iter().all(numbered) {
+        return;
+    }
+    let keys: Vec<String> = rows.iter().map(|t| key(&t.id)).collect();
+    let is_parent: Vec<bool> = keys
+        .iter()
+        .map(|k| {
+            let prefix = format!("{k}.");
+            keys.iter().any(|o| o.starts_with(&prefix))
+        })
+        .collect();
+    if !is_parent.contains(&true) {
+        return;
+    }
+    // Each parent's leaves, and each leaf's ancestors.
+    let ancestors = |k: &str| -> Vec<usize> {
+        (0..keys.len())
+            .filter(|&j| is_parent[j] && k.starts_with(&format!("{}.", keys[j])))
+            .collect()
+    };
+    let titles: Vec<String> = rows.iter().map(|t| t.title.clone()).collect();
+    let ids: Vec<String> = rows.iter().map(|t| t.id.clone()).collect();
+    let implicit: HashSet<String> = b
+        .doc
+        .phases
+        .iter()
+        .filter(|p| p.number.is_none())
+        .map(|p| p.name.clone())
+        .collect();
+    let mut leaves_of: HashMap<String, Vec<String>> = HashMap::new();
+    for (i, k) in keys.iter().enumerate() {
+        if !is_parent[i] {
+            for a in ancestors(k) {
+                leaves_of
+                    .entry(ids[a].clone())
+                    .or_default()
+                    .push(ids[i].clone());
+            }
+        }
+    }
+    let mut new_phases = Vec::new();
+    for (i, k) in keys.iter().enumerate() {
+        if is_parent[i] {
+            continue;
+        }
+        let anc = ancestors(k);
+        let own: HashSet<&str> = anc.iter().map(|&a| ids[a].as_str()).collect();
+        let t = &mut b.doc.tasks[first + i];
+        if let Some(&top) = anc.iter().min_by_key(|&&a| keys[a].len())
+            && t.phase.as_ref().is_none_or(|p| implicit.contains(p))
+        {
+            t.phase = Some(titles[top].clone());
+            new_phases.push(top);
+        }
+        let deps = std::mem::take(&mut t.dependencies);
+        for d in deps {
+            if own.contains(d.target.as_str()) {
+                continue;
+            }
+            match leaves_of.get(&d.target) {
+                Some(leaves) => t
+                    .dependencies
+                    .extend(leaves.iter().filter(|l| **l != t.id).map(|l| Dependency {
+                        target: l.clone(),
+                        ..d.clone()
+                    })),
+                None => t.dependencies.push(d),
+            }
+        }
+    }
+    new_phases.sort_unstable();
+    new_phases.dedup();
+    for top in new_phases {
+        let origin = b.doc.tasks[first + top].origin.clone();
+        if !b.doc.phases.iter().any(|p| p.name == titles[top]) {
+            b.doc.phases.push(crate::model::Phase {
+                number: None,
+                name: titles[top].clone(),
+                origin,
+            });
+        }
+    }
+    // Dependencies elsewhere in the table on a parent mean its leaves too;
+    // then the parents go.
+    let mut k = 0;
+    b.doc.tasks.retain(|_| {
+        let keep = k < first || !is_parent[k - first];
+        k += 1;
+        keep
+    });
 }
 
 fn task_row(
@@ -772,6 +896,8 @@ fn task_row(
         let s = get(Role::Status);
         match values::status_word(s) {
             Some(st) => attrs.status = Some(st),
+            // `JALON : report due (May 20)`: the row marks a milestone.
+            None if super::vocab::names_milestone(s) => {}
             None => {
                 let cspan = cells
                     .get(cols.find(|r| r == Role::Status).unwrap_or(0))
@@ -792,21 +918,16 @@ fn task_row(
         if values::is_none_text(s) {
             continue;
         }
-        match values::date(s) {
+        match values::date_in(s, cols.day_first) {
             Some(d) if slot == 0 => attrs.start = Some(d),
             Some(d) => attrs.due = Some(d),
             None => {
-                let cspan = cells
-                    .get(cols.find(|r| r == role).unwrap_or(0))
-                    .map_or(span, |c| c.span);
-                let msg = format!("date `{s}` is not a date");
-                b.finding(
-                    Code::UnreadableDate,
-                    Severity::Warning,
-                    cspan,
-                    msg,
-                    "write dates as YYYY-MM-DD",
-                );
+                if let Some((msg, help)) = values::bad_date(s) {
+                    let cspan = cells
+                        .get(cols.find(|r| r == role).unwrap_or(0))
+                        .map_or(span, |c| c.span);
+                    b.finding(Code::UnreadableDate, Severity::Warning, cspan, msg, help);
+                }
             }
         }
     }

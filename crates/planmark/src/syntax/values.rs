@@ -266,6 +266,55 @@ fn month(word: &str) -> Option<i8> {
 /// Reads a calendar date: `2026-12-15`, `2026/12/15`, `15.12.2026`,
 /// `Dec 15, 2026`, `15 December 2026`. Trailing times are ignored.
 pub(crate) fn date(s: &str) -> Option<Date> {
+    date_in(s, None)
+}
+
+/// Whether a numeric date reads day first (`13/02/2024`: `Some(true)`),
+/// month first (`02/13/2024`: `Some(false)`), or could be either (`None`).
+pub(crate) fn day_first(s: &str) -> Option<bool> {
+    let s = s
+        .trim()
+        .trim_matches(|c: char| c == '*' || c == '`' || c == '_');
+    let mut nums = s.split(['/', '-']);
+    let a: u32 = nums.next()?.parse().ok()?;
+    let b: u32 = nums.next()?.parse().ok()?;
+    let y = nums.next()?;
+    if y.len() != 4 || !y.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    match (a > 12, b > 12) {
+        (true, false) => Some(true),
+        (false, true) => Some(false),
+        _ => None,
+    }
+}
+
+/// What is wrong with a date that cannot be read: the message and the help,
+/// or `None` when it names a period rather than a day (`Week 3`, `Q2`,
+/// `Sprint 4`), which is not a mistake.
+pub(crate) fn bad_date(s: &str) -> Option<(String, &'static str)> {
+    let t = s
+        .trim()
+        .trim_matches(|c: char| c == '*' || c == '`' || c == '_');
+    if super::sections::phase_number(&super::sections::normalize(t)).is_some() {
+        return None;
+    }
+    let parts: Vec<&str> = t.split('/').collect();
+    if parts.len() == 3 && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) {
+        return Some((
+            format!("date `{t}` could be day/month or month/day"),
+            "write dates as YYYY-MM-DD, or give one date in the table whose day is above 12",
+        ));
+    }
+    Some((
+        format!("date `{t}` is not a date"),
+        "write dates as YYYY-MM-DD",
+    ))
+}
+
+/// Reads a date; `day_first` settles `02/11/2024` when the document shows
+/// its order elsewhere.
+pub(crate) fn date_in(s: &str, day_first: Option<bool>) -> Option<Date> {
     let s = s
         .trim()
         .trim_matches(|c: char| c == '*' || c == '`' || c == '_');
@@ -283,8 +332,10 @@ pub(crate) fn date(s: &str) -> Option<Date> {
             } else if nums[2].len() == 4 {
                 if first.contains('.') || v[0] > 12 {
                     (v[2], v[1], v[0])
-                } else if v[1] > 12 {
+                } else if v[1] > 12 || day_first == Some(false) {
                     (v[2], v[0], v[1])
+                } else if day_first == Some(true) {
+                    (v[2], v[1], v[0])
                 } else {
                     return None;
                 }
@@ -379,11 +430,45 @@ pub(crate) fn rating(s: &str) -> Rating {
             text,
         };
     }
-    let level = super::vocab::level(t.as_str());
+    let level = super::vocab::level(t.as_str()).or_else(|| level_in(&t));
     Rating {
         level,
         probability: None,
         text,
+    }
+}
+
+/// The level of a rating with a note or a range: `High - core feature`,
+/// `Low (simple operations)`, `Low-Medium` (the higher end, as a careful
+/// reader plans for it).
+fn level_in(t: &str) -> Option<Level> {
+    let head = t
+        .split(['(', ',', ';', '—', '–', '（'])
+        .next()
+        .unwrap_or(t)
+        .split(" - ")
+        .next()
+        .unwrap_or(t)
+        .trim();
+    if let Some(l) = super::vocab::level(head) {
+        return Some(l);
+    }
+    let mut ends = head.split(['-', '/', '~']).map(str::trim);
+    let (a, b) = (ends.next()?, ends.next()?);
+    if ends.next().is_some() {
+        return None;
+    }
+    let (a, b) = (super::vocab::level(a)?, super::vocab::level(b)?);
+    Some(if level_rank(a) >= level_rank(b) { a } else { b })
+}
+
+fn level_rank(l: Level) -> u8 {
+    match l {
+        Level::VeryLow => 0,
+        Level::Low => 1,
+        Level::Medium => 2,
+        Level::High => 3,
+        Level::VeryHigh => 4,
     }
 }
 
@@ -681,6 +766,17 @@ pub(crate) fn dependencies(s: &str, strict: bool) -> (Vec<Dependency>, Vec<Strin
         if is_none_text(p) {
             continue;
         }
+        if let Some(ids) = id_range(p) {
+            deps.extend(ids.into_iter().map(|target| Dependency {
+                target,
+                kind: LinkKind::default(),
+                lag: None,
+                text: part.to_owned(),
+                resolved: false,
+                span: None,
+            }));
+            continue;
+        }
         let (target, kind, lag) = link_suffix(p);
         let target = target.trim().trim_end_matches(['.', ':']).trim();
         let link_word = ["FS", "SS", "FF", "SF"]
@@ -704,6 +800,34 @@ pub(crate) fn dependencies(s: &str, strict: bool) -> (Vec<Dependency>, Vec<Strin
         });
     }
     (deps, bad)
+}
+
+/// A range of ids: `T030-T032`, `T030–T032`, `T030..T032`, `2.1-2.4`, as
+/// the ids it spans (at most 200).
+fn id_range(p: &str) -> Option<Vec<String>> {
+    // The start and end share everything before their trailing number.
+    fn split_number(id: &str) -> Option<(&str, &str)> {
+        let digits = id.len() - id.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+        (digits > 0 && digits < 9).then(|| id.split_at(id.len() - digits))
+    }
+    for sep in ["..", "–", "—", "-"] {
+        for (i, _) in p.match_indices(sep) {
+            let (a, b) = (p[..i].trim(), p[i + sep.len()..].trim());
+            let (Some((pa, na)), Some((pb, nb))) = (split_number(a), split_number(b)) else {
+                continue;
+            };
+            if pa != pb || !is_id_like(a) || a.contains(' ') || b.contains(' ') {
+                continue;
+            }
+            let (x, y): (u32, u32) = (na.parse().ok()?, nb.parse().ok()?);
+            if x >= y || y - x > 200 {
+                continue;
+            }
+            let width = na.len();
+            return Some((x..=y).map(|n| format!("{pa}{n:0width$}")).collect());
+        }
+    }
+    None
 }
 
 /// Splits `1.1 FF+2d` into the target, the link kind and the lag.

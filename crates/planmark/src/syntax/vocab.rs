@@ -1649,6 +1649,22 @@ pub(crate) const WORK_TYPES: &[&str] = &[
     "bug", "perf", "style", "build", "ci", "red", "green", "impl",
 ];
 
+/// Words for a milestone, as a cell or a line starts with them.
+pub(crate) const MILESTONE_WORDS: &[&str] = &[
+    "milestone",
+    "jalon",
+    "meilenstein",
+    "hito",
+    "marco",
+    "traguardo",
+    "mijlpaal",
+    "веха",
+    "mốc",
+    "里程碑",
+    "マイルストーン",
+    "마일스톤",
+];
+
 /// Words of a total row: `Total`, `Gesamt`, `Итого`, `合计`.
 pub(crate) const TOTAL_WORDS: &[&str] = &[
     "total",
@@ -1744,6 +1760,18 @@ static PRIORITY_MAP: LazyLock<HashMap<&'static str, PriorityLevel>> =
 
 static SHIRT_MAP: LazyLock<HashMap<&'static str, &'static str>> =
     LazyLock::new(|| table(SHIRT_SIZES));
+
+/// Whether a text starts with a milestone word: `JALON : report due`.
+pub(crate) fn names_milestone(text: &str) -> bool {
+    let t = text
+        .trim()
+        .trim_start_matches(|c: char| c == '*' || c == '_')
+        .to_lowercase();
+    MILESTONE_WORDS.iter().any(|w| {
+        t.strip_prefix(w)
+            .is_some_and(|r| r.is_empty() || r.starts_with([' ', ':', '：', '*']))
+    })
+}
 
 /// Whether a cell's text is a total: `TOTAL`, `Total:`, `Gesamt`.
 pub(crate) fn is_total(text: &str) -> bool {
