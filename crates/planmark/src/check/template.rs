@@ -363,10 +363,56 @@ fn is_empty_body(body: &str) -> bool {
     true
 }
 
+/// Byte ranges of fenced code blocks and inline code spans.
+fn code_ranges(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut fence: Option<(usize, &str)> = None;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        let marker = ["```", "~~~"].into_iter().find(|m| t.starts_with(m));
+        match (fence, marker) {
+            (None, Some(m)) => fence = Some((at, m)),
+            (Some((start, m)), Some(m2)) if m == m2 => {
+                out.push((start, at + line.len()));
+                fence = None;
+            }
+            (None, None) => {
+                let mut open: Option<usize> = None;
+                for (i, _) in line.match_indices('`') {
+                    match open {
+                        None => open = Some(i),
+                        Some(o) => {
+                            out.push((at + o, at + i + 1));
+                            open = None;
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        at += line.len();
+    }
+    if let Some((start, _)) = fence {
+        out.push((start, text.len()));
+    }
+    out
+}
+
 pub(crate) fn check(cx: &DocCx<'_>, out: &mut Vec<Diagnostic>) {
     let text = cx.text();
     let mut hits = Vec::new();
     scan(text, 0, &mut hits);
+    // Numbered names and filler words are template text only in a plan made
+    // from a template; elsewhere `Milestone 2` is a name and `Description`
+    // a column. Nothing in code is a placeholder.
+    if cx.doc.kind == DocumentKind::Generic {
+        hits.retain(|h| matches!(h.kind, HitKind::Bracket | HitKind::Variable | HitKind::Link));
+    }
+    if !hits.is_empty() {
+        let code = code_ranges(text);
+        hits.retain(|h| !code.iter().any(|&(a, b)| a <= h.start && h.start < b));
+    }
     hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
     // Line numbers, counted forward from one hit to the next.
     let (mut line, mut counted) = (1u32, 0);

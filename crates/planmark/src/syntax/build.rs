@@ -294,21 +294,11 @@ pub(crate) fn build(
         .sum();
     b.doc.tasks.reserve(walked.items.len() + rows);
     // Classify every heading once; does the document have a real task section?
-    let titles = walked
-        .list
-        .iter()
-        .filter(|bl| matches!(bl, Block::Heading { level: 1, .. }))
-        .count();
-    // The one title of a document names all of it (`# Milestone 2`,
-    // `# Sprint 14 backlog`): it is not a stage among others.
     let kinds: Vec<SectionKind> = walked
         .list
         .iter()
         .filter_map(|bl| match bl {
-            Block::Heading { level, text, .. } => Some(match classify(text, *level) {
-                SectionKind::Phase if *level == 1 && titles == 1 => SectionKind::Title,
-                k => k,
-            }),
+            Block::Heading { level, text, .. } => Some(classify(text, *level)),
             _ => None,
         })
         .collect();
@@ -883,10 +873,24 @@ fn pseudo_heading(src: &str) -> Option<&str> {
         _ => t,
     };
     let t = t.strip_suffix(':').unwrap_or(t);
-    let inner = t
+    let Some(inner) = t
         .strip_prefix("**")
         .and_then(|r| r.strip_suffix("**"))
-        .or_else(|| t.strip_prefix("__").and_then(|r| r.strip_suffix("__")))?;
+        .or_else(|| t.strip_prefix("__").and_then(|r| r.strip_suffix("__")))
+    else {
+        // `**Note**: three tasks were added for:` introduces the list after
+        // it, under its label.
+        let whole = src.trim().rsplit('\n').next().unwrap_or("").trim_end();
+        if !whole.ends_with(':') {
+            return None;
+        }
+        let rest = whole.strip_prefix("**")?;
+        let close = rest.find("**")?;
+        let label = rest[..close].trim().trim_end_matches(':').trim();
+        let colon = rest[..close].trim_end().ends_with(':')
+            || rest[close + 2..].trim_start().starts_with(':');
+        return (!label.is_empty() && colon).then_some(label);
+    };
     let label = inner.trim().trim_end_matches(':').trim();
     (!label.is_empty() && !label.contains("**")).then_some(label)
 }

@@ -863,12 +863,15 @@ fn keyed(a: &mut Attrs, key: &str, value: &str, colon: bool) -> bool {
                 a.estimate = Some(e);
                 return true;
             }
+            // `bundle size: analyze the build` is prose: only a value that
+            // reads as points or a size is one.
             match values::size(value, true, key == "size") {
-                Some(z) => a.size = Some(z),
-                None if values::is_none_text(value) => {}
-                None => a.bad_estimates.push(value.to_owned()),
+                Some(z) => {
+                    a.size = Some(z);
+                    true
+                }
+                None => false,
             }
-            true
         }
         "owner" | "owners" | "assignee" | "assigned to" | "assigned" | "who" => {
             if !colon && !value.starts_with('@') {

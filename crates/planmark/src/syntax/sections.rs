@@ -196,19 +196,23 @@ pub(crate) fn classify(heading: &str, level: u8) -> SectionKind {
     if level == 1 {
         return SectionKind::Title;
     }
-    // "Task Breakdown" and "Tasks for v2" are tasks, "Task dependencies" is not.
-    if n.contains("task") && n.contains("dependenc") {
+    // "Task Breakdown" and "Tasks for v2" are tasks, "Task dependencies"
+    // and "User Story Dependencies" are not.
+    if (n.contains("task") || n.contains("stor")) && n.contains("dependenc") {
         return SectionKind::Dependencies;
     }
     // The first rule in list order whose keyword occurs anywhere.
-    let kind = CONTAINS_AC
+    let Some((i, at)) = CONTAINS_AC
         .find_overlapping_iter(&n)
-        .map(|m| m.pattern().as_usize())
+        .map(|m| (m.pattern().as_usize(), m.start()))
         .min()
-        .map_or(SectionKind::Other, |i| CONTAINS[i].1);
-    // "Within User Story 1", "US2 tests": about one numbered story, not a
-    // collection of stories.
-    if kind == SectionKind::UserStories && names_one_story(&n) {
+    else {
+        return SectionKind::Other;
+    };
+    let kind = CONTAINS[i].1;
+    // A story section is named so ("User Stories (P1)"); "Within User
+    // Story 1" and "Within each user story" are about stories, not of them.
+    if kind == SectionKind::UserStories && (at > 0 || names_one_story(&n)) {
         return SectionKind::Other;
     }
     kind

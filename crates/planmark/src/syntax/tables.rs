@@ -718,11 +718,14 @@ fn wbs_summaries(b: &mut Builder, first: usize) {
     };
     let titles: Vec<String> = rows.iter().map(|t| t.title.clone()).collect();
     let ids: Vec<String> = rows.iter().map(|t| t.id.clone()).collect();
+    // Groups a heading implies, and the document's title (`# Milestone 2`
+    // names the whole file), give way to the table's own outline.
+    let title = b.doc.title.clone();
     let implicit: HashSet<String> = b
         .doc
         .phases
         .iter()
-        .filter(|p| p.number.is_none())
+        .filter(|p| p.number.is_none() || title.as_deref() == Some(p.name.as_str()))
         .map(|p| p.name.clone())
         .collect();
     let mut leaves_of: HashMap<String, Vec<String>> = HashMap::new();
@@ -744,11 +747,15 @@ fn wbs_summaries(b: &mut Builder, first: usize) {
         let anc = ancestors(k);
         let own: HashSet<&str> = anc.iter().map(|&a| ids[a].as_str()).collect();
         let t = &mut b.doc.tasks[first + i];
-        if let Some(&top) = anc.iter().min_by_key(|&&a| keys[a].len())
-            && t.phase.as_ref().is_none_or(|p| implicit.contains(p))
-        {
-            t.phase = Some(titles[top].clone());
-            new_phases.push(top);
+        if t.phase.as_ref().is_none_or(|p| implicit.contains(p)) {
+            // A top-level leaf beside the summaries stands in no group.
+            t.phase = anc
+                .iter()
+                .min_by_key(|&&a| keys[a].len())
+                .map(|&top| {
+                    new_phases.push(top);
+                    titles[top].clone()
+                });
         }
         let deps = std::mem::take(&mut t.dependencies);
         for d in deps {

@@ -136,6 +136,11 @@ pub(crate) fn bad_estimate(text: &str) -> (String, &'static str) {
             format!("estimate `{t}` is negative"),
             "an estimate is an amount of work: write a positive duration like 2d, or 0",
         )
+    } else if number_prefix(t).is_some_and(|(_, rest)| rest.trim().is_empty()) {
+        (
+            format!("estimate `{t}` has no unit"),
+            "write the unit (16h, 2d), or name it in the column header: Estimate (h)",
+        )
     } else {
         (
             format!("estimate `{t}` is not a duration"),
@@ -145,7 +150,27 @@ pub(crate) fn bad_estimate(text: &str) -> (String, &'static str) {
 }
 
 /// Reads an estimate: `3d`, a range `2-4d`, or three points `1d/2d/5d`.
+/// A note after it is left out: `1 day (2-3 hours)`, `2 days, spread over
+/// two weeks`, `1 day every 2 weeks`.
 pub(crate) fn effort(s: &str, default: Option<TimeUnit>) -> Option<Effort> {
+    if let Some(e) = effort_exact(s, default) {
+        return Some(e);
+    }
+    let t = s.trim();
+    let cut = [" (", "（", ", ", "; ", " every ", " per ", " each "]
+        .iter()
+        .filter_map(|sep| t.find(sep))
+        .min()?;
+    let mut e = effort_exact(&t[..cut], default)?;
+    match &mut e {
+        Effort::Single { text, .. } | Effort::Range { text, .. } | Effort::ThreePoint { text, .. } => {
+            *text = t.to_owned();
+        }
+    }
+    Some(e)
+}
+
+fn effort_exact(s: &str, default: Option<TimeUnit>) -> Option<Effort> {
     let t = s.trim().trim_start_matches(['~', '≈']).trim();
     // Every estimate starts with a digit (or `half a day`).
     if !t.starts_with(|c: char| c.is_ascii_digit()) && !t.starts_with(['h', 'H', '½']) {
@@ -171,7 +196,7 @@ pub(crate) fn effort(s: &str, default: Option<TimeUnit>) -> Option<Effort> {
     // A range: the first separator after the first number.
     for (i, _) in t.char_indices().skip(1) {
         let r = &t[i..];
-        let sep = ["–", "—", " to ", "..", "-", " bis ", " à ", " a "]
+        let sep = ["–", "—", " to ", "..", "-", "~", "～", " bis ", " à ", " a "]
             .into_iter()
             .find(|s| r.starts_with(s));
         if let Some(sep) = sep {
@@ -778,7 +803,14 @@ pub(crate) fn dependencies(s: &str, strict: bool) -> (Vec<Dependency>, Vec<Strin
             continue;
         }
         let (target, kind, lag) = link_suffix(p);
-        let target = target.trim().trim_end_matches(['.', ':']).trim();
+        let mut target = target.trim().trim_end_matches(['.', ':']).trim();
+        // `H.5 завершён`, `T003 done`: the state the work waits for.
+        if let Some((id, state)) = target.split_once(' ')
+            && is_id_like(id)
+            && status_word(state).is_some()
+        {
+            target = id;
+        }
         let link_word = ["FS", "SS", "FF", "SF"]
             .iter()
             .any(|w| w.eq_ignore_ascii_case(target));

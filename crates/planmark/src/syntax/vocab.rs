@@ -195,6 +195,11 @@ pub(crate) const STATUSES: &[(&str, Status)] = &[
     ("готово", Status::Done),
     ("выполнено", Status::Done),
     ("завершено", Status::Done),
+    ("завершён", Status::Done),
+    ("завершен", Status::Done),
+    ("завершена", Status::Done),
+    ("выполнен", Status::Done),
+    ("выполнена", Status::Done),
     ("сделано", Status::Done),
     ("xong", Status::Done),
     ("hoàn thành", Status::Done),
@@ -756,6 +761,16 @@ pub(crate) const SECTIONS_EXACT: &[(&str, SectionKind)] = &[
 /// heading matched. The first keyword in the list that occurs wins.
 pub(crate) const SECTIONS_CONTAINS: &[(&str, SectionKind)] = &[
     ("session checklist", SectionKind::Checklist),
+    // Which task covers which requirement: a map of the work, not work.
+    ("traceability", SectionKind::Notes),
+    ("coverage matrix", SectionKind::Notes),
+    ("rückverfolgbarkeit", SectionKind::Notes),
+    ("trazabilidad", SectionKind::Notes),
+    ("rastreabilidade", SectionKind::Notes),
+    ("traçabilité", SectionKind::Notes),
+    ("可追溯", SectionKind::Notes),
+    ("追跡", SectionKind::Notes),
+    ("트레이서빌리티", SectionKind::Notes),
     ("action item", SectionKind::ActionItems),
     ("action points", SectionKind::ActionItems),
     ("follow up", SectionKind::ActionItems),
