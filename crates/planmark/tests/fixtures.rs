@@ -785,3 +785,50 @@ fn a_reader_can_correct_the_reading_and_see_why() {
     assert_eq!(codes(&typo), [Code::UnknownRule]);
     assert_eq!(typo.tasks.len(), 1);
 }
+
+#[test]
+fn a_wbs_outline_counts_its_leaves_and_summary_tables_add_nothing() {
+    let d = fixture("wbs-outline.md");
+    // Rows with children (1, 2, 2.1) sum up their leaves; the phase summary
+    // and its total restate the work.
+    assert_eq!(ids(&d), ["1.1", "1.2", "2.1.1", "2.1.2", "2.2", "3"]);
+    // The outermost parent is the phase; a top-level leaf stands alone.
+    assert_eq!(task(&d, "2.1.2").phase.as_deref(), Some("Installation"));
+    assert_eq!(task(&d, "3").phase, None);
+    // A link to one's own parent is the outline; to another parent, its leaves.
+    assert!(deps(&d, "1.1").is_empty());
+    assert_eq!(deps(&d, "2.1.1"), ["1.1", "1.2"]);
+    assert_eq!(deps(&d, "2.2"), ["2.1.1", "2.1.2"]);
+    // `13/03/2026` shows the table writes the day first.
+    assert_eq!(task(&d, "1.2").due.unwrap().to_string(), "2026-03-04");
+    assert!(d.findings.is_empty(), "{:?}", d.findings);
+}
+
+#[test]
+fn step_groups_type_labels_and_ranges() {
+    use planmark::model::Level;
+    let d = fixture("step-groups.md");
+    // `### Task N` groups its steps: they are the tasks, numbered within it.
+    assert_eq!(ids(&d), ["1.1", "1.2", "2.1", "2.2", "E-1", "E-2", "E-3"]);
+    assert_eq!(
+        task(&d, "2.1").phase.as_deref(),
+        Some("Task 2: Command line")
+    );
+    assert_eq!(
+        task(&d, "1.2").due.unwrap().to_string(),
+        "2026-09-26",
+        "a Dataview field"
+    );
+    // `(after 1.2 done)`: the state is what the step waits for.
+    assert_eq!(deps(&d, "2.1"), ["1.2"]);
+    // A mark before a kind of work is not a status; a range of ids expands.
+    assert!(d.tasks[4..].iter().all(|t| t.status == Status::Todo));
+    assert_eq!(deps(&d, "E-3"), ["E-1", "E-2"]);
+    assert_eq!(hours(&d, "E-2"), Some(40.0 / 60.0));
+    // Traceability maps stories to work; it is not work.
+    assert_eq!(d.tasks.len(), 7);
+    let r = &d.risks[0];
+    assert_eq!(r.likelihood.as_ref().unwrap().level, Some(Level::Medium));
+    assert_eq!(r.impact.as_ref().unwrap().level, Some(Level::High));
+    assert!(d.findings.is_empty(), "{:?}", d.findings);
+}

@@ -749,13 +749,10 @@ fn wbs_summaries(b: &mut Builder, first: usize) {
         let t = &mut b.doc.tasks[first + i];
         if t.phase.as_ref().is_none_or(|p| implicit.contains(p)) {
             // A top-level leaf beside the summaries stands in no group.
-            t.phase = anc
-                .iter()
-                .min_by_key(|&&a| keys[a].len())
-                .map(|&top| {
-                    new_phases.push(top);
-                    titles[top].clone()
-                });
+            t.phase = anc.iter().min_by_key(|&&a| keys[a].len()).map(|&top| {
+                new_phases.push(top);
+                titles[top].clone()
+            });
         }
         let deps = std::mem::take(&mut t.dependencies);
         for d in deps {

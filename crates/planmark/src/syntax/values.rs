@@ -163,7 +163,9 @@ pub(crate) fn effort(s: &str, default: Option<TimeUnit>) -> Option<Effort> {
         .min()?;
     let mut e = effort_exact(&t[..cut], default)?;
     match &mut e {
-        Effort::Single { text, .. } | Effort::Range { text, .. } | Effort::ThreePoint { text, .. } => {
+        Effort::Single { text, .. }
+        | Effort::Range { text, .. }
+        | Effort::ThreePoint { text, .. } => {
             *text = t.to_owned();
         }
     }
@@ -196,9 +198,11 @@ fn effort_exact(s: &str, default: Option<TimeUnit>) -> Option<Effort> {
     // A range: the first separator after the first number.
     for (i, _) in t.char_indices().skip(1) {
         let r = &t[i..];
-        let sep = ["–", "—", " to ", "..", "-", "~", "～", " bis ", " à ", " a "]
-            .into_iter()
-            .find(|s| r.starts_with(s));
+        let sep = [
+            "–", "—", " to ", "..", "-", "~", "～", " bis ", " à ", " a ",
+        ]
+        .into_iter()
+        .find(|s| r.starts_with(s));
         if let Some(sep) = sep {
             let (a, b) = (&t[..i], &r[sep.len()..]);
             let u = trailing_unit(b).or(default);
