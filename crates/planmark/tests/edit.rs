@@ -464,3 +464,33 @@ fn an_aligned_table_is_widened_when_a_value_does_not_fit() {
     .unwrap();
     assert_eq!(out, ragged.replace("| Bo |", "| Maximilian |"));
 }
+
+#[test]
+fn a_front_matter_todo_changes_its_status_value_only() {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/front-matter-todos.md"),
+    )
+    .unwrap();
+    let seen = cycle_statuses(&text, "invoices");
+    // Each step changes one line: the entry's own `status:` value.
+    for (before, after) in std::iter::once(&text).chain(&seen).zip(&seen) {
+        let changed: Vec<(&str, &str)> = before
+            .lines()
+            .zip(after.lines())
+            .filter(|(a, b)| a != b)
+            .collect();
+        assert!(changed.len() <= 1, "{changed:?}");
+        assert!(
+            changed
+                .iter()
+                .all(|(_, b)| b.trim_start().starts_with("status: "))
+        );
+    }
+    assert!(seen[2].contains("    status: completed\n    dependencies:\n      - core"));
+    // Back to todo: the words such lists use.
+    assert_eq!(
+        *seen.last().unwrap(),
+        text.replacen("status: in_progress", "status: pending", 1)
+    );
+}

@@ -832,3 +832,17 @@ fn step_groups_type_labels_and_ranges() {
     assert_eq!(r.impact.as_ref().unwrap().level, Some(Level::High));
     assert!(d.findings.is_empty(), "{:?}", d.findings);
 }
+
+#[test]
+fn a_to_do_list_in_the_front_matter_is_the_plans_work() {
+    let d = fixture("front-matter-todos.md");
+    assert_eq!(ids(&d), ["core", "invoices", "docs"]);
+    let statuses: Vec<Status> = d.tasks.iter().map(|t| t.status).collect();
+    assert_eq!(statuses, [Status::Done, Status::InProgress, Status::Todo]);
+    assert_eq!(deps(&d, "docs"), ["core", "invoices"]);
+    assert_eq!(task(&d, "invoices").title, "Map invoices: lines and totals");
+    // Each task starts on its `- id:` line.
+    assert_eq!(task(&d, "core").origin.span.line, 4);
+    assert_eq!(task(&d, "docs").origin.span.line, 12);
+    assert!(d.findings.is_empty(), "{:?}", d.findings);
+}

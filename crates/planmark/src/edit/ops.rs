@@ -327,13 +327,59 @@ pub fn set_status(doc: &Document, task: &Task, to: Status) -> Result<Vec<Replace
             |t| status_word(doc, t.status),
             &status_word(doc, to),
         ),
-        Form::Line => Err(OpError::NoPlace {
+        Form::Line => front_matter_status(doc, task, to).ok_or_else(|| OpError::NoPlace {
             path: doc.path.clone(),
             line: o.span.line,
             id: task.id.clone(),
             what: "status",
         }),
     }
+}
+
+/// The `status:` value of a front-matter to-do entry (`- id: ...` with
+/// `status: pending` below it), in the words such lists use.
+fn front_matter_status(doc: &Document, task: &Task, to: Status) -> Option<Vec<Replacement>> {
+    let fm = doc.front_matter.as_ref()?;
+    let o = &task.origin;
+    if !(fm.span.start <= o.span.start && o.span.end <= fm.span.end) {
+        return None;
+    }
+    let src: &str = &doc.source;
+    let line_start = src[..o.span.start].rfind('\n').map_or(0, |i| i + 1);
+    let indent = o.span.start - line_start;
+    // The entry's own line, then its deeper lines.
+    let mut at = line_start;
+    let mut first = true;
+    for line in src[line_start..fm.span.end].split_inclusive('\n') {
+        let t = line.trim_start();
+        let ind = line.len() - t.len();
+        if !first && (ind <= indent || t.starts_with("---")) {
+            break;
+        }
+        let key_at = if first { ind + 2 } else { ind };
+        let body = line.get(key_at..).unwrap_or("");
+        if let Some(rest) = body.strip_prefix("status:") {
+            let value = rest.trim_end_matches(['\n', '\r']);
+            let lead = value.len() - value.trim_start().len();
+            let start = at + key_at + "status:".len() + lead;
+            let end = at + key_at + "status:".len() + value.trim_end().len();
+            let word = match to {
+                Status::Todo => "pending",
+                Status::InProgress => "in_progress",
+                Status::Done => "completed",
+                Status::Blocked => "blocked",
+                Status::Cancelled => "cancelled",
+            };
+            return Some(vec![Replacement {
+                start,
+                end,
+                text: word.to_owned(),
+            }]);
+        }
+        first = false;
+        at += line.len();
+    }
+    None
 }
 
 /// Adds a column named `name` at the end of the table holding `task`'s

@@ -281,6 +281,7 @@ pub(crate) fn build(
         forced: false,
     };
 
+    front_matter_todos(&mut b);
     let rows: usize = walked
         .list
         .iter()
@@ -639,6 +640,114 @@ pub(crate) fn build(
     resolve(b.doc, &numbers);
     demote_groups(b.doc);
     count_readings(b.doc);
+}
+
+/// A to-do list in the front matter (`todos:` with `id`, `content`,
+/// `status`, `dependencies`, as coding agents write their plans): each entry
+/// is a task, starting on its `- id:` line.
+fn front_matter_todos(b: &mut Builder) {
+    let Some(fm) = b.doc.front_matter.as_ref() else {
+        return;
+    };
+    let Some((key, serde_json::Value::Array(list))) = ["todos", "tasks", "todo"]
+        .iter()
+        .find_map(|k| fm.fields.get_key_value(*k))
+    else {
+        return;
+    };
+    if list.is_empty() || !list.iter().all(serde_json::Value::is_object) {
+        return;
+    }
+    let (key, list, fm_span) = (key.clone(), list.clone(), fm.span);
+    // The line of each entry: the `- ` lines at the list's indentation after
+    // the key.
+    let src = &b.text[fm_span.start..fm_span.end];
+    let mut starts = Vec::new();
+    let mut in_list = false;
+    let mut indent: Option<usize> = None;
+    let mut at = fm_span.start;
+    for line in src.split_inclusive('\n') {
+        let t = line.trim_start();
+        let ind = line.len() - t.len();
+        if !in_list {
+            in_list = ind == 0
+                && t.strip_prefix(key.as_str())
+                    .is_some_and(|r| r.starts_with(':'));
+        } else if t.starts_with("- ") && indent.is_none_or(|i| i == ind) {
+            indent = Some(ind);
+            starts.push((at + ind, line.trim_end().len() - ind));
+        } else if ind == 0 && !t.trim().is_empty() && !t.starts_with('-') {
+            break;
+        }
+        at += line.len();
+    }
+    if starts.len() != list.len() {
+        return;
+    }
+    let text_of = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    for (entry, &(start, len)) in list.iter().zip(&starts) {
+        let get = |k: &str| entry.get(k).and_then(text_of);
+        let Some(title) = ["content", "title", "task", "name", "description"]
+            .iter()
+            .find_map(|k| get(k))
+        else {
+            continue;
+        };
+        let mut attrs = inline::extract(&title);
+        attrs.title = title.trim().to_owned();
+        if let Some(id) = get("id") {
+            attrs.id = Some((id, IdSource::Explicit));
+        }
+        if let Some(st) = get("status").and_then(|s| values::status_word(&s)) {
+            attrs.status = Some(st);
+        }
+        if let Some(e) = get("estimate").and_then(|e| values::effort(&e, None)) {
+            attrs.estimate = Some(e);
+        }
+        for k in [
+            "dependencies",
+            "depends_on",
+            "depends",
+            "blocked_by",
+            "after",
+        ] {
+            match entry.get(k) {
+                Some(serde_json::Value::Array(a)) => {
+                    for d in a.iter().filter_map(text_of) {
+                        attrs.deps.extend(values::dependencies(&d, false).0);
+                    }
+                }
+                Some(v) => {
+                    if let Some(d) = text_of(v) {
+                        attrs.deps.extend(values::dependencies(&d, false).0);
+                    }
+                }
+                None => {}
+            }
+        }
+        let span = b.lines.span(start, start + len);
+        let origin = Origin {
+            span,
+            form: Form::Line,
+            marker: None,
+            text: Some(span),
+            cells: Vec::new(),
+        };
+        b.new_task(attrs, origin, None, None);
+    }
+    let line = fm_span.line;
+    b.doc.reading.push(Reading {
+        line,
+        block: BlockKind::List,
+        text: format!("front matter `{key}:`"),
+        role: "tasks",
+        rule: "a to-do list in the front matter: each entry is a task",
+        tasks: 0,
+    });
 }
 
 /// A `<!-- planmark: tasks -->` or `<!-- planmark: not-tasks -->` comment

@@ -520,6 +520,12 @@ pub(crate) fn status_word(s: &str) -> Option<Status> {
         return Some(Status::Todo);
     }
     super::vocab::status(l.as_str())
+        // `in_progress`, `in-progress`: machine-written words.
+        .or_else(|| {
+            l.contains(['_', '-'])
+                .then(|| super::vocab::status(&l.replace(['_', '-'], " ")))
+                .flatten()
+        })
         .or_else(|| {
             // `Done (2026-01-04)`, `Completed – see PR`: the status word first.
             let head = l.split(['(', '/', ',', '-', '–']).next()?.trim();
