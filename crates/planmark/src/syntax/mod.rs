@@ -182,7 +182,12 @@ pub fn parse_with(path: &str, text: &str, opts: &ReadOptions) -> Document {
     };
     let (fm, body_start) = frontmatter::read(path, text, base, &lines, &mut doc.findings);
     doc.front_matter = fm;
-    let walked = blocks::walk(&text[body_start..], body_start, &lines);
+    let unwrapped = unwrap_tables(&text[body_start..]);
+    let walked = blocks::walk(
+        unwrapped.as_deref().unwrap_or(&text[body_start..]),
+        body_start,
+        &lines,
+    );
     for span in &walked.unclosed_fences {
         doc.findings.push(
             Diagnostic::new(
@@ -213,6 +218,34 @@ pub fn parse_with(path: &str, text: &str, opts: &ReadOptions) -> Document {
     };
     build::build(&mut doc, text, walked, &lines, &opts);
     doc
+}
+
+/// A table written right under a wrapper tag (`<center>` then `| a | b |`)
+/// is, to CommonMark, part of an HTML block; its authors meant a table. The
+/// tag line is blanked (same length, so every offset stays) and the table
+/// reads as one. `None` when there is no such place.
+fn unwrap_tables(body: &str) -> Option<String> {
+    let bytes = body.as_bytes();
+    let mut out: Option<Vec<u8>> = None;
+    let mut at = 0;
+    let mut lines = body.split_inclusive('\n').peekable();
+    while let Some(line) = lines.next() {
+        let t = line.trim();
+        let wrapper = t.len() >= 3
+            && t.is_ascii()
+            && t.starts_with('<')
+            && t.ends_with('>')
+            && !t.starts_with("<!--")
+            && t[1..].find('<').is_none();
+        if wrapper && lines.peek().is_some_and(|n| n.trim_start().starts_with('|')) {
+            let buf = out.get_or_insert_with(|| bytes.to_vec());
+            let end = at + line.trim_end_matches(['\n', '\r']).len();
+            buf[at..end].fill(b' ');
+        }
+        at += line.len();
+    }
+    // Only ASCII bytes were replaced by spaces: still UTF-8.
+    out.map(|b| String::from_utf8(b).unwrap_or_else(|_| body.to_owned()))
 }
 
 fn line_ending(text: &str) -> LineEnding {
