@@ -129,3 +129,55 @@ fn markdown_events_only(bencher: divan::Bencher, phases: usize) {
             .count()
     });
 }
+
+/// Real plans: the labelled corpus beside the repository, read in place
+/// (eleven languages, every style planmark reads). Skipped when absent.
+fn corpus() -> Vec<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/docs");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<_> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect()
+}
+
+#[divan::bench]
+fn parse_corpus(bencher: divan::Bencher) {
+    let docs = corpus();
+    let bytes: usize = docs.iter().map(String::len).sum();
+    bencher.counter(BytesCount::new(bytes)).bench(|| {
+        for d in &docs {
+            divan::black_box(planmark::syntax::parse_str("x.md", d));
+        }
+    });
+}
+
+/// Reading and checking every corpus document, one thread.
+#[divan::bench]
+fn parse_and_check_corpus(bencher: divan::Bencher) {
+    let docs = corpus();
+    let bytes: usize = docs.iter().map(String::len).sum();
+    let opts = planmark::check::Options::new(jiff::civil::date(2026, 11, 21));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    bencher.counter(BytesCount::new(bytes)).bench(|| {
+        for d in &docs {
+            let doc = planmark::syntax::parse_str("x.md", d);
+            let ws = planmark::model::Workspace {
+                documents: vec![doc],
+                ..planmark::model::Workspace::default()
+            };
+            divan::black_box(pool.install(|| planmark::check::check(&ws, &opts)));
+        }
+    });
+}

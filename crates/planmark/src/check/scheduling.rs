@@ -15,7 +15,12 @@ pub(crate) fn check(cx: &WsCx<'_>, out: &mut Vec<Diagnostic>) {
     if !cx.opts.scheduling {
         return;
     }
-    let opts = schedule::Options::new(cx.opts.today);
+    let mut opts = schedule::Options::new(cx.opts.today);
+    // Without a date to meet, no finding depends on how well the work is
+    // levelled (demands are checked before levelling): one schedule will do.
+    if !dates_matter(cx) {
+        opts.schedules = Some(1);
+    }
     let computed;
     let s: &Schedule = if let Some(s) = &cx.opts.schedule {
         s
@@ -42,6 +47,19 @@ pub(crate) fn check(cx: &WsCx<'_>, out: &mut Vec<Diagnostic>) {
     at_risk(cx, &by, s, out);
     overallocation(&by, s, out);
     timeline(ws, s, out);
+}
+
+/// Whether any finding here compares the schedule with a date: a
+/// deadline, a due date, a milestone target or a Timeline entry.
+fn dates_matter(cx: &WsCx<'_>) -> bool {
+    cx.opts.project.deadline().is_some()
+        || cx.ws.documents.iter().any(|d| {
+            d.front_matter.as_ref().is_some_and(|f| f.deadline.is_some())
+                || d.focus.timeframe.is_some()
+                || !d.timeline.is_empty()
+                || d.tasks.iter().any(|t| t.due.is_some())
+                || d.milestones.iter().any(|m| m.target.is_some())
+        })
 }
 
 /// Plans by path.
