@@ -130,6 +130,8 @@ struct Columns {
     roles: Vec<Role>,
     /// Whether the table's numeric dates read day first, when it shows.
     day_first: Option<bool>,
+    /// Whether an unreadable date of the table was reported.
+    date_reported: std::cell::Cell<bool>,
 }
 
 impl Columns {
@@ -285,6 +287,7 @@ pub(crate) fn table(
     let mut cols = Columns {
         roles: t.header.iter().map(|c| role(&c.text)).collect(),
         day_first: None,
+        date_reported: std::cell::Cell::new(false),
     };
     // `02/11/2024` is read the way the table's other dates show.
     let date_cols: Vec<usize> = (0..cols.roles.len())
@@ -926,7 +929,10 @@ fn task_row(
             Some(d) if slot == 0 => attrs.start = Some(d),
             Some(d) => attrs.due = Some(d),
             None => {
-                if let Some((msg, help)) = values::bad_date(s) {
+                // One finding per table: its other dates are written alike.
+                if let Some((msg, help)) = values::bad_date(s)
+                    && !cols.date_reported.replace(true)
+                {
                     let cspan = cells
                         .get(cols.find(|r| r == role).unwrap_or(0))
                         .map_or(span, |c| c.span);

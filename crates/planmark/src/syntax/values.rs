@@ -328,7 +328,17 @@ pub(crate) fn bad_date(s: &str) -> Option<(String, &'static str)> {
     if super::sections::phase_number(&super::sections::normalize(t)).is_some() {
         return None;
     }
-    let parts: Vec<&str> = t.split('/').collect();
+    let parts: Vec<&str> = t.split(['/', '.']).filter(|p| !p.is_empty()).collect();
+    if parts.len() == 2
+        && parts
+            .iter()
+            .all(|p| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Some((
+            format!("date `{t}` has no year"),
+            "write dates as YYYY-MM-DD",
+        ));
+    }
     if parts.len() == 3 && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) {
         return Some((
             format!("date `{t}` could be day/month or month/day"),
