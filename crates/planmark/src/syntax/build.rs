@@ -1124,6 +1124,25 @@ fn heading_context(
             ..inherit(SectionKind::Risks)
         };
     }
+    // "### Documentation & Learning Resources" inside a phase is a topic of
+    // its work; a heading that is only "Resources" lists what it needs.
+    let kind = if parent.is_some_and(|p| p.explicit_phase)
+        && matches!(
+            kind,
+            SectionKind::Team | SectionKind::Resources | SectionKind::Tools
+        )
+        && !sections::is_exact(htext)
+    {
+        SectionKind::Other
+    } else {
+        kind
+    };
+    // "#### Phase 1 - requests" inside a pool of ideas or requests is part
+    // of the pool, not a stage of the plan.
+    if kind == SectionKind::Phase && parent.is_some_and(|p| p.effective == SectionKind::Notes) {
+        b.why = ("notes", "a stage heading inside a notes, ideas or requests section belongs to it");
+        return inherit(SectionKind::Notes);
+    }
     if parent_tasks && kind != SectionKind::Phase {
         let parent = parent.expect("parent_tasks");
         let attrs = inline::extract(htext);

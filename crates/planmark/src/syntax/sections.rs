@@ -227,6 +227,13 @@ fn names_one_story(n: &str) -> bool {
     })
 }
 
+/// Whether a heading is exactly a section name (`Resources`, `Team`), not
+/// a topic that contains one (`Documentation & Learning Resources`).
+pub(crate) fn is_exact(heading: &str) -> bool {
+    let n = normalize(heading);
+    EXACT.iter().any(|(k, _)| *k == n)
+}
+
 /// Whether a document title names work: `# Tasks: Feature`, `# 任务分解`,
 /// `# Vorgangsliste`, `# Roadmap`, `# Implementation Plan`.
 pub(crate) fn names_work(heading: &str) -> bool {

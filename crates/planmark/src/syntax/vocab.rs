@@ -761,6 +761,26 @@ pub(crate) const SECTIONS_EXACT: &[(&str, SectionKind)] = &[
 /// heading matched. The first keyword in the list that occurs wins.
 pub(crate) const SECTIONS_CONTAINS: &[(&str, SectionKind)] = &[
     ("session checklist", SectionKind::Checklist),
+    // Pools of ideas and requests: input to a plan, not its work.
+    ("ideas", SectionKind::Notes),
+    ("idea pool", SectionKind::Notes),
+    ("brainstorm", SectionKind::Notes),
+    ("wishlist", SectionKind::Notes),
+    ("wish list", SectionKind::Notes),
+    ("future considerations", SectionKind::Notes),
+    ("parking lot", SectionKind::Notes),
+    ("feature request", SectionKind::Notes),
+    ("community request", SectionKind::Notes),
+    ("enhancement request", SectionKind::Notes),
+    ("ideen", SectionKind::Notes),
+    ("idées", SectionKind::Notes),
+    ("ideias", SectionKind::Notes),
+    ("идеи", SectionKind::Notes),
+    ("ý tưởng", SectionKind::Notes),
+    ("想法", SectionKind::Notes),
+    ("点子", SectionKind::Notes),
+    ("アイデア", SectionKind::Notes),
+    ("아이디어", SectionKind::Notes),
     // Which task covers which requirement: a map of the work, not work.
     ("traceability", SectionKind::Notes),
     ("coverage matrix", SectionKind::Notes),
