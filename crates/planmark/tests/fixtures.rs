@@ -846,3 +846,21 @@ fn a_to_do_list_in_the_front_matter_is_the_plans_work() {
     assert_eq!(task(&d, "docs").origin.span.line, 12);
     assert!(d.findings.is_empty(), "{:?}", d.findings);
 }
+
+#[test]
+fn numbered_step_headings_are_the_work_of_a_task_file() {
+    let d = fixture("task-file.md");
+    // The steps under "Implementation Steps" are the tasks, their bullets
+    // details; the acceptance checkboxes are criteria.
+    let titles: Vec<&str> = d.tasks.iter().map(|t| t.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Track the moving card",
+            "Handle the arrow keys",
+            "Persist on confirm"
+        ]
+    );
+    // The file says it is done: so are its steps, which carry no mark.
+    assert_eq!(done(&d), 3);
+}

@@ -54,7 +54,9 @@ pub(crate) fn check(cx: &WsCx<'_>, out: &mut Vec<Diagnostic>) {
 fn dates_matter(cx: &WsCx<'_>) -> bool {
     cx.opts.project.deadline().is_some()
         || cx.ws.documents.iter().any(|d| {
-            d.front_matter.as_ref().is_some_and(|f| f.deadline.is_some())
+            d.front_matter
+                .as_ref()
+                .is_some_and(|f| f.deadline.is_some())
                 || d.focus.timeframe.is_some()
                 || !d.timeline.is_empty()
                 || d.tasks.iter().any(|t| t.due.is_some())

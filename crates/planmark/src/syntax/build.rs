@@ -30,6 +30,9 @@ struct Open {
     task: Option<usize>,
     /// A risk written as a heading (`### Risk 2: Vendor slips`).
     risk: Option<usize>,
+    /// The section lists steps (`## Implementation Steps`): its numbered
+    /// headings are steps of work.
+    steps: bool,
 }
 
 pub(crate) struct Builder<'a> {
@@ -464,6 +467,9 @@ pub(crate) fn build(
                         "the heading names the section's role",
                     );
                 }
+                open.steps = open.effective == SectionKind::Tasks
+                    && open.task.is_none()
+                    && sections::names_steps(&htext);
                 b.doc.reading.push(Reading {
                     line: span.line,
                     block: BlockKind::Heading,
@@ -635,11 +641,38 @@ pub(crate) fn build(
     if dropped.contains(&true) {
         drop_tasks(b.doc, &mut numbers, &dropped);
     }
+    document_status(b.doc);
     unique_slugs(b.doc);
     kind_of(b.doc);
     resolve(b.doc, &numbers);
     demote_groups(b.doc);
     count_readings(b.doc);
+}
+
+/// A task file whose front matter says it is done (`status: Done`, as
+/// Backlog.md writes one task per file): its steps that carry no status of
+/// their own are done with it. Checkboxes keep their own marks.
+fn document_status(doc: &mut Document) {
+    let Some(st) = doc
+        .front_matter
+        .as_ref()
+        .and_then(|f| f.fields.get("status"))
+        .and_then(serde_json::Value::as_str)
+        .and_then(values::status_word)
+        .filter(|s| matches!(s, Status::Done | Status::Cancelled))
+    else {
+        return;
+    };
+    let fm_end = doc.front_matter.as_ref().map_or(0, |f| f.span.end);
+    for t in &mut doc.tasks {
+        if t.status == Status::Todo
+            && t.origin.marker.is_none()
+            && t.origin.cells.is_empty()
+            && t.origin.span.start >= fm_end
+        {
+            t.status = st;
+        }
+    }
 }
 
 /// A to-do list in the front matter (`todos:` with `id`, `content`,
@@ -1113,6 +1146,7 @@ fn heading_context(
         explicit_phase: parent.is_some_and(|p| p.explicit_phase),
         task: None,
         risk: None,
+        steps: false,
     };
     if (kind == SectionKind::Risks || parent.is_some_and(|p| p.effective == SectionKind::Risks))
         && is_risk_heading(htext)
@@ -1140,7 +1174,10 @@ fn heading_context(
     // "#### Phase 1 - requests" inside a pool of ideas or requests is part
     // of the pool, not a stage of the plan.
     if kind == SectionKind::Phase && parent.is_some_and(|p| p.effective == SectionKind::Notes) {
-        b.why = ("notes", "a stage heading inside a notes, ideas or requests section belongs to it");
+        b.why = (
+            "notes",
+            "a stage heading inside a notes, ideas or requests section belongs to it",
+        );
         return inherit(SectionKind::Notes);
     }
     if parent_tasks && kind != SectionKind::Phase {
@@ -1154,7 +1191,12 @@ fn heading_context(
             IdSource::Code => id.bytes().any(|c| c.is_ascii_alphabetic()),
             _ => false,
         }) || attrs.estimate.is_some()
-            || attrs.size.is_some();
+            || attrs.size.is_some()
+            // `### 3. Modify the key handler` among a section's steps.
+            || parent.steps
+                && attrs.id.as_ref().is_some_and(|(id, s)| {
+                    *s == IdSource::Code && id.bytes().all(|c| c.is_ascii_digit())
+                });
         if is_task && b.opts.tasks != super::TaskRule::Checkboxes {
             b.why = (
                 "task",
@@ -1391,6 +1433,7 @@ impl Open {
             explicit_phase: false,
             task: None,
             risk: None,
+            steps: false,
         }
     }
 
@@ -1515,6 +1558,7 @@ fn item_block(
                         explicit_phase: false,
                         task: None,
                         risk: None,
+                        steps: false,
                     };
                     task_item(b, walked, idx, item, &weak);
                 }

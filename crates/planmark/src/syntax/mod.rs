@@ -237,7 +237,11 @@ fn unwrap_tables(body: &str) -> Option<String> {
             && t.ends_with('>')
             && !t.starts_with("<!--")
             && t[1..].find('<').is_none();
-        if wrapper && lines.peek().is_some_and(|n| n.trim_start().starts_with('|')) {
+        if wrapper
+            && lines
+                .peek()
+                .is_some_and(|n| n.trim_start().starts_with('|'))
+        {
             let buf = out.get_or_insert_with(|| bytes.to_vec());
             let end = at + line.trim_end_matches(['\n', '\r']).len();
             buf[at..end].fill(b' ');

@@ -227,6 +227,13 @@ fn names_one_story(n: &str) -> bool {
     })
 }
 
+/// Whether a heading names a list of steps: `Implementation Steps`,
+/// `Schritte`, `Étapes`, `手順`.
+pub(crate) fn names_steps(heading: &str) -> bool {
+    let n = normalize(heading);
+    vocab::STEP_WORDS.iter().any(|w| n.contains(w))
+}
+
 /// Whether a heading is exactly a section name (`Resources`, `Team`), not
 /// a topic that contains one (`Documentation & Learning Resources`).
 pub(crate) fn is_exact(heading: &str) -> bool {

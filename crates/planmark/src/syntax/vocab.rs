@@ -1684,6 +1684,23 @@ pub(crate) const WORK_TYPES: &[&str] = &[
     "bug", "perf", "style", "build", "ci", "red", "green", "impl",
 ];
 
+/// Words for steps of work: a section of them numbers its steps.
+pub(crate) const STEP_WORDS: &[&str] = &[
+    "steps",
+    "step-by-step",
+    "schritte",
+    "étapes",
+    "etapas",
+    "pasos",
+    "passos",
+    "passi",
+    "шаги",
+    "các bước",
+    "步骤",
+    "手順",
+    "절차",
+];
+
 /// Words for a milestone, as a cell or a line starts with them.
 pub(crate) const MILESTONE_WORDS: &[&str] = &[
     "milestone",
