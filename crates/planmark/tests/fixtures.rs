@@ -864,3 +864,19 @@ fn numbered_step_headings_are_the_work_of_a_task_file() {
     // The file says it is done: so are its steps, which carry no mark.
     assert_eq!(done(&d), 3);
 }
+
+#[test]
+fn a_kanban_boards_lanes_are_statuses() {
+    let d = fixture("kanban-lanes.md");
+    let got: Vec<(&str, Status)> = d.tasks.iter().map(|t| (t.id.as_str(), t.status)).collect();
+    assert_eq!(
+        got,
+        [
+            ("K-3", Status::Todo),
+            ("K-2", Status::InProgress),
+            ("K-1", Status::Done)
+        ]
+    );
+    // Lanes are states of the work, not stages of the plan.
+    assert!(d.tasks.iter().all(|t| t.phase.is_none()), "{:?}", d.tasks);
+}

@@ -1319,6 +1319,14 @@ fn heading_context(
                 strong,
             )
         }
+        // A board's lane: `## In Progress`, `## Erledigt` beside `## Backlog`.
+        SectionKind::Other if level > 1 && heading_hint(htext).status.is_some() => {
+            b.why = (
+                "tasks",
+                "a lane named by a status (In Progress, Done) holds work in that state",
+            );
+            Open::new(level, SectionKind::Tasks, false)
+        }
         SectionKind::Other if parent_milestones => {
             let name = htext.trim().to_owned();
             b.doc.phases.push(Phase {
