@@ -880,3 +880,22 @@ fn a_kanban_boards_lanes_are_statuses() {
     // Lanes are states of the work, not stages of the plan.
     assert!(d.tasks.iter().all(|t| t.phase.is_none()), "{:?}", d.tasks);
 }
+
+#[test]
+fn marked_plain_items_are_work_and_looks_back_are_not() {
+    let d = fixture("release-roadmap.md");
+    // `✅ Sign-in` is tracked like a ticked box; a summary's highlights and
+    // the quarters under Milestones are not work.
+    let titles: Vec<&str> = d.tasks.iter().map(|t| t.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Sign-in with e-mail",
+            "Product list",
+            "Coupons",
+            "Gift cards"
+        ]
+    );
+    assert_eq!(done(&d), 2);
+    assert_eq!(d.milestones.len(), 2, "{:?}", d.milestones);
+}

@@ -1171,14 +1171,18 @@ fn heading_context(
     } else {
         kind
     };
-    // "#### Phase 1 - requests" inside a pool of ideas or requests is part
-    // of the pool, not a stage of the plan.
-    if kind == SectionKind::Phase && parent.is_some_and(|p| p.effective == SectionKind::Notes) {
+    // "#### Phase 1 - requests" inside a pool of ideas or requests, or
+    // "### 2025 Q1" under Milestones, is part of that section, not a stage
+    // of the plan.
+    if let Some(p) = parent.filter(|p| {
+        kind == SectionKind::Phase
+            && matches!(p.effective, SectionKind::Notes | SectionKind::Milestones)
+    }) {
         b.why = (
-            "notes",
-            "a stage heading inside a notes, ideas or requests section belongs to it",
+            kind_role(p.effective),
+            "a stage heading inside a notes, ideas, requests or milestones section belongs to it",
         );
-        return inherit(SectionKind::Notes);
+        return inherit(p.effective);
     }
     if parent_tasks && kind != SectionKind::Phase {
         let parent = parent.expect("parent_tasks");
@@ -1727,7 +1731,13 @@ fn task_item(b: &mut Builder, walked: &Blocks, idx: usize, item: &Item, open: &O
             b.item_phase[idx] = Some(b.doc.phases.len() - 1);
             return;
         }
-        if heading_task.is_some() || !open.strong || item.has_checkbox_children || text.is_empty() {
+        // A plain item with its own status mark (`✅ Login`) is tracked work
+        // even where plain points are notes.
+        if heading_task.is_some()
+            || !(open.strong || item.parent.is_none() && status_marked(text))
+            || item.has_checkbox_children
+            || text.is_empty()
+        {
             return;
         }
         // In a section that tracks its work with checkboxes, a plain item

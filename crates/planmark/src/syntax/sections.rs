@@ -181,6 +181,13 @@ fn cjk_stage(n: &str) -> Option<String> {
 /// Classifies a heading (already free of inline markup).
 pub(crate) fn classify(heading: &str, level: u8) -> SectionKind {
     let n = normalize(heading);
+    // "Summary of phase 1", "Resumen fase 1": looks back at a stage.
+    if vocab::SUMMARY_WORDS.iter().any(|w| {
+        n.strip_prefix(w)
+            .is_some_and(|r| r.is_empty() || r.starts_with([' ', ':']))
+    }) {
+        return SectionKind::Notes;
+    }
     if phase_number(&n).is_some() {
         return SectionKind::Phase;
     }

@@ -761,6 +761,19 @@ pub(crate) const SECTIONS_EXACT: &[(&str, SectionKind)] = &[
 /// heading matched. The first keyword in the list that occurs wins.
 pub(crate) const SECTIONS_CONTAINS: &[(&str, SectionKind)] = &[
     ("session checklist", SectionKind::Checklist),
+    // What was achieved: a look back, not work to do.
+    ("achievements", SectionKind::Notes),
+    ("accomplishments", SectionKind::Notes),
+    ("highlights", SectionKind::Notes),
+    ("logros", SectionKind::Notes),
+    ("conquistas", SectionKind::Notes),
+    ("erfolge", SectionKind::Notes),
+    ("réalisations", SectionKind::Notes),
+    ("достижения", SectionKind::Notes),
+    ("thành tựu", SectionKind::Notes),
+    ("成果", SectionKind::Notes),
+    ("実績", SectionKind::Notes),
+    ("성과", SectionKind::Notes),
     // Pools of ideas and requests: input to a plan, not its work.
     ("ideas", SectionKind::Notes),
     ("idea pool", SectionKind::Notes),
@@ -1699,6 +1712,27 @@ pub(crate) const STEP_WORDS: &[&str] = &[
     "步骤",
     "手順",
     "절차",
+];
+
+/// Words that open a look back at work done: a summary, a retrospective.
+pub(crate) const SUMMARY_WORDS: &[&str] = &[
+    "summary",
+    "recap",
+    "retrospective",
+    "retro",
+    "resumen",
+    "resumo",
+    "riepilogo",
+    "résumé",
+    "zusammenfassung",
+    "rückblick",
+    "итоги",
+    "итог",
+    "tóm tắt",
+    "总结",
+    "小结",
+    "まとめ",
+    "요약",
 ];
 
 /// Words for a milestone, as a cell or a line starts with them.
