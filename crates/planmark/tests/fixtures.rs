@@ -899,3 +899,24 @@ fn marked_plain_items_are_work_and_looks_back_are_not() {
     assert_eq!(done(&d), 2);
     assert_eq!(d.milestones.len(), 2, "{:?}", d.milestones);
 }
+
+#[test]
+fn phases_are_named_once_buckets_are_outermost_and_row_labels_are_not_phases() {
+    let d = fixture("phase-names.md");
+    let phases: Vec<Option<&str>> = d.tasks.iter().map(|t| t.phase.as_deref()).collect();
+    assert_eq!(
+        phases,
+        [
+            // The table's `Phase 1` is the heading's Phase 1.
+            Some("Phase 1 (Weeks 1-2): Proposal"),
+            Some("Phase 1 (Weeks 1-2): Proposal"),
+            // A story inside an epic: the epic is the bucket.
+            Some("Epic: Reporting"),
+            Some("Epic: Reporting"),
+            // Each week holds one row: the week labels it.
+            None,
+            None,
+            None
+        ]
+    );
+}

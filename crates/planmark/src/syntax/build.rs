@@ -645,8 +645,88 @@ pub(crate) fn build(
     unique_slugs(b.doc);
     kind_of(b.doc);
     resolve(b.doc, &numbers);
+    tidy_phases(b.doc);
     demote_groups(b.doc);
     count_readings(b.doc);
+}
+
+/// Phases named twice and phases that are row labels: a table's `Phase 1`
+/// is the `Phase 1 (Weeks 1-2): Setup` a heading names; a column whose
+/// every value holds one task (`Week` 1, 2, 3 ...) labels rows, it does
+/// not group them.
+fn tidy_phases(doc: &mut Document) {
+    if doc.phases.is_empty() {
+        return;
+    }
+    let numbered: Vec<(String, String)> = doc
+        .phases
+        .iter()
+        .filter_map(|p| {
+            let n = phase_number(&normalize(&p.name))?;
+            Some((n, p.name.clone()))
+        })
+        .collect();
+    let mut rename: HashMap<String, String> = HashMap::new();
+    for (n, name) in &numbered {
+        // The fullest name of the same stage.
+        if let Some((_, full)) = numbered
+            .iter()
+            .filter(|(m, other)| m == n && other.len() > name.len())
+            .max_by_key(|(_, other)| other.len())
+            && bare_stage(name)
+        {
+            rename.insert(name.clone(), full.clone());
+        }
+    }
+    let from_rows: HashSet<&str> = doc
+        .phases
+        .iter()
+        .filter(|p| p.origin.form == Form::TableRow && !rename.contains_key(&p.name))
+        .map(|p| p.name.as_str())
+        .collect();
+    let mut count: HashMap<&str, usize> = HashMap::new();
+    for t in &doc.tasks {
+        if let Some(p) = t.phase.as_deref().filter(|p| from_rows.contains(p)) {
+            *count.entry(p).or_default() += 1;
+        }
+    }
+    let row_labels = count.len() >= 3 && count.values().all(|&c| c == 1);
+    let labels: HashSet<String> = if row_labels {
+        count.keys().map(|k| (*k).to_owned()).collect()
+    } else {
+        HashSet::new()
+    };
+    if rename.is_empty() && labels.is_empty() {
+        return;
+    }
+    for t in &mut doc.tasks {
+        if let Some(p) = &t.phase {
+            if labels.contains(p) {
+                t.phase = None;
+            } else if let Some(full) = rename.get(p) {
+                t.phase = Some(full.clone());
+            }
+        }
+    }
+    doc.phases
+        .retain(|p| !labels.contains(&p.name) && !rename.contains_key(&p.name));
+}
+
+/// Whether a phase name is only a stage and its number: `Phase 1`,
+/// `Q1 2026`, `Sprint 3`, `フェーズ2`.
+fn bare_stage(name: &str) -> bool {
+    normalize(name)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .all(|w| {
+            w.chars().all(|c| c.is_ascii_digit() || c == '.')
+                || matches!(w, "q1" | "q2" | "q3" | "q4")
+                || super::vocab::STAGE_WORDS.contains(&w)
+                || super::vocab::STAGE_WORDS.iter().any(|s| {
+                    w.strip_prefix(s)
+                        .is_some_and(|r| r.chars().all(|c| c.is_ascii_digit()))
+                })
+        })
 }
 
 /// A task file whose front matter says it is done (`status: Done`, as
@@ -1247,6 +1327,15 @@ fn heading_context(
                     strong: true,
                     ..inherit(parent.effective)
                 };
+            }
+            // Inside a stage or a bucket already, a heading is a topic of
+            // it: the phase is the innermost stage, else the outermost bucket.
+            if parent.phase.is_some() {
+                b.why = (
+                    "part of the phase",
+                    "a topic heading inside a phase or bucket: its tasks stay in that phase",
+                );
+                return inherit(parent.effective);
             }
             b.doc.phases.push(Phase {
                 number: None,

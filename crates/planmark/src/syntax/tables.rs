@@ -310,7 +310,25 @@ pub(crate) fn table(
         || cols.has(Role::Owner);
     let in_tasks = matches!(effective, SectionKind::Tasks | SectionKind::Phase);
 
-    let first_text = cols.find(|r| !matches!(r, Role::Id)).unwrap_or(0);
+    // The first column that names something: not an id, and not an
+    // attribute (priority, status, estimate, owner, dates) of the row.
+    let first_text = cols
+        .find(|r| {
+            !matches!(
+                r,
+                Role::Id
+                    | Role::Priority
+                    | Role::Status
+                    | Role::Estimate(_)
+                    | Role::Owner
+                    | Role::Start
+                    | Role::Due
+                    | Role::Deps
+                    | Role::Points
+            )
+        })
+        .or_else(|| cols.find(|r| !matches!(r, Role::Id)))
+        .unwrap_or(0);
     let kind = match effective {
         SectionKind::Risks => Some(Kind::Risks(
             cols.find(|r| r == Role::Risk)
