@@ -1441,7 +1441,12 @@ fn heading_context(
                 p.effective
             }
         })),
-        other => Open::new(level, other, false),
+        // A section of another role keeps the phase it sits in, for the
+        // tracked work it may still hold.
+        other => Open {
+            phase: parent.and_then(|p| p.phase),
+            ..Open::new(level, other, false)
+        },
     }
 }
 
@@ -1705,6 +1710,23 @@ fn item_block(
                 status,
                 origin,
             });
+        }
+        // `#### Build verification` inside a phase, over `- [x] T076 ...`:
+        // checkboxes with their own tracker code are the phase's work.
+        SectionKind::SuccessCriteria | SectionKind::Checklist
+            if top
+                && item.marker.is_some()
+                && open.is_some_and(|o| o.phase.is_some())
+                && inline::extract(text).id.as_ref().is_some_and(|(id, s)| {
+                    *s == IdSource::Code && id.bytes().any(|c| c.is_ascii_alphabetic())
+                }) =>
+        {
+            let weak = Open::new(0, SectionKind::Tasks, false);
+            let weak = Open {
+                phase: open.and_then(|o| o.phase),
+                ..weak
+            };
+            task_item(b, walked, idx, item, &weak);
         }
         SectionKind::OpenQuestions | SectionKind::SuccessCriteria | SectionKind::NextSteps
             if top =>

@@ -761,6 +761,22 @@ pub(crate) const SECTIONS_EXACT: &[(&str, SectionKind)] = &[
 /// heading matched. The first keyword in the list that occurs wins.
 pub(crate) const SECTIONS_CONTAINS: &[(&str, SectionKind)] = &[
     ("session checklist", SectionKind::Checklist),
+    // Criteria and how they are measured.
+    ("基準", SectionKind::SuccessCriteria),
+    ("基准", SectionKind::SuccessCriteria),
+    ("기준", SectionKind::SuccessCriteria),
+    // Counts of the work: a summary of it.
+    ("task count", SectionKind::Notes),
+    ("total tasks", SectionKind::Notes),
+    ("statistics", SectionKind::Notes),
+    ("任务总数", SectionKind::Notes),
+    ("总数", SectionKind::Notes),
+    ("统计", SectionKind::Notes),
+    ("統計", SectionKind::Notes),
+    ("통계", SectionKind::Notes),
+    ("statistik", SectionKind::Notes),
+    ("estadísticas", SectionKind::Notes),
+    ("статистика", SectionKind::Notes),
     // What was achieved: a look back, not work to do.
     ("achievements", SectionKind::Notes),
     ("accomplishments", SectionKind::Notes),
