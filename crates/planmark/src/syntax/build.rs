@@ -1238,12 +1238,22 @@ fn heading_context(
             ..inherit(SectionKind::Risks)
         };
     }
-    // "### Documentation & Learning Resources" inside a phase is a topic of
-    // its work; a heading that is only "Resources" lists what it needs.
+    // "### Documentation & Learning Resources" or "### 2.2 Component
+    // Migration" inside a phase is a topic of its work; a heading that is
+    // only "Resources" or "Components" describes the phase.
     let kind = if parent.is_some_and(|p| p.explicit_phase)
         && matches!(
             kind,
-            SectionKind::Team | SectionKind::Resources | SectionKind::Tools
+            SectionKind::Team
+                | SectionKind::Resources
+                | SectionKind::Tools
+                | SectionKind::Components
+                | SectionKind::Architecture
+                | SectionKind::DataFlow
+                | SectionKind::CodeStructure
+                | SectionKind::IntegrationPoints
+                | SectionKind::DevelopmentSetup
+                | SectionKind::Patterns
         )
         && !sections::is_exact(htext)
     {
