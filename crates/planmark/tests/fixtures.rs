@@ -913,7 +913,8 @@ fn phases_are_named_once_buckets_are_outermost_and_row_labels_are_not_phases() {
             // A story inside an epic: the epic is the bucket.
             Some("Epic: Reporting"),
             Some("Epic: Reporting"),
-            // Each week holds one row: the week labels it.
+            // Each week holds one row: the week labels it. (The buffer
+            // week is reserved time, not work.)
             None,
             None,
             None

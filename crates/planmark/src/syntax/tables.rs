@@ -833,6 +833,7 @@ fn task_row(
     // cell is the sum of the rows above.
     let titled = matches!(cols.roles.get(c), Some(Role::Task | Role::WeakTask));
     if titled && super::build::is_stage_line(bare)
+        || super::vocab::is_buffer(bare)
         || !bare.chars().any(char::is_alphabetic)
         || cells
             .iter()

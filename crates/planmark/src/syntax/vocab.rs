@@ -1875,6 +1875,37 @@ pub(crate) fn names_milestone(text: &str) -> bool {
     })
 }
 
+/// Rows of reserved time: `Buffer`, `Contingency`, `Puffer`.
+pub(crate) const BUFFER_WORDS: &[&str] = &[
+    "buffer",
+    "time buffer",
+    "contingency",
+    "slack",
+    "reserve",
+    "puffer",
+    "zeitpuffer",
+    "réserve",
+    "marge",
+    "holgura",
+    "colchón",
+    "folga",
+    "margem",
+    "запас",
+    "резерв",
+    "dự phòng",
+    "缓冲",
+    "缓冲时间",
+    "バッファ",
+    "予備",
+    "버퍼",
+];
+
+/// Whether a row's title is reserved time rather than work.
+pub(crate) fn is_buffer(text: &str) -> bool {
+    let t = text.trim().trim_end_matches([':', '：']).trim();
+    t.len() <= 24 && BUFFER_WORDS.contains(&t.to_lowercase().as_str())
+}
+
 /// Whether a cell's text is a total: `TOTAL`, `Total:`, `Gesamt`.
 pub(crate) fn is_total(text: &str) -> bool {
     let t = text.trim().trim_end_matches([':', '：']).trim();
