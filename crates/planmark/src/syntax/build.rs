@@ -46,11 +46,11 @@ pub(crate) struct Builder<'a> {
     /// Phase index for each plain list item that is a phase (`- Phase 1: Setup`).
     item_phase: Vec<Option<usize>>,
     /// Items of a status legend: never tasks.
-    legend_items: HashSet<usize>,
+    legend_items: rustc_hash::FxHashSet<usize>,
     /// Whether the document tracks any work with checkboxes.
     doc_checked: bool,
     /// Lists (by id) with at least one checkbox item.
-    checked_lists: HashSet<u32>,
+    checked_lists: rustc_hash::FxHashSet<u32>,
     /// Whether the section being read (up to the next heading) tracks its
     /// work with checkboxes: then its plain items are details (rule 1).
     section_checked: bool,
@@ -2880,18 +2880,20 @@ fn lines_block(b: &mut Builder, span: Span, code: bool, links: &[Link], effectiv
 /// order. Labelled ids are kept as written (duplicates are the checker's to
 /// report). Sorting indices by id finds repeats without hashing every id.
 fn unique_slugs(doc: &mut Document) {
-    let mut order: Vec<usize> = (0..doc.tasks.len()).collect();
-    order.sort_by(|&a, &b| doc.tasks[a].id.cmp(&doc.tasks[b].id).then(a.cmp(&b)));
-    let mut renames: Vec<usize> = Vec::new();
-    for w in order.windows(2) {
-        if doc.tasks[w[0]].id == doc.tasks[w[1]].id && doc.tasks[w[1]].id_source == IdSource::Slug {
-            renames.push(w[1]);
-        }
-    }
+    // A later task whose slug repeats an earlier id is renamed (one hash
+    // lookup per task; sorting the ids cost more than the rest of this).
+    let mut seen: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
+    seen.reserve(doc.tasks.len());
+    let renames: Vec<usize> = doc
+        .tasks
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !seen.insert(t.id.as_str()) && t.id_source == IdSource::Slug)
+        .map(|(i, _)| i)
+        .collect();
     if renames.is_empty() {
         return;
     }
-    renames.sort_unstable();
     let mut taken: HashSet<String> = doc.tasks.iter().map(|t| t.id.clone()).collect();
     // The next suffix to try per base, so that a thousand repeats of one
     // title cost a thousand tries, not half a million.
@@ -2956,7 +2958,8 @@ pub(crate) fn resolve(doc: &mut Document, numbers: &HashMap<String, Vec<usize>>)
     if doc.tasks.iter().all(|t| t.dependencies.is_empty()) {
         return;
     }
-    let mut by_id: HashMap<&str, usize> = HashMap::with_capacity(doc.tasks.len());
+    let mut by_id: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
+    by_id.reserve(doc.tasks.len());
     for (i, t) in doc.tasks.iter().enumerate() {
         by_id.entry(t.id.as_str()).or_insert(i);
     }
