@@ -477,11 +477,14 @@ fn task_json<'a>(t: &'a Task, d: &'a Document, work: WorkTime) -> TaskView<'a> {
 }
 
 fn tasks(cx: &Context, a: &TasksArgs) -> anyhow::Result<ExitCode> {
-    let ws = cx.load(&a.read.paths)?;
     if a.explain {
+        let mut config = cx.config.clone();
+        config.read.explain = true;
+        let ws = planmark::workspace::load(&cx.root, &a.read.paths, &config)?;
         explain(&ws, a.read.format)?;
         return Ok(finish(ws));
     }
+    let ws = cx.load(&a.read.paths)?;
     let owner = a
         .owner
         .as_deref()

@@ -720,7 +720,17 @@ fn story_points_and_t_shirt_sizes_are_estimates_without_a_duration() {
 fn a_reader_can_correct_the_reading_and_see_why() {
     use planmark::model::BlockKind;
     use planmark::syntax::{ReadOptions, TaskRule, parse_with};
-    let d = fixture("corrections.md");
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corrections.md"),
+    )
+    .unwrap();
+    let explained = ReadOptions {
+        explain: true,
+        ..ReadOptions::default()
+    };
+    let d = parse_with("corrections.md", &text, &explained);
+    // Without being asked, nothing is recorded.
+    assert!(fixture("corrections.md").reading.is_empty());
     // The comment makes the second list criteria-like notes, and the plain
     // idea list tasks; the acceptance checkbox stays a criterion.
     let titles: Vec<&str> = d.tasks.iter().map(|t| t.title.as_str()).collect();
@@ -756,10 +766,6 @@ fn a_reader_can_correct_the_reading_and_see_why() {
     );
 
     // A heading named in `not-tasks` holds none; `checkboxes` drops plain items.
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corrections.md"),
-    )
-    .unwrap();
     // (A comment on one list is more specific than a setting and wins.)
     let opts = ReadOptions {
         not_tasks: vec!["task*".into()],

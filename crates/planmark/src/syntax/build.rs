@@ -69,6 +69,26 @@ pub(crate) struct Builder<'a> {
 }
 
 impl Builder<'_> {
+    /// Records how a block was read, when the reading is to be explained.
+    fn read_as(
+        &mut self,
+        line: u32,
+        block: BlockKind,
+        text: impl FnOnce() -> String,
+        (role, rule): (&'static str, &'static str),
+    ) {
+        if self.opts.explain {
+            self.doc.reading.push(Reading {
+                line,
+                block,
+                text: text(),
+                role,
+                rule,
+                tasks: 0,
+            });
+        }
+    }
+
     pub(crate) fn finding(
         &mut self,
         code: Code,
@@ -470,14 +490,8 @@ pub(crate) fn build(
                 open.steps = open.effective == SectionKind::Tasks
                     && open.task.is_none()
                     && sections::names_steps(&htext);
-                b.doc.reading.push(Reading {
-                    line: span.line,
-                    block: BlockKind::Heading,
-                    text: short(&htext),
-                    role: b.why.0,
-                    rule: b.why.1,
-                    tasks: 0,
-                });
+                let why = b.why;
+                b.read_as(span.line, BlockKind::Heading, || short(&htext), why);
                 stack.push(open);
             }
             Block::Item(idx) if b.legend_items.contains(&idx) => {}
@@ -504,14 +518,12 @@ pub(crate) fn build(
                         ),
                         None => list_reading(&b, open.as_ref(), item, has_task_section, pseudo),
                     };
-                    b.doc.reading.push(Reading {
-                        line: item.span.line,
-                        block: BlockKind::List,
-                        text: short(&item.text),
-                        role,
-                        rule: why,
-                        tasks: 0,
-                    });
+                    b.read_as(
+                        item.span.line,
+                        BlockKind::List,
+                        || short(&item.text),
+                        (role, why),
+                    );
                 }
                 if let (Some(kind), Some(o)) = (pseudo, open.as_mut()) {
                     if let (SectionKind::Dependencies, Some(t), None) = (kind, o.task, item.parent)
@@ -547,7 +559,12 @@ pub(crate) fn build(
                 } else {
                     effective
                 };
-                let (line, header) = (t.span.line, short(&table_header(&t)));
+                let line = t.span.line;
+                let header = if b.opts.explain {
+                    short(&table_header(&t))
+                } else {
+                    String::new()
+                };
                 b.why = ("", "");
                 tables::table(&mut b, t, effective, phase.as_deref(), has_task_section);
                 let (role, why) = match rule {
@@ -561,14 +578,7 @@ pub(crate) fn build(
                     ),
                     None => b.why,
                 };
-                b.doc.reading.push(Reading {
-                    line,
-                    block: BlockKind::Table,
-                    text: header,
-                    role,
-                    rule: why,
-                    tasks: 0,
-                });
+                b.read_as(line, BlockKind::Table, || header, (role, why));
             }
             Block::Lines { span, code, links } => {
                 if !code && let Some(label) = pseudo_heading(&b.text[span.start..span.end]) {
@@ -853,14 +863,15 @@ fn front_matter_todos(b: &mut Builder) {
         b.new_task(attrs, origin, None, None);
     }
     let line = fm_span.line;
-    b.doc.reading.push(Reading {
+    b.read_as(
         line,
-        block: BlockKind::List,
-        text: format!("front matter `{key}:`"),
-        role: "tasks",
-        rule: "a to-do list in the front matter: each entry is a task",
-        tasks: 0,
-    });
+        BlockKind::List,
+        || format!("front matter `{key}:`"),
+        (
+            "tasks",
+            "a to-do list in the front matter: each entry is a task",
+        ),
+    );
 }
 
 /// A `<!-- planmark: tasks -->` or `<!-- planmark: not-tasks -->` comment

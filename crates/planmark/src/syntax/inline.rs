@@ -843,7 +843,7 @@ fn keyed(a: &mut Attrs, key: &str, value: &str, colon: bool) -> bool {
                     true
                 });
             }
-            match values::effort(value, None) {
+            match values::effort_noted(value, None) {
                 Some(e) => a.estimate = Some(e),
                 None if values::is_none_text(value) => {}
                 None => match values::size(value, false, true) {

@@ -131,6 +131,10 @@ pub struct ReadOptions {
     /// Headings whose sections hold no tasks; case-insensitive, `*` at
     /// either end matches any text (`Acceptance*`, `*notes`).
     pub not_tasks: Vec<String>,
+    /// Record how each block was read in [`Document::reading`] (for
+    /// `planmark tasks --explain`); off otherwise, as it costs memory.
+    #[serde(skip)]
+    pub explain: bool,
 }
 
 impl ReadOptions {
@@ -226,6 +230,10 @@ pub fn parse_with(path: &str, text: &str, opts: &ReadOptions) -> Document {
 /// reads as one. `None` when there is no such place.
 fn unwrap_tables(body: &str) -> Option<String> {
     let bytes = body.as_bytes();
+    // Most plans have no line that starts with a tag.
+    if !body.starts_with('<') && memchr::memmem::find(bytes, b"\n<").is_none() {
+        return None;
+    }
     let mut out: Option<Vec<u8>> = None;
     let mut at = 0;
     let mut lines = body.split_inclusive('\n').peekable();

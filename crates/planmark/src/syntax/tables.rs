@@ -859,7 +859,7 @@ fn task_row(
     if let Some((i, unit)) = cols.estimate() {
         let text = cell(cells, Some(i));
         if !values::is_none_text(text) {
-            match values::effort(text, unit) {
+            match values::effort_noted(text, unit) {
                 Some(e) => attrs.estimate = Some(e),
                 None => match values::size(text, false, true) {
                     Some(z) => attrs.size = Some(z),

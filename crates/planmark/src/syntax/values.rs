@@ -149,11 +149,11 @@ pub(crate) fn bad_estimate(text: &str) -> (String, &'static str) {
     }
 }
 
-/// Reads an estimate: `3d`, a range `2-4d`, or three points `1d/2d/5d`.
-/// A note after it is left out: `1 day (2-3 hours)`, `2 days, spread over
-/// two weeks`, `1 day every 2 weeks`.
-pub(crate) fn effort(s: &str, default: Option<TimeUnit>) -> Option<Effort> {
-    if let Some(e) = effort_exact(s, default) {
+/// Reads an estimate written where only an estimate goes (an Estimate
+/// cell, an `Estimate:` value), leaving out a note after it: `1 day (2-3
+/// hours)`, `2 days, spread over two weeks`, `1 day every 2 weeks`.
+pub(crate) fn effort_noted(s: &str, default: Option<TimeUnit>) -> Option<Effort> {
+    if let Some(e) = effort(s, default) {
         return Some(e);
     }
     let t = s.trim();
@@ -161,7 +161,7 @@ pub(crate) fn effort(s: &str, default: Option<TimeUnit>) -> Option<Effort> {
         .iter()
         .filter_map(|sep| t.find(sep))
         .min()?;
-    let mut e = effort_exact(&t[..cut], default)?;
+    let mut e = effort(&t[..cut], default)?;
     match &mut e {
         Effort::Single { text, .. }
         | Effort::Range { text, .. }
@@ -172,7 +172,8 @@ pub(crate) fn effort(s: &str, default: Option<TimeUnit>) -> Option<Effort> {
     Some(e)
 }
 
-fn effort_exact(s: &str, default: Option<TimeUnit>) -> Option<Effort> {
+/// Reads an estimate: `3d`, a range `2-4d`, or three points `1d/2d/5d`.
+pub(crate) fn effort(s: &str, default: Option<TimeUnit>) -> Option<Effort> {
     let t = s.trim().trim_start_matches(['~', '≈']).trim();
     // Every estimate starts with a digit (or `half a day`).
     if !t.starts_with(|c: char| c.is_ascii_digit()) && !t.starts_with(['h', 'H', '½']) {
