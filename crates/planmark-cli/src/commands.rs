@@ -578,7 +578,7 @@ fn explain(ws: &Workspace, format: Format) -> anyhow::Result<()> {
                 r.line,
                 r.block,
                 role,
-                paint(DIM, &r.text)
+                paint(DIM, r.text)
             );
             let _ = writeln!(
                 out,

@@ -35,6 +35,16 @@ struct Open {
     steps: bool,
 }
 
+/// Where a document tracks its work with checkboxes.
+#[derive(Debug, Clone, Copy, Default)]
+struct Checked {
+    /// Anywhere in the document.
+    document: bool,
+    /// In the section being read (up to the next heading): then its plain
+    /// items are details (rule 1).
+    section: bool,
+}
+
 pub(crate) struct Builder<'a> {
     pub(crate) doc: &'a mut Document,
     pub(crate) text: &'a str,
@@ -47,13 +57,10 @@ pub(crate) struct Builder<'a> {
     item_phase: Vec<Option<usize>>,
     /// Items of a status legend: never tasks.
     legend_items: rustc_hash::FxHashSet<usize>,
-    /// Whether the document tracks any work with checkboxes.
-    doc_checked: bool,
     /// Lists (by id) with at least one checkbox item.
     checked_lists: rustc_hash::FxHashSet<u32>,
-    /// Whether the section being read (up to the next heading) tracks its
-    /// work with checkboxes: then its plain items are details (rule 1).
-    section_checked: bool,
+    /// Where work is tracked with checkboxes.
+    checked: Checked,
     /// `2` for the task written as item 2 of an ordered list: a name
     /// dependencies may use (`after 2`), not an id.
     numbers: HashMap<String, Vec<usize>>,
@@ -289,8 +296,7 @@ pub(crate) fn build(
         item_risk: vec![None; walked.items.len()],
         item_phase: vec![None; walked.items.len()],
         legend_items: legend.items.iter().copied().collect(),
-        section_checked: false,
-        doc_checked: false,
+        checked: Checked::default(),
         checked_lists: walked
             .items
             .iter()
@@ -348,9 +354,9 @@ pub(crate) fn build(
             _ => {}
         }
     }
-    b.doc_checked = checked.iter().any(|&c| c);
+    b.checked.document = checked.iter().any(|&c| c);
     let mut next_checked = checked.into_iter();
-    b.section_checked = next_checked.next().unwrap_or(false);
+    b.checked.section = next_checked.next().unwrap_or(false);
 
     let mut stack: Vec<Open> = Vec::new();
     let mut read_list: Option<u32> = None;
@@ -439,7 +445,7 @@ pub(crate) fn build(
                 }
                 let parent = stack.last().cloned();
                 let kind = next_kind.next().unwrap_or(SectionKind::Other);
-                b.section_checked = next_checked.next().unwrap_or(false);
+                b.checked.section = next_checked.next().unwrap_or(false);
                 if level == 1 && b.doc.title.is_none() {
                     b.doc.title = Some(htext.clone());
                     let t = htext.to_lowercase();
@@ -821,7 +827,7 @@ fn front_matter_todos(b: &mut Builder) {
             continue;
         };
         let mut attrs = inline::extract(&title);
-        attrs.title = title.trim().to_owned();
+        title.trim().clone_into(&mut attrs.title);
         if let Some(id) = get("id") {
             attrs.id = Some((id, IdSource::Explicit));
         }
@@ -1052,7 +1058,7 @@ fn list_reading(
                     "notes",
                     "plain items under a heading that does not itself name work are notes",
                 )
-            } else if b.section_checked {
+            } else if b.checked.section {
                 (
                     "notes",
                     "the section tracks its work with checkboxes: a plain item is a task only with its own id, estimate or status mark (rule 1)",
@@ -1414,7 +1420,7 @@ fn heading_context(
             // plain lists of its sections work too, unless the document
             // tracks its work with checkboxes (rule 1).
             let tasky = sections::names_work(htext);
-            let strong = !b.doc_checked && sections::names_work_list(htext);
+            let strong = !b.checked.document && sections::names_work_list(htext);
             b.why = if tasky {
                 (
                     "title (work)",
@@ -1876,7 +1882,7 @@ fn task_item(b: &mut Builder, walked: &Blocks, idx: usize, item: &Item, open: &O
         // outside those lists is a note, unless it carries what a task
         // carries: its own status mark, an id or an estimate. (So ticking
         // one plain item never turns its neighbours into notes.)
-        if b.section_checked
+        if b.checked.section
             && !b.forced
             && !b.checked_lists.contains(&item.list)
             && !status_marked(text)

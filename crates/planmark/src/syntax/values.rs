@@ -166,7 +166,7 @@ pub(crate) fn effort_noted(s: &str, default: Option<TimeUnit>) -> Option<Effort>
         Effort::Single { text, .. }
         | Effort::Range { text, .. }
         | Effort::ThreePoint { text, .. } => {
-            *text = t.to_owned();
+            t.clone_into(text);
         }
     }
     Some(e)

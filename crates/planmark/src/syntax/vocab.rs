@@ -1881,10 +1881,7 @@ static SHIRT_MAP: LazyLock<HashMap<&'static str, &'static str>> =
 
 /// Whether a text starts with a milestone word: `JALON : report due`.
 pub(crate) fn names_milestone(text: &str) -> bool {
-    let t = text
-        .trim()
-        .trim_start_matches(|c: char| c == '*' || c == '_')
-        .to_lowercase();
+    let t = text.trim().trim_start_matches(['*', '_']).to_lowercase();
     MILESTONE_WORDS.iter().any(|w| {
         t.strip_prefix(w)
             .is_some_and(|r| r.is_empty() || r.starts_with([' ', ':', '：', '*']))
