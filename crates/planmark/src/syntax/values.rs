@@ -499,17 +499,8 @@ fn level_in(t: &str) -> Option<Level> {
         return None;
     }
     let (a, b) = (super::vocab::level(a)?, super::vocab::level(b)?);
-    Some(if level_rank(a) >= level_rank(b) { a } else { b })
-}
-
-fn level_rank(l: Level) -> u8 {
-    match l {
-        Level::VeryLow => 0,
-        Level::Low => 1,
-        Level::Medium => 2,
-        Level::High => 3,
-        Level::VeryHigh => 4,
-    }
+    // Levels are ordered from very low to very high.
+    Some(a.max(b))
 }
 
 /// Reads a status word or emoji: `Done`, `In Progress`, `✅`, `WIP`.
