@@ -927,3 +927,18 @@ fn phases_are_named_once_buckets_are_outermost_and_row_labels_are_not_phases() {
         ]
     );
 }
+
+#[test]
+fn numbered_bold_lines_are_work_packages_with_their_bullets_as_attributes() {
+    let d = fixture("bold-outline.md");
+    // The figures at the top are facts; `1.1` and `1.2` sum up their
+    // packages and are their phases.
+    assert_eq!(ids(&d), ["1.1.1", "1.1.2", "1.2.1", "1.2.2"]);
+    assert_eq!(task(&d, "1.1.1").phase.as_deref(), Some("Requirements"));
+    // Attribute bullets in any language, even indented past a list's reach.
+    assert_eq!(hours(&d, "1.1.1"), Some(4.0));
+    assert_eq!(hours(&d, "1.1.2"), Some(8.0));
+    assert_eq!(hours(&d, "1.2.1"), Some(6.0));
+    assert_eq!(deps(&d, "1.2.2"), ["1.2.1"]);
+    assert!(d.findings.is_empty(), "{:?}", d.findings);
+}

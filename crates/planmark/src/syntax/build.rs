@@ -587,6 +587,48 @@ pub(crate) fn build(
                 b.read_as(line, BlockKind::Table, || header, (role, why));
             }
             Block::Lines { span, code, links } => {
+                // `**1.1 Schema design**` alone on a line in a work section,
+                // with its bullets after it: the line is the task (rule 3).
+                if !code
+                    && b.opts.tasks != super::TaskRule::Checkboxes
+                    && let Some(label) = bold_line(&b.text[span.start..span.end])
+                    && let Some(o) = stack.last_mut()
+                    && holds_tasks(o.effective)
+                    && o.risk.is_none()
+                    && o.task
+                        .is_none_or(|t| b.doc.tasks[t].origin.form == Form::Line)
+                {
+                    let attrs = inline::extract(label);
+                    let numbered = attrs.id.as_ref().is_some_and(|(id, s)| match s {
+                        IdSource::Label | IdSource::Explicit => true,
+                        IdSource::Code => id.bytes().any(|c| c.is_ascii_digit()),
+                        _ => false,
+                    });
+                    if numbered {
+                        let line = b.lines.span(span.start, span.end);
+                        let origin = Origin {
+                            span: line,
+                            form: Form::Line,
+                            marker: None,
+                            text: Some(line),
+                            cells: Vec::new(),
+                        };
+                        let phase = o.phase.map(|i| b.doc.phases[i].name.clone());
+                        let t = b.new_task(attrs, origin, phase, None);
+                        o.task = Some(t);
+                        pseudo = None;
+                        b.read_as(
+                            line.line,
+                            BlockKind::Paragraph,
+                            || short(label),
+                            (
+                                "task",
+                                "a numbered bold line in a work section is a task; the bullets after it are its details (rule 3)",
+                            ),
+                        );
+                        continue;
+                    }
+                }
                 if !code && let Some(label) = pseudo_heading(&b.text[span.start..span.end]) {
                     pseudo = Some(classify(label, 6));
                     if !b.text[span.start..span.end].trim().contains('\n') {
@@ -602,8 +644,11 @@ pub(crate) fn build(
                 let target = open
                     .as_ref()
                     .and_then(|o| o.task.map(Target::Task).or(o.risk.map(Target::Risk)));
+                // Bullets indented past a list's reach read as code; under a
+                // task they are still its attribute lines.
+                let attribute_code = code && indented_bullets(&b.text[span.start..span.end]);
                 match target {
-                    Some(t) if !code => attribute_lines(&mut b, span, t),
+                    Some(t) if !code || attribute_code => attribute_lines(&mut b, span, t),
                     _ => lines_block(&mut b, span, code, &links, effective),
                 }
             }
@@ -653,6 +698,25 @@ pub(crate) fn build(
         k += 1;
         keep
     });
+    // Numbered bold lines outline their work like a WBS table: `**1.1**`
+    // over `**1.1.1**` and `**1.1.2**` sums them up.
+    let bold: Vec<usize> = b
+        .doc
+        .tasks
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.origin.form == Form::Line && t.id_source == IdSource::Code)
+        .map(|(i, _)| i)
+        .collect();
+    if bold.len() >= 3 {
+        let parents = tables::wbs_outline(b.doc, &bold);
+        if !parents.is_empty() {
+            dropped.resize(b.doc.tasks.len(), false);
+            for p in parents {
+                dropped[p] = true;
+            }
+        }
+    }
     let mut numbers = std::mem::take(&mut b.numbers);
     if dropped.contains(&true) {
         drop_tasks(b.doc, &mut numbers, &dropped);
@@ -1097,6 +1161,31 @@ fn list_reading(
     }
 }
 
+/// Whether an indented code block is only `- Key: value` bullets.
+fn indented_bullets(src: &str) -> bool {
+    let mut lines = src
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .peekable();
+    lines.peek().is_some()
+        && !src.trim_start().starts_with(['`', '~'])
+        && lines.all(|l| l.starts_with("- ") && l.contains(':'))
+}
+
+/// The text of a paragraph that is one bold line: `**1.1 Schema design**`.
+fn bold_line(src: &str) -> Option<&str> {
+    let t = src.trim();
+    if t.contains('\n') || t.len() > 200 {
+        return None;
+    }
+    let inner = t
+        .strip_prefix("**")
+        .and_then(|r| r.strip_suffix("**").or_else(|| r.strip_suffix("**:")))?
+        .trim();
+    (!inner.is_empty() && !inner.contains("**")).then_some(inner)
+}
+
 /// The label of a paragraph that is only a bold label: `**Tasks:**`,
 /// `**Acceptance Criteria**:`, `__Risks__`.
 fn pseudo_heading(src: &str) -> Option<&str> {
@@ -1148,8 +1237,10 @@ fn attribute_lines(b: &mut Builder, span: Span, target: Target) {
     for raw in src.split_inclusive('\n') {
         let line_start = pos;
         pos += raw.len();
+        // `**Status**: done`, `- Duración: 4 hrs`.
         let clean: String = raw
             .trim()
+            .trim_start_matches(['-', '+'])
             .chars()
             .filter(|&c| c != '*' && c != '`' && c != '_')
             .collect();
@@ -1895,8 +1986,13 @@ fn task_item(b: &mut Builder, walked: &Blocks, idx: usize, item: &Item, open: &O
                 return;
             }
         }
-        if let Some((key, _)) = key_value(text)
-            && META_KEYS.contains(&key.as_str())
+        if let Some((key, value)) = key_value(text)
+            && (META_KEYS.contains(&key.as_str())
+                // `Total hours: 78`, `Costo total: $ 38,137`: a figure.
+                || super::vocab::names_measure(&key)
+                    && value.trim_start().starts_with(|c: char| {
+                        c.is_ascii_digit() || matches!(c, '$' | '€' | '£' | '¥' | '₫' | '₽')
+                    }))
         {
             return;
         }
@@ -2146,6 +2242,18 @@ pub(crate) fn apply_key(b: &mut Builder, t: usize, key: &str, value: &str, span:
                         "write the points as a number: 3, 5, 8",
                     );
                 }
+            }
+            true
+        }
+        // `Duración: 4 hrs`, `Aufwand: 2 Tage`, `工期: 3天`.
+        k if super::vocab::ESTIMATE_KEYS.contains(&k) => {
+            if let Some(e) = values::effort_noted(value, None) {
+                b.doc.tasks[t].estimate = Some(e);
+            } else if let Some(z) = values::size(value, false, true) {
+                b.doc.tasks[t].size = Some(z);
+            } else if !values::is_none_text(value) {
+                let (msg, help) = values::bad_estimate(value);
+                b.finding(Code::UnreadableEstimate, Severity::Warning, span, msg, help);
             }
             true
         }

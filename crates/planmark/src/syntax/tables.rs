@@ -696,7 +696,15 @@ pub(crate) fn table(
         }
     }
     if matches!(kind, Kind::Tasks(_)) {
-        wbs_summaries(b, first_task);
+        let rows: Vec<usize> = (first_task..b.doc.tasks.len()).collect();
+        let parents = wbs_outline(b.doc, &rows);
+        // The table's rows are the last tasks: nothing else points at them yet.
+        let mut k = 0;
+        b.doc.tasks.retain(|_| {
+            let keep = parents.binary_search(&k).is_err();
+            k += 1;
+            keep
+        });
     }
 }
 
@@ -710,15 +718,15 @@ fn opt_any(s: &str) -> Option<String> {
 /// phase of its leaves (unless a named stage holds them), a dependency on
 /// one's own parent is the outline, not a link, and a dependency on another
 /// parent means all of its work.
-fn wbs_summaries(b: &mut Builder, first: usize) {
+pub(crate) fn wbs_outline(doc: &mut crate::model::Document, at: &[usize]) -> Vec<usize> {
     let key = |id: &str| id.strip_suffix(".0").unwrap_or(id).to_owned();
-    let rows = &b.doc.tasks[first..];
+    let rows: Vec<&Task> = at.iter().map(|&i| &doc.tasks[i]).collect();
     let numbered = |t: &Task| {
         matches!(t.id_source, IdSource::Column | IdSource::Code)
             && t.id.starts_with(|c: char| c.is_ascii_digit())
     };
-    if rows.len() < 3 || !rows.iter().all(numbered) {
-        return;
+    if rows.len() < 3 || !rows.iter().all(|t| numbered(t)) {
+        return Vec::new();
     }
     let keys: Vec<String> = rows.iter().map(|t| key(&t.id)).collect();
     let is_parent: Vec<bool> = keys
@@ -729,7 +737,7 @@ fn wbs_summaries(b: &mut Builder, first: usize) {
         })
         .collect();
     if !is_parent.contains(&true) {
-        return;
+        return Vec::new();
     }
     // Each parent's leaves, and each leaf's ancestors.
     let ancestors = |k: &str| -> Vec<usize> {
@@ -741,9 +749,8 @@ fn wbs_summaries(b: &mut Builder, first: usize) {
     let ids: Vec<String> = rows.iter().map(|t| t.id.clone()).collect();
     // Groups a heading implies, and the document's title (`# Milestone 2`
     // names the whole file), give way to the table's own outline.
-    let title = b.doc.title.clone();
-    let implicit: HashSet<String> = b
-        .doc
+    let title = doc.title.clone();
+    let implicit: HashSet<String> = doc
         .phases
         .iter()
         .filter(|p| p.number.is_none() || title.as_deref() == Some(p.name.as_str()))
@@ -767,7 +774,7 @@ fn wbs_summaries(b: &mut Builder, first: usize) {
         }
         let anc = ancestors(k);
         let own: HashSet<&str> = anc.iter().map(|&a| ids[a].as_str()).collect();
-        let t = &mut b.doc.tasks[first + i];
+        let t = &mut doc.tasks[at[i]];
         if t.phase.as_ref().is_none_or(|p| implicit.contains(p)) {
             // A top-level leaf beside the summaries stands in no group.
             t.phase = anc.iter().min_by_key(|&&a| keys[a].len()).map(|&top| {
@@ -794,23 +801,20 @@ fn wbs_summaries(b: &mut Builder, first: usize) {
     new_phases.sort_unstable();
     new_phases.dedup();
     for top in new_phases {
-        let origin = b.doc.tasks[first + top].origin.clone();
-        if !b.doc.phases.iter().any(|p| p.name == titles[top]) {
-            b.doc.phases.push(crate::model::Phase {
+        let origin = doc.tasks[at[top]].origin.clone();
+        if !doc.phases.iter().any(|p| p.name == titles[top]) {
+            doc.phases.push(crate::model::Phase {
                 number: None,
                 name: titles[top].clone(),
                 origin,
             });
         }
     }
-    // Dependencies elsewhere in the table on a parent mean its leaves too;
-    // then the parents go.
-    let mut k = 0;
-    b.doc.tasks.retain(|_| {
-        let keep = k < first || !is_parent[k - first];
-        k += 1;
-        keep
-    });
+    // The parents go (by the caller, who knows what else points at tasks).
+    (0..at.len())
+        .filter(|&i| is_parent[i])
+        .map(|i| at[i])
+        .collect()
 }
 
 fn task_row(

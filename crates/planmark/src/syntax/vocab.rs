@@ -1808,6 +1808,48 @@ pub(crate) const TOTAL_WORDS: &[&str] = &[
     "toplam",
 ];
 
+/// `Key:` lines that give a task's effort or duration, beyond English
+/// (`Estimate:`, `Duration:` and the like are read with the inline keys).
+pub(crate) const ESTIMATE_KEYS: &[&str] = &[
+    "aufwand",
+    "dauer",
+    "geschätzte dauer",
+    "schätzung",
+    "durée",
+    "estimation",
+    "charge",
+    "duración",
+    "duracion",
+    "estimación",
+    "esfuerzo",
+    "duração",
+    "duracao",
+    "estimativa",
+    "esforço",
+    "durata",
+    "stima",
+    "длительность",
+    "продолжительность",
+    "оценка",
+    "трудоёмкость",
+    "thời gian",
+    "ước tính",
+    "工期",
+    "时长",
+    "耗时",
+    "预计时间",
+    "估算",
+    "所要時間",
+    "工数",
+    "見積もり",
+    "期間",
+    "기간",
+    "예상 시간",
+    "소요 시간",
+    "süre",
+    "duur",
+];
+
 /// `Key:` lines and columns that list what a task waits for.
 pub(crate) const DEPENDENCY_KEYS: &[&str] = &[
     "depends on",
@@ -1917,6 +1959,47 @@ pub(crate) const BUFFER_WORDS: &[&str] = &[
 pub(crate) fn is_buffer(text: &str) -> bool {
     let t = text.trim().trim_end_matches([':', '：']).trim();
     t.len() <= 24 && BUFFER_WORDS.contains(&t.to_lowercase().as_str())
+}
+
+/// Words that name a measure of the work, not work: `Total hours`,
+/// `Costo estimado`, `Budget`.
+pub(crate) const MEASURE_WORDS: &[&str] = &[
+    "total",
+    "hours",
+    "cost",
+    "budget",
+    "sum",
+    "horas",
+    "costo",
+    "coste",
+    "custo",
+    "presupuesto",
+    "orçamento",
+    "stunden",
+    "kosten",
+    "gesamt",
+    "heures",
+    "coût",
+    "ore",
+    "часы",
+    "стоимость",
+    "бюджет",
+    "giờ",
+    "chi phí",
+    "工时",
+    "成本",
+    "预算",
+    "工数",
+    "費用",
+    "予算",
+    "시간",
+    "비용",
+    "예산",
+];
+
+/// Whether a lower-case key names a measure (`horas pagadas`, `total cost`).
+pub(crate) fn names_measure(key: &str) -> bool {
+    key.split_whitespace().any(|w| MEASURE_WORDS.contains(&w))
 }
 
 /// Whether a cell's text is a total: `TOTAL`, `Total:`, `Gesamt`.
