@@ -942,3 +942,21 @@ fn numbered_bold_lines_are_work_packages_with_their_bullets_as_attributes() {
     assert_eq!(deps(&d, "1.2.2"), ["1.2.1"]);
     assert!(d.findings.is_empty(), "{:?}", d.findings);
 }
+
+#[test]
+fn a_weeks_day_lanes_are_its_phases() {
+    let d = parse_str(
+        "week.md",
+        "---\nkanban-plugin: board\n---\n\n## Monday 2026-12-07\n\n- [x] Plan the week\n\n## Tuesday 2026-12-08\n\n- [ ] Review the pull requests\n- [ ] Write the release notes\n",
+    );
+    let phases: Vec<&str> = d.tasks.iter().filter_map(|t| t.phase.as_deref()).collect();
+    assert_eq!(
+        phases,
+        [
+            "Monday 2026-12-07",
+            "Tuesday 2026-12-08",
+            "Tuesday 2026-12-08"
+        ]
+    );
+    assert_eq!(done(&d), 1);
+}

@@ -191,6 +191,13 @@ pub(crate) fn classify(heading: &str, level: u8) -> SectionKind {
     if phase_number(&n).is_some() {
         return SectionKind::Phase;
     }
+    // `## Monday 2026-12-07`: a day's lane or section is a time bucket.
+    if n.split(' ')
+        .next()
+        .is_some_and(|w| vocab::WEEKDAYS.contains(&w))
+    {
+        return SectionKind::Phase;
+    }
     if let Some(&(_, kind)) = EXACT.iter().find(|(k, _)| *k == n) {
         return kind;
     }
