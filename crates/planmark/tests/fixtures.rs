@@ -960,3 +960,17 @@ fn a_weeks_day_lanes_are_its_phases() {
     );
     assert_eq!(done(&d), 1);
 }
+
+#[test]
+fn dependencies_written_after_the_ids_and_in_full_width_brackets() {
+    let d = parse_str(
+        "ja.md",
+        "# 実装計画\n\n## タスク\n\n- [x] 1. 環境構築\n- [x] 2. データモデル\n- [ ] 3. API の実装（Task 1・2 完了後）\n- [ ] 4. 画面 依存: 3\n- [ ] 5. 設定の追加 `timeout = 2700`（45min）\n",
+    );
+    assert_eq!(deps(&d, "3"), ["1", "2"]);
+    assert_eq!(deps(&d, "4"), ["3"]);
+    assert_eq!(task(&d, "3").title, "API の実装");
+    // A duration right after a code span describes the code, not the work.
+    assert_eq!(hours(&d, "5"), None);
+    assert!(d.findings.is_empty(), "{:?}", d.findings);
+}

@@ -89,6 +89,9 @@ const KEYS: &[&str] = &[
     "points",
     "sp",
     "size",
+    "依存",
+    "依赖",
+    "前置",
     "owner",
     "owners",
     "assignee",
@@ -298,6 +301,31 @@ pub(crate) fn extract(text: &str) -> Attrs {
             }
         }
         i += 1;
+    }
+
+    // Full-width groups: `（Task 2.1 完了後）`.
+    if !text.is_ascii() {
+        for (i, _) in text.match_indices('（') {
+            if s.is_removed(i) {
+                continue;
+            }
+            let inner = i + '（'.len_utf8();
+            let Some(len) = text[inner..].find(['）', '（']) else {
+                continue;
+            };
+            let j = inner + len;
+            if !text[j..].starts_with('）') {
+                continue;
+            }
+            groups.push((i, j + '）'.len_utf8()));
+            // `timeout = 2700`（45min）: a note on the value before it.
+            if text[..i].ends_with(|c: char| c.is_ascii_digit() || c == '`') {
+                continue;
+            }
+            if group(&mut a, &text[inner..j], false) {
+                s.remove(i, j + '）'.len_utf8());
+            }
+        }
     }
 
     // `key: value` attributes outside groups.
@@ -562,6 +590,8 @@ fn clause_end(text: &str, from: usize) -> usize {
         match b[i] {
             b';' | b'|' | b')' => return i,
             b'.' if b.get(i + 1) == Some(&b' ') => return i,
+            // `（予定: ...）`, `；`: full-width brackets and separators.
+            0xEF if text[i..].starts_with(['（', '）', '；']) => return i,
             b' ' => {
                 let r = &text[i + 1..];
                 if r.starts_with("- ") || r.starts_with("— ") || r.starts_with("– ") {
@@ -721,7 +751,7 @@ fn group(a: &mut Attrs, content: &str, bracket: bool) -> bool {
     let mut all = true;
     let mut in_deps = false;
     let had_estimate = a.estimate.is_some() || a.size.is_some();
-    for part in c.split([',', ';', '|']) {
+    for part in c.split([',', ';', '|', '、', '，', '；']) {
         let p = part.trim();
         if p.is_empty() {
             continue;
@@ -799,6 +829,18 @@ fn piece(a: &mut Attrs, p: &str) -> bool {
         a.due.get_or_insert(d);
         return true;
     }
+    // `Task 2.1 完了後`, `T003 之后`: the phrase after the ids.
+    if !p.is_ascii() {
+        for suffix in super::vocab::DEPENDENCY_SUFFIXES {
+            if let Some(rest) = p.trim_end().strip_suffix(suffix) {
+                let (deps, bad) = values::dependencies(rest.trim(), true);
+                if !deps.is_empty() && bad.is_empty() {
+                    a.deps.extend(deps);
+                    return true;
+                }
+            }
+        }
+    }
     // `depende de T003`, `зависит от T001, T002`, `依赖 T001`.
     let lower = p.to_lowercase();
     for phrase in super::vocab::DEPENDENCY_PHRASES {
@@ -825,7 +867,7 @@ fn keyed(a: &mut Attrs, key: &str, value: &str, colon: bool) -> bool {
     let value = value.trim().trim_matches(|c: char| c == '*' || c == '_');
     match key.trim_end_matches('.') {
         "depends on" | "depends" | "dependencies" | "deps" | "blocked by" | "requires"
-        | "after" => {
+        | "after" | "依存" | "依赖" | "前置" => {
             let (deps, bad) = values::dependencies(value, true);
             if deps.is_empty() || !bad.is_empty() {
                 if colon && values::is_none_text(value) {

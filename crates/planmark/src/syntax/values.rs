@@ -688,6 +688,11 @@ pub(crate) fn split_list(s: &str) -> Vec<&str> {
             out.push(s[start..i].trim());
             i += sep;
             start = i;
+        } else if b[i] >= 0xE0 && s[i..].starts_with(['、', '・', '，']) {
+            // `2・3・4`, `T001、T002`: separators of scripts without spaces.
+            out.push(s[start..i].trim());
+            i += 3;
+            start = i;
         } else {
             i += 1;
         }

@@ -1928,6 +1928,22 @@ pub(crate) const ESTIMATE_KEYS: &[&str] = &[
     "duur",
 ];
 
+/// Dependency phrases written after the ids: `Task 2.1 完了後` (after Task
+/// 2.1 is done), `T003 之后`, `2.1 완료 후`.
+pub(crate) const DEPENDENCY_SUFFIXES: &[&str] = &[
+    "完了後",
+    "の完了後",
+    "の後",
+    "以降",
+    "完成后",
+    "之后",
+    "以后",
+    "完成之后",
+    "완료 후",
+    "이후",
+    "후",
+];
+
 /// `Key:` lines and columns that list what a task waits for.
 pub(crate) const DEPENDENCY_KEYS: &[&str] = &[
     "depends on",
