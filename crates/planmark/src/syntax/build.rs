@@ -2044,6 +2044,11 @@ pub(crate) fn is_stage_line(text: &str) -> bool {
         .split(" - ")
         .next()
         .unwrap_or(text);
+    // A stage is named in a few words; most task titles are longer, and
+    // need no normalising to say so.
+    if head.split_whitespace().count() > 4 {
+        return false;
+    }
     let n = normalize(head);
     // Steps inside a task are its work, not stages of the plan.
     let step = [
@@ -2058,7 +2063,7 @@ pub(crate) fn is_stage_line(text: &str) -> bool {
     ]
     .iter()
     .any(|w| n.starts_with(w));
-    !step && head.split_whitespace().count() <= 4 && phase_number(&n).is_some()
+    !step && phase_number(&n).is_some()
 }
 
 /// LABELING rule 1: a heading or bold line that groups checkboxes is a
