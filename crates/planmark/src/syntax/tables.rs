@@ -4,6 +4,8 @@ use super::blocks::Table;
 use super::build::{Builder, rating_findings, timeline_entry};
 use super::inline;
 use super::values;
+// What a column holds: the vocabulary's column kinds, `Other` for none.
+use super::vocab::Column as Role;
 use crate::diag::{Code, Severity};
 use std::collections::{HashMap, HashSet};
 
@@ -12,52 +14,12 @@ use crate::model::{
     Requirement, RequirementKind, Risk, SectionKind, Status, Task, TeamMember, TimeUnit,
 };
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Role {
-    Id,
-    Task,
-    WeakTask,
-    Estimate(Option<TimeUnit>),
-    /// The three points of a PERT estimate in columns of their own.
-    Optimistic(Option<TimeUnit>),
-    Likely(Option<TimeUnit>),
-    Pessimistic(Option<TimeUnit>),
-    Priority,
-    Deps,
-    Owner,
-    Status,
-    Start,
-    Due,
-    Phase,
-    Risk,
-    Likelihood,
-    Impact,
-    Mitigation,
-    Affects,
-    Delay,
-    Decision,
-    Rationale,
-    MadeBy,
-    Component,
-    Responsibility,
-    Milestone,
-    Period,
-    Requirement,
-    JobTitle,
-    /// Story points: an estimate in the team's own unit.
-    Points,
-    /// Acceptance or done criteria of the row.
-    Criteria,
-    Capacity,
-    Other,
-}
-
 /// What a column holds, for the edit engine: `owner`, `estimate`,
 /// `priority`, `due`, `depends`, `status`, or `` for anything else.
 pub(crate) fn column_kind(header: &str) -> &'static str {
-    match role(header) {
+    match role(header).0 {
         Role::Owner => "owner",
-        Role::Estimate(_) => "estimate",
+        Role::Estimate => "estimate",
         Role::Priority => "priority",
         Role::Due => "due",
         Role::Deps => "depends",
@@ -66,8 +28,8 @@ pub(crate) fn column_kind(header: &str) -> &'static str {
     }
 }
 
-fn role(header: &str) -> Role {
-    use super::vocab::Column as C;
+/// A column's role, and the unit its header names (`Estimate (h)`, `Hours`).
+fn role(header: &str) -> (Role, Option<TimeUnit>) {
     let h: String = header
         .chars()
         .filter(|c| {
@@ -87,47 +49,16 @@ fn role(header: &str) -> Role {
         .and_then(|u| values::unit(u).or_else(|| u.rsplit(' ').next().and_then(values::unit)))
         .or_else(|| values::unit(base))
         .or_else(|| base.rsplit(' ').next().and_then(values::unit));
-    let Some(col) = super::vocab::column(base).or_else(|| super::vocab::column(h)) else {
-        return Role::Other;
-    };
-    match col {
-        C::Id => Role::Id,
-        C::Task => Role::Task,
-        C::WeakTask => Role::WeakTask,
-        C::Estimate => Role::Estimate(unit),
-        C::Points => Role::Points,
-        C::Optimistic => Role::Optimistic(unit),
-        C::Likely => Role::Likely(unit),
-        C::Pessimistic => Role::Pessimistic(unit),
-        C::Priority => Role::Priority,
-        C::Deps => Role::Deps,
-        C::Owner => Role::Owner,
-        C::Status => Role::Status,
-        C::Start => Role::Start,
-        C::Due => Role::Due,
-        C::Phase => Role::Phase,
-        C::Risk => Role::Risk,
-        C::Likelihood => Role::Likelihood,
-        C::Impact => Role::Impact,
-        C::Mitigation => Role::Mitigation,
-        C::Affects => Role::Affects,
-        C::Delay => Role::Delay,
-        C::Decision => Role::Decision,
-        C::Rationale => Role::Rationale,
-        C::MadeBy => Role::MadeBy,
-        C::Component => Role::Component,
-        C::Responsibility => Role::Responsibility,
-        C::Milestone => Role::Milestone,
-        C::Period => Role::Period,
-        C::Requirement => Role::Requirement,
-        C::JobTitle => Role::JobTitle,
-        C::Capacity => Role::Capacity,
-        C::Criteria => Role::Criteria,
-    }
+    let col = super::vocab::column(base)
+        .or_else(|| super::vocab::column(h))
+        .unwrap_or(Role::Other);
+    (col, unit)
 }
 
 struct Columns {
     roles: Vec<Role>,
+    /// The unit each column's header names, if any.
+    units: Vec<Option<TimeUnit>>,
     /// Whether the table's numeric dates read day first, when it shows.
     day_first: Option<bool>,
     /// Whether an unreadable date of the table was reported.
@@ -141,11 +72,12 @@ impl Columns {
     fn has(&self, r: Role) -> bool {
         self.roles.contains(&r)
     }
+    /// The first column of `role`, with the unit its header names.
+    fn with_unit(&self, role: Role) -> Option<(usize, Option<TimeUnit>)> {
+        self.find(|r| r == role).map(|i| (i, self.units[i]))
+    }
     fn estimate(&self) -> Option<(usize, Option<TimeUnit>)> {
-        self.roles.iter().enumerate().find_map(|(i, r)| match r {
-            Role::Estimate(u) => Some((i, *u)),
-            _ => None,
-        })
+        self.with_unit(Role::Estimate)
     }
 }
 
@@ -176,25 +108,13 @@ fn three_points(
     span: crate::model::Span,
     attrs: &mut inline::Attrs,
 ) {
-    let at = |f: fn(Role) -> Option<Option<TimeUnit>>| {
-        cols.roles
-            .iter()
-            .enumerate()
-            .find_map(|(i, r)| f(*r).map(|u| (i, u)))
+    let (Some(o), Some(p)) = (
+        cols.with_unit(Role::Optimistic),
+        cols.with_unit(Role::Pessimistic),
+    ) else {
+        return;
     };
-    let o = at(|r| match r {
-        Role::Optimistic(u) => Some(u),
-        _ => None,
-    });
-    let p = at(|r| match r {
-        Role::Pessimistic(u) => Some(u),
-        _ => None,
-    });
-    let (Some(o), Some(p)) = (o, p) else { return };
-    let m = at(|r| match r {
-        Role::Likely(u) => Some(u),
-        _ => None,
-    });
+    let m = cols.with_unit(Role::Likely);
     let mut read = |(i, unit): (usize, Option<TimeUnit>)| -> Option<crate::model::Quantity> {
         let text = cell(cells, Some(i));
         if values::is_none_text(text) {
@@ -284,8 +204,10 @@ pub(crate) fn table(
     phase: Option<&str>,
     has_task_section: bool,
 ) {
+    let (roles, units) = t.header.iter().map(|c| role(&c.text)).unzip();
     let mut cols = Columns {
-        roles: t.header.iter().map(|c| role(&c.text)).collect(),
+        roles,
+        units,
         day_first: None,
         date_reported: std::cell::Cell::new(false),
     };
@@ -319,7 +241,7 @@ pub(crate) fn table(
                 Role::Id
                     | Role::Priority
                     | Role::Status
-                    | Role::Estimate(_)
+                    | Role::Estimate
                     | Role::Owner
                     | Role::Start
                     | Role::Due

@@ -1190,6 +1190,8 @@ pub(crate) enum Column {
     Capacity,
     /// A column of acceptance or done criteria: never the item itself.
     Criteria,
+    /// A column that means nothing to a plan.
+    Other,
 }
 
 /// Table headers matched whole (after lower-casing and dropping a unit in
