@@ -151,10 +151,19 @@ impl EstimatesConfig {
     /// The working time a relative estimate takes, when configured.
     #[must_use]
     pub fn effort(&self, size: &crate::model::Size) -> Option<crate::model::Effort> {
+        self.effort_at(size, self.per_point().ok().flatten())
+    }
+
+    /// [`EstimatesConfig::effort`] with the working time of a point read once.
+    fn effort_at(
+        &self,
+        size: &crate::model::Size,
+        per_point: Option<crate::model::Quantity>,
+    ) -> Option<crate::model::Effort> {
         use crate::model::{Effort, Quantity, Size};
         match size {
             Size::Points { points, text } => {
-                let q = self.per_point().ok().flatten()?;
+                let q = per_point?;
                 Some(Effort::Single {
                     value: Quantity {
                         amount: q.amount * points,
@@ -185,11 +194,12 @@ impl EstimatesConfig {
         if self.point.is_none() && self.velocity.is_none() && self.sizes.is_empty() {
             return;
         }
+        let per_point = self.per_point().ok().flatten();
         for t in &mut doc.tasks {
             if t.estimate.is_none()
                 && let Some(z) = &t.size
             {
-                t.estimate = self.effort(z);
+                t.estimate = self.effort_at(z, per_point);
             }
         }
     }

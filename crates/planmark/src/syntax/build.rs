@@ -511,7 +511,7 @@ pub(crate) fn build(
                     o.effective = SectionKind::Tasks;
                     o.strong = true;
                 }
-                if item.parent.is_none() && read_list != Some(item.list) {
+                if b.opts.explain && item.parent.is_none() && read_list != Some(item.list) {
                     read_list = Some(item.list);
                     let (role, why) = match rule {
                         Some(true) => (
@@ -1015,6 +1015,9 @@ fn drop_tasks(doc: &mut Document, numbers: &mut HashMap<String, Vec<usize>>, dro
 /// Counts the tasks read from each recorded block: a task belongs to the
 /// last block that starts on or before its line.
 fn count_readings(doc: &mut Document) {
+    if doc.reading.is_empty() {
+        return;
+    }
     let r = &mut doc.reading;
     for t in &doc.tasks {
         let at = r.partition_point(|x| x.line <= t.origin.span.line);
@@ -2158,22 +2161,27 @@ fn demote_groups(doc: &mut Document) {
     });
     // A dependency on a group means all of its work.
     for t in &mut doc.tasks {
-        if t.dependencies
-            .iter()
-            .any(|d| children.contains_key(&d.target))
-        {
-            let deps = std::mem::take(&mut t.dependencies);
-            for d in deps {
-                match children.get(&d.target) {
-                    Some(kids) => t
-                        .dependencies
-                        .extend(kids.iter().filter(|k| **k != t.id).map(|k| Dependency {
-                            target: k.clone(),
-                            ..d.clone()
-                        })),
-                    None => t.dependencies.push(d),
-                }
-            }
+        expand_group_deps(&mut t.dependencies, &t.id, &children);
+    }
+}
+
+/// Replaces each dependency on a group (a demoted heading, a WBS parent)
+/// with dependencies on its work, leaving out the task `own` itself.
+pub(crate) fn expand_group_deps(
+    deps: &mut Vec<Dependency>,
+    own: &str,
+    groups: &HashMap<String, Vec<String>>,
+) {
+    if !deps.iter().any(|d| groups.contains_key(&d.target)) {
+        return;
+    }
+    for d in std::mem::take(deps) {
+        match groups.get(&d.target) {
+            Some(work) => deps.extend(work.iter().filter(|w| *w != own).map(|w| Dependency {
+                target: w.clone(),
+                ..d.clone()
+            })),
+            None => deps.push(d),
         }
     }
 }

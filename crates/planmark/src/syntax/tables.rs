@@ -10,8 +10,8 @@ use crate::diag::{Code, Severity};
 use std::collections::{HashMap, HashSet};
 
 use crate::model::{
-    ActionItem, Cell, Component, Decision, Dependency, Form, IdSource, Milestone, Origin,
-    Requirement, RequirementKind, Risk, SectionKind, Status, Task, TeamMember, TimeUnit,
+    ActionItem, Cell, Component, Decision, Form, IdSource, Milestone, Origin, Requirement,
+    RequirementKind, Risk, SectionKind, Status, Task, TeamMember, TimeUnit,
 };
 
 /// What a column holds, for the edit engine: `owner`, `estimate`,
@@ -704,21 +704,8 @@ pub(crate) fn wbs_outline(doc: &mut crate::model::Document, at: &[usize]) -> Vec
                 titles[top].clone()
             });
         }
-        let deps = std::mem::take(&mut t.dependencies);
-        for d in deps {
-            if own.contains(d.target.as_str()) {
-                continue;
-            }
-            match leaves_of.get(&d.target) {
-                Some(leaves) => t
-                    .dependencies
-                    .extend(leaves.iter().filter(|l| **l != t.id).map(|l| Dependency {
-                        target: l.clone(),
-                        ..d.clone()
-                    })),
-                None => t.dependencies.push(d),
-            }
-        }
+        t.dependencies.retain(|d| !own.contains(d.target.as_str()));
+        super::build::expand_group_deps(&mut t.dependencies, &t.id, &leaves_of);
     }
     new_phases.sort_unstable();
     new_phases.dedup();
@@ -753,7 +740,11 @@ fn task_row(
     let title_text = cell(cells, Some(c));
     // A row that names a stage (`**Phase 2** : Design`) sums up tasks
     // listed elsewhere; it is not one.
-    let bare = title_text.replace('*', "");
+    let bare = if title_text.contains('*') {
+        std::borrow::Cow::Owned(title_text.replace('*', ""))
+    } else {
+        std::borrow::Cow::Borrowed(title_text)
+    };
     let bare = bare.trim();
     // A title without a letter is a count (`13`), and a row with a total
     // cell is the sum of the rows above.
@@ -761,9 +752,7 @@ fn task_row(
     if titled && super::build::is_stage_line(bare)
         || super::vocab::is_buffer(bare)
         || !bare.chars().any(char::is_alphabetic)
-        || cells
-            .iter()
-            .any(|x| super::vocab::is_total(&x.text.replace('*', "")))
+        || cells.iter().any(|x| super::vocab::is_total(&x.text))
     {
         return;
     }

@@ -2053,8 +2053,14 @@ pub(crate) const BUFFER_WORDS: &[&str] = &[
 
 /// Whether a row's title is reserved time rather than work.
 pub(crate) fn is_buffer(text: &str) -> bool {
-    let t = text.trim().trim_end_matches([':', '：']).trim();
-    t.len() <= 24 && BUFFER_WORDS.contains(&t.to_lowercase().as_str())
+    is_one_of(text, BUFFER_WORDS, 24)
+}
+
+/// Whether a short cell is one of `words`, bold markers and a trailing
+/// colon aside (`**Total**:`).
+fn is_one_of(text: &str, words: &[&str], max_len: usize) -> bool {
+    let t = text.trim_matches(|c: char| c == '*' || c == ':' || c == '：' || c.is_whitespace());
+    t.len() <= max_len && words.contains(&t.to_lowercase().as_str())
 }
 
 /// Words that name a measure of the work, not work: `Total hours`,
@@ -2100,8 +2106,7 @@ pub(crate) fn names_measure(key: &str) -> bool {
 
 /// Whether a cell's text is a total: `TOTAL`, `Total:`, `Gesamt`.
 pub(crate) fn is_total(text: &str) -> bool {
-    let t = text.trim().trim_end_matches([':', '：']).trim();
-    t.len() <= 16 && TOTAL_WORDS.contains(&t.to_lowercase().as_str())
+    is_one_of(text, TOTAL_WORDS, 16)
 }
 
 /// Whether a lower-case word names story points.
