@@ -866,8 +866,7 @@ fn piece(a: &mut Attrs, p: &str) -> bool {
 fn keyed(a: &mut Attrs, key: &str, value: &str, colon: bool) -> bool {
     let value = value.trim().trim_matches(|c: char| c == '*' || c == '_');
     match key.trim_end_matches('.') {
-        "depends on" | "depends" | "dependencies" | "deps" | "blocked by" | "requires"
-        | "after" | "依存" | "依赖" | "前置" => {
+        k if super::vocab::DEPENDENCY_KEYS.contains(&k) => {
             let (deps, bad) = values::dependencies(value, true);
             if deps.is_empty() || !bad.is_empty() {
                 if colon && values::is_none_text(value) {
