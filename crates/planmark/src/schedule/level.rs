@@ -66,8 +66,9 @@ pub struct Problem {
 pub struct Settings {
     /// Seed of the random choices: the same seed gives the same schedule.
     pub seed: u64,
-    /// Schedules to generate at most (each pass of the generation scheme
-    /// counts one; at least one is always generated).
+    /// Schedules to generate at most for each group of activities that
+    /// share links or resources (each pass of the generation scheme counts
+    /// one; at least one is always generated).
     pub schedules: u32,
 }
 
@@ -629,11 +630,241 @@ struct Individual {
 
 /// Levels `p`: start times that respect every link, release and capacity.
 ///
+/// Activities that share no link and no resource do not wait for each
+/// other: each such group (a plan of a workspace, say) is levelled on its
+/// own with the whole budget, and the groups that need no resource at all
+/// are placed together in one pass. A plan's schedule then does not depend
+/// on how many unrelated plans sit beside it, and the search spends its
+/// schedules on the plans where resources conflict.
+///
 /// # Errors
 ///
 /// Returns an error when the links have a cycle, an activity demands more
 /// than a resource has, or the problem is malformed.
 pub fn solve(p: &Problem, settings: Settings) -> Result<Solution, LevelError> {
+    let Some(groups) = independent_groups(p) else {
+        return solve_one(p, settings);
+    };
+    if groups.len() < 2 {
+        return solve_scaled(p, settings);
+    }
+    let n = p.durations.len();
+    let mut out = Solution {
+        start: vec![0; n],
+        makespan: 0,
+        schedules: 0,
+        lower_bound: 0,
+    };
+    for acts in &groups {
+        let (sub, resources) = subproblem(p, acts);
+        let sol = solve_scaled(&sub, settings).map_err(|e| match e {
+            LevelError::Cycle(stuck) => LevelError::Cycle(stuck.iter().map(|&j| acts[j]).collect()),
+            LevelError::Demand {
+                activity,
+                resource,
+                units,
+                capacity,
+            } => LevelError::Demand {
+                activity: acts[activity],
+                resource: resources[resource],
+                units,
+                capacity,
+            },
+            e @ LevelError::Invalid(_) => e,
+        })?;
+        for (&j, &st) in acts.iter().zip(&sol.start) {
+            out.start[j] = st;
+        }
+        out.makespan = out.makespan.max(sol.makespan);
+        out.lower_bound = out.lower_bound.max(sol.lower_bound);
+        out.schedules += sol.schedules;
+    }
+    Ok(out)
+}
+
+/// The activities in groups that share no link and no resource, each in
+/// index order, groups by their first activity; all groups without a
+/// resource demand form the first. `None` when an index is out of range
+/// (the solver reports that).
+fn independent_groups(p: &Problem) -> Option<Vec<Vec<usize>>> {
+    let n = p.durations.len();
+    let r = p.capacity.len();
+    if p.demands.len() != n {
+        return None;
+    }
+    // Union-find over activities, then resources.
+    let mut parent: Vec<usize> = (0..n + r).collect();
+    fn root(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    let mut join = |parent: &mut Vec<usize>, a: usize, b: usize| {
+        let (a, b) = (root(parent, a), root(parent, b));
+        if a != b {
+            parent[a.max(b)] = a.min(b);
+        }
+    };
+    for l in &p.links {
+        if l.from >= n || l.to >= n {
+            return None;
+        }
+        join(&mut parent, l.from, l.to);
+    }
+    for (j, ds) in p.demands.iter().enumerate() {
+        for &(res, _) in ds {
+            if res >= r {
+                return None;
+            }
+            join(&mut parent, j, n + res);
+        }
+    }
+    if p.reserved.iter().any(|x| x.resource >= r) {
+        return None;
+    }
+    let mut uses_resource = vec![false; n + r];
+    for (j, ds) in p.demands.iter().enumerate() {
+        if !ds.is_empty() {
+            let g = root(&mut parent, j);
+            uses_resource[g] = true;
+        }
+    }
+    let mut free = Vec::new();
+    let mut slot = vec![usize::MAX; n + r];
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for j in 0..n {
+        let g = root(&mut parent, j);
+        if !uses_resource[g] {
+            free.push(j);
+            continue;
+        }
+        if slot[g] == usize::MAX {
+            slot[g] = groups.len();
+            groups.push(Vec::new());
+        }
+        groups[slot[g]].push(j);
+    }
+    if !free.is_empty() {
+        groups.insert(0, free);
+    }
+    Some(groups)
+}
+
+/// The problem restricted to `acts` (which no link or resource connects to
+/// the rest), and the original index of each of its resources.
+fn subproblem(p: &Problem, acts: &[usize]) -> (Problem, Vec<usize>) {
+    let n = p.durations.len();
+    let mut local = vec![usize::MAX; n];
+    for (i, &j) in acts.iter().enumerate() {
+        local[j] = i;
+    }
+    let mut res_local = vec![usize::MAX; p.capacity.len()];
+    let mut resources = Vec::new();
+    let demands = acts
+        .iter()
+        .map(|&j| {
+            p.demands[j]
+                .iter()
+                .map(|&(r, q)| {
+                    if res_local[r] == usize::MAX {
+                        res_local[r] = resources.len();
+                        resources.push(r);
+                    }
+                    (res_local[r], q)
+                })
+                .collect()
+        })
+        .collect();
+    let sub = Problem {
+        durations: acts.iter().map(|&j| p.durations[j]).collect(),
+        release: if p.release.is_empty() {
+            Vec::new()
+        } else {
+            acts.iter().map(|&j| p.release[j]).collect()
+        },
+        links: p
+            .links
+            .iter()
+            .filter(|l| local[l.from] != usize::MAX)
+            .map(|l| Link {
+                from: local[l.from],
+                to: local[l.to],
+                ..*l
+            })
+            .collect(),
+        capacity: resources.iter().map(|&r| p.capacity[r]).collect(),
+        demands,
+        reserved: p
+            .reserved
+            .iter()
+            .filter(|x| res_local.get(x.resource).is_some_and(|&r| r != usize::MAX))
+            .map(|x| Reservation {
+                resource: res_local[x.resource],
+                ..*x
+            })
+            .collect(),
+    };
+    (sub, resources)
+}
+
+/// Solves `p` in the coarsest step every time in it is a multiple of: a
+/// plan estimated in whole days is searched in days even when the caller's
+/// tick is a minute (another plan beside it may need minutes).
+fn solve_scaled(p: &Problem, settings: Settings) -> Result<Solution, LevelError> {
+    let step = p
+        .durations
+        .iter()
+        .chain(&p.release)
+        .chain(p.links.iter().map(|l| &l.lag))
+        .chain(p.reserved.iter().flat_map(|r| [&r.start, &r.end]))
+        .fold(0, |g, &x| gcd(g, x));
+    if step <= 1 {
+        return solve_one(p, settings);
+    }
+    let coarse = Problem {
+        durations: p.durations.iter().map(|&x| x / step).collect(),
+        release: p.release.iter().map(|&x| x / step).collect(),
+        links: p
+            .links
+            .iter()
+            .map(|l| Link {
+                lag: l.lag / step,
+                ..*l
+            })
+            .collect(),
+        capacity: p.capacity.clone(),
+        demands: p.demands.clone(),
+        reserved: p
+            .reserved
+            .iter()
+            .map(|r| Reservation {
+                start: r.start / step,
+                end: r.end / step,
+                ..*r
+            })
+            .collect(),
+    };
+    let mut sol = solve_one(&coarse, settings)?;
+    for x in &mut sol.start {
+        *x *= step;
+    }
+    sol.makespan *= step;
+    sol.lower_bound *= step;
+    Ok(sol)
+}
+
+/// The greatest common divisor of two times (0 with 0 gives 0).
+pub(crate) fn gcd(a: i64, b: i64) -> i64 {
+    let (mut a, mut b) = (a.unsigned_abs(), b.unsigned_abs());
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a.min(i64::MAX as u64) as i64
+}
+
+fn solve_one(p: &Problem, settings: Settings) -> Result<Solution, LevelError> {
     let mut s = Solver::new(p)?;
     let n = s.n;
     let lb = s.lower_bound();
@@ -928,6 +1159,73 @@ mod tests {
                 capacity: 1
             })
         );
+    }
+
+    /// Two plans side by side: one whose people conflict, one whose people
+    /// never do, and tasks that need nobody. Each is levelled as if alone,
+    /// and errors name the activities and resources of the whole problem.
+    #[test]
+    fn independent_plans_are_levelled_apart() {
+        // Plan A: activities 0, 2, 4 on resource 1 (one unit), 2 after 0.
+        // Plan B: activities 1, 3 on resource 0 (two units).
+        // Activity 5 needs nothing and waits for nothing.
+        let p = Problem {
+            durations: vec![2, 3, 2, 3, 1, 4],
+            release: vec![],
+            links: vec![fs(0, 2)],
+            capacity: vec![2, 1],
+            demands: vec![
+                vec![(1, 1)],
+                vec![(0, 1)],
+                vec![(1, 1)],
+                vec![(0, 1)],
+                vec![(1, 1)],
+                vec![],
+            ],
+            reserved: vec![Reservation {
+                resource: 0,
+                start: 0,
+                end: 1,
+                units: 2,
+            }],
+        };
+        let s = solve(&p, Settings::default()).unwrap();
+        verify(&p, &s.start).unwrap();
+        // A: five ticks of work on one unit; B: both start after the booking.
+        assert_eq!(s.makespan, 5);
+        assert_eq!((s.start[1], s.start[3]), (1, 1));
+        assert_eq!(s.start[5], 0);
+        // The same plan alone gets the same starts.
+        let alone = Problem {
+            durations: vec![2, 2, 1],
+            release: vec![],
+            links: vec![fs(0, 1)],
+            capacity: vec![1],
+            demands: vec![vec![(0, 1)]; 3],
+            reserved: vec![],
+        };
+        let a = solve(&alone, Settings::default()).unwrap();
+        assert_eq!(a.start, vec![s.start[0], s.start[2], s.start[4]]);
+
+        let mut bad = p.clone();
+        bad.demands[3] = vec![(0, 3)];
+        assert_eq!(
+            solve(&bad, Settings::default()),
+            Err(LevelError::Demand {
+                activity: 3,
+                resource: 0,
+                units: 3,
+                capacity: 2
+            })
+        );
+        let mut cyclic = p;
+        cyclic.links.push(fs(2, 0));
+        match solve(&cyclic, Settings::default()) {
+            Err(LevelError::Cycle(stuck)) => {
+                assert!(stuck.contains(&0) && stuck.contains(&2), "{stuck:?}");
+            }
+            other => panic!("expected a cycle, got {other:?}"),
+        }
     }
 
     #[test]

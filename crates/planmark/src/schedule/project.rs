@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::calendar::Calendar;
 use super::cpm::{self, Link, Network};
-use super::level::{self, Problem, Reservation, Settings};
+use super::level::{self, Problem, Reservation, Settings, gcd};
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::links::{Links, Target};
@@ -524,10 +524,6 @@ pub fn timeframe(text: &str) -> (Option<Date>, Option<Date>) {
         [end] => (None, Some(*end)),
         [a, .., b] => (Some(*a), Some(*b)),
     }
-}
-
-fn gcd(a: i64, b: i64) -> i64 {
-    if b == 0 { a.abs() } else { gcd(b, a % b) }
 }
 
 /// Schedules every task of `ws`.
