@@ -245,6 +245,9 @@ struct Solver<'a> {
     buf_fwd: Vec<i64>,
     buf_key: Vec<i64>,
     buf_order: Vec<usize>,
+    /// No schedule finishes earlier: a pass that reaches it needs no
+    /// justification.
+    bound: i64,
 }
 
 impl<'a> Solver<'a> {
@@ -328,6 +331,7 @@ impl<'a> Solver<'a> {
             buf_fwd: Vec::new(),
             buf_key: Vec::new(),
             buf_order: Vec::new(),
+            bound: i64::MIN,
         };
         // Any topological order breaks ties between equal times correctly.
         let topo = solver.order_by(&times.early_start, Dir::Forward);
@@ -443,6 +447,9 @@ impl<'a> Solver<'a> {
     /// order of the improved schedule's starts.
     fn decode(&mut self, list: &mut Vec<usize>, profile: &mut Profile, start: &mut [i64]) -> i64 {
         let mut best = self.serial(list, Dir::Forward, 0, profile, start);
+        if best <= self.bound {
+            return best;
+        }
         let mut back = std::mem::take(&mut self.buf_back);
         let mut fwd = std::mem::take(&mut self.buf_fwd);
         let mut key = std::mem::take(&mut self.buf_key);
@@ -868,6 +875,7 @@ fn solve_one(p: &Problem, settings: Settings) -> Result<Solution, LevelError> {
     let mut s = Solver::new(p)?;
     let n = s.n;
     let lb = s.lower_bound();
+    s.bound = lb;
     let mut profile = s.profile();
     let mut rng = XorShiftRng::seed_from_u64(settings.seed);
     let budget = settings.schedules.max(1);
