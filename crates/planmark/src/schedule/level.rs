@@ -708,7 +708,7 @@ fn independent_groups(p: &Problem) -> Option<Vec<Vec<usize>>> {
         }
         x
     }
-    let mut join = |parent: &mut Vec<usize>, a: usize, b: usize| {
+    let join = |parent: &mut Vec<usize>, a: usize, b: usize| {
         let (a, b) = (root(parent, a), root(parent, b));
         if a != b {
             parent[a.max(b)] = a.min(b);

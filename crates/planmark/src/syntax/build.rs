@@ -746,16 +746,21 @@ fn tidy_phases(doc: &mut Document) {
             Some((n, p.name.clone()))
         })
         .collect();
+    // The fullest name of each stage (the last of the longest).
+    let mut fullest: HashMap<&str, &str> = HashMap::new();
+    for (n, name) in &numbered {
+        let e = fullest.entry(n.as_str()).or_insert(name.as_str());
+        if name.len() >= e.len() {
+            *e = name.as_str();
+        }
+    }
     let mut rename: HashMap<String, String> = HashMap::new();
     for (n, name) in &numbered {
-        // The fullest name of the same stage.
-        if let Some((_, full)) = numbered
-            .iter()
-            .filter(|(m, other)| m == n && other.len() > name.len())
-            .max_by_key(|(_, other)| other.len())
+        if let Some(&full) = fullest.get(n.as_str())
+            && full.len() > name.len()
             && bare_stage(name)
         {
-            rename.insert(name.clone(), full.clone());
+            rename.insert(name.clone(), full.to_owned());
         }
     }
     let from_rows: HashSet<&str> = doc
@@ -2049,7 +2054,7 @@ pub(crate) fn is_stage_line(text: &str) -> bool {
         .unwrap_or(text);
     // A stage is named in a few words; most task titles are longer, and
     // need no normalising to say so.
-    if head.split_whitespace().count() > 4 {
+    if head.split_whitespace().count() > 4 || !super::sections::may_name_stage(head) {
         return false;
     }
     let n = normalize(head);
@@ -2225,11 +2230,11 @@ fn positional_owner_due(a: &mut Attrs) {
 
 /// Applies `key: value` to task `t`. Returns whether the key was an attribute.
 pub(crate) fn apply_key(b: &mut Builder, t: usize, key: &str, value: &str, span: Span) -> bool {
-    let attrs = inline::extract(&format!("{key}: {value}"));
     match key {
         "estimate" | "estimated" | "effort" | "duration" | "est" | "time" | "size"
         | "estimated time" | "time estimate" | "estimated effort" | "est. time"
         | "estimated duration" => {
+            let attrs = inline::extract(&format!("{key}: {value}"));
             b.estimate_findings(&attrs, span);
             if let Some(e) = attrs.estimate {
                 b.doc.tasks[t].estimate = Some(e);

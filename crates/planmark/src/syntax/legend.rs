@@ -99,7 +99,16 @@ pub(crate) fn find(blocks: &Blocks, text: &str) -> Legend {
 /// (`✔ Erledigt`, `Erledigt: ✔`, `` `[x]` - 已完成 ``, `🟢 Reviewed/Tested`).
 /// The status is `None` when the meaning is not a status word.
 pub(crate) fn entry(text: &str) -> Option<(Symbol, Option<Status>)> {
-    let t = text.replace("**", "").replace('`', "");
+    let raw = text.trim();
+    // Eighty characters of four bytes at most, and some markup.
+    if raw.len() > 400 {
+        return None;
+    }
+    let t = if raw.contains(['*', '`']) {
+        std::borrow::Cow::Owned(raw.replace("**", "").replace('`', ""))
+    } else {
+        std::borrow::Cow::Borrowed(raw)
+    };
     let t = t.trim();
     if t.is_empty() || t.chars().count() > 80 {
         return None;

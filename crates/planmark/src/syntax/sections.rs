@@ -1,21 +1,16 @@
 //! Recognising sections by their heading text.
 
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
+
 use super::vocab::{self, SECTIONS_CONTAINS as CONTAINS, SECTIONS_EXACT as EXACT};
 use crate::model::SectionKind;
 
 /// Reduces a heading to the words that identify it: lower case, no
 /// numbering, emoji, punctuation at the ends or `(if applicable)` notes.
 pub(crate) fn normalize(heading: &str) -> String {
-    let mut s = heading.trim();
-    // Leading emoji, symbols and numbering: `3.`, `2.1`, `IV.`, `A)`, `§ 4`.
-    loop {
-        let before = s;
-        s = s.trim_start_matches(|c: char| !c.is_alphanumeric());
-        s = strip_numbering(s);
-        if s == before {
-            break;
-        }
-    }
+    let s = strip_lead(heading);
     let mut out = String::with_capacity(s.len());
     let mut depth = 0u32;
     // Lower case, brackets dropped, punctuation to single spaces.
@@ -56,6 +51,41 @@ pub(crate) fn normalize(heading: &str) -> String {
     out
 }
 
+/// A heading without its leading emoji, symbols and numbering: `3.`,
+/// `2.1`, `IV.`, `A)`, `§ 4`.
+pub(crate) fn strip_lead(heading: &str) -> &str {
+    let mut s = heading.trim();
+    loop {
+        let before = s;
+        s = s.trim_start_matches(|c: char| !c.is_alphanumeric());
+        s = strip_numbering(s);
+        if s == before {
+            return s;
+        }
+    }
+}
+
+/// Whether `text` (not normalised) may start with a stage word: false only
+/// when it starts with an ASCII letter and no stage word, so most task
+/// titles are told apart without normalising them.
+pub(crate) fn may_name_stage(text: &str) -> bool {
+    static PREFIX: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .start_kind(StartKind::Anchored)
+            // Each word's leading ASCII letters: what normalising keeps
+            // of them whatever their case and punctuation.
+            .build(vocab::STAGE_WORDS.iter().chain(&["q"]).filter_map(|w| {
+                let n = w.bytes().take_while(u8::is_ascii_alphabetic).count();
+                (n > 0).then(|| &w[..n])
+            }))
+            .expect("valid stage words")
+    });
+    let s = strip_lead(text);
+    !s.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+        || PREFIX.is_match(Input::new(s).anchored(Anchored::Yes))
+}
+
 fn strip_numbering(s: &str) -> &str {
     let b = s.as_bytes();
     let mut i = 0;
@@ -81,12 +111,12 @@ fn strip_numbering(s: &str) -> &str {
 /// `Fase 1`, `Фаза 2`, `Giai đoạn 3`, `フェーズ1`, `阶段 4`, `第一周`,
 /// `2단계` or `Q3 2026`.
 pub(crate) fn phase_number(normalized: &str) -> Option<String> {
-    numbered(normalized, vocab::STAGE_WORDS).or_else(|| cjk_stage(normalized))
+    numbered(normalized).or_else(|| cjk_stage(normalized))
 }
 
-/// `word N` for one of `words`; the number may follow the word directly
-/// in scripts written without spaces (`フェーズ1`).
-fn numbered(n: &str, words: &[&str]) -> Option<String> {
+/// `word N` for a stage word; the number may follow the word directly in
+/// scripts written without spaces (`フェーズ1`).
+fn numbered(n: &str) -> Option<String> {
     // `Q1`, `Q3 2026`: a quarter.
     if let Some(q) = n.strip_prefix('q')
         && !q.is_empty()
@@ -95,10 +125,16 @@ fn numbered(n: &str, words: &[&str]) -> Option<String> {
     {
         return Some(q[..1].to_owned());
     }
-    let word = words
-        .iter()
-        .filter(|w| n.starts_with(**w))
-        .max_by_key(|w| w.len())?;
+    static WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Anchored)
+            .build(vocab::STAGE_WORDS)
+            .expect("valid stage words")
+    });
+    // The longest stage word `n` starts with.
+    let m = WORDS.find(Input::new(n).anchored(Anchored::Yes))?;
+    let word = vocab::STAGE_WORDS[m.pattern().as_usize()];
     let rest = &n[word.len()..];
     let spaced = rest.starts_with(' ');
     if !spaced && word.is_ascii() {
