@@ -164,7 +164,7 @@ impl Builder<'_> {
             if d.span.is_some() || d.text.is_empty() {
                 continue;
             }
-            if let Some(i) = hay[..end].rfind(d.text.as_str()) {
+            if let Some(i) = memchr::memmem::rfind(&hay.as_bytes()[..end], d.text.as_bytes()) {
                 let line =
                     region.line + memchr::memchr_iter(b'\n', &hay.as_bytes()[..i]).count() as u32;
                 d.span = Some(Span {
@@ -2045,13 +2045,11 @@ fn status_marked(text: &str) -> bool {
 /// Whether a list item names a stage of the plan: `Phase 3: Sync - ...`,
 /// `Sprint 2`, `Fase 1 — Base`.
 pub(crate) fn is_stage_line(text: &str) -> bool {
-    let head = text
-        .split([':', '—', '–'])
-        .next()
-        .unwrap_or(text)
-        .split(" - ")
-        .next()
-        .unwrap_or(text);
+    let head = text.split([':', '—', '–']).next().unwrap_or(text);
+    let head = match head.as_bytes().windows(3).position(|w| w == b" - ") {
+        Some(i) => &head[..i],
+        None => head,
+    };
     // A stage is named in a few words; most task titles are longer, and
     // need no normalising to say so.
     if head.split_whitespace().count() > 4 || !super::sections::may_name_stage(head) {

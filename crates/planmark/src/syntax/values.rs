@@ -2,6 +2,7 @@
 //! ratings, statuses, owner lists and dependency lists.
 
 use jiff::civil::Date;
+use smallvec::SmallVec;
 
 use crate::model::{
     Demand, Dependency, Effort, Level, LinkKind, Priority, PriorityLevel, Quantity, Rating, Size,
@@ -859,22 +860,33 @@ fn id_range(p: &str) -> Option<Vec<String>> {
         let digits = id.len() - id.trim_end_matches(|c: char| c.is_ascii_digit()).len();
         (digits > 0 && digits < 9).then(|| id.split_at(id.len() - digits))
     }
-    for sep in ["..", "–", "—", "-"] {
-        for (i, _) in p.match_indices(sep) {
-            let (a, b) = (p[..i].trim(), p[i + sep.len()..].trim());
-            let (Some((pa, na)), Some((pb, nb))) = (split_number(a), split_number(b)) else {
-                continue;
-            };
-            if pa != pb || !is_id_like(a) || a.contains(' ') || b.contains(' ') {
-                continue;
-            }
-            let (x, y): (u32, u32) = (na.parse().ok()?, nb.parse().ok()?);
-            if x >= y || y - x > 200 {
-                continue;
-            }
-            let width = na.len();
-            return Some((x..=y).map(|n| format!("{pa}{n:0width$}")).collect());
+    // The separators, in one pass: `..`, `–`, `—`, `-`, each the first
+    // one of its kind that splits a range, in that order of preference.
+    let seps = p.char_indices().filter_map(|(i, c)| match c {
+        '.' if p[i + 1..].starts_with('.') => Some((0, i, 2)),
+        '–' | '—' => Some((if c == '–' { 1 } else { 2 }, i, c.len_utf8())),
+        '-' => Some((3, i, 1)),
+        _ => None,
+    });
+    let mut found: SmallVec<[(u8, usize, usize); 4]> = seps.collect();
+    if found.is_empty() {
+        return None;
+    }
+    found.sort_by_key(|&(rank, i, _)| (rank, i));
+    for (_, i, len) in found {
+        let (a, b) = (p[..i].trim(), p[i + len..].trim());
+        let (Some((pa, na)), Some((pb, nb))) = (split_number(a), split_number(b)) else {
+            continue;
+        };
+        if pa != pb || !is_id_like(a) || a.contains(' ') || b.contains(' ') {
+            continue;
         }
+        let (x, y): (u32, u32) = (na.parse().ok()?, nb.parse().ok()?);
+        if x >= y || y - x > 200 {
+            continue;
+        }
+        let width = na.len();
+        return Some((x..=y).map(|n| format!("{pa}{n:0width$}")).collect());
     }
     None
 }
