@@ -974,3 +974,69 @@ fn dependencies_written_after_the_ids_and_in_full_width_brackets() {
     assert_eq!(hours(&d, "5"), None);
     assert!(d.findings.is_empty(), "{:?}", d.findings);
 }
+
+#[test]
+fn topics_are_not_phases_but_times_and_releases_are() {
+    let d = fixture("topics-and-buckets.md");
+    let phases: Vec<(&str, Option<&str>)> = d
+        .tasks
+        .iter()
+        .map(|t| (t.title.as_str(), t.phase.as_deref()))
+        .collect();
+    assert_eq!(
+        phases,
+        [
+            // What the work is about groups it, but orders nothing.
+            ("Write the install page", None),
+            ("Explain the watering schedule", None),
+            (
+                "Frost dates are a day late in the southern hemisphere",
+                None
+            ),
+            // When it is done, and in which release, does.
+            ("Import seed catalogues", Some("Now")),
+            ("Share a plot with a neighbour", Some("Later")),
+            ("Plan crop rotation over three years", Some("v2.0")),
+            ("Suggest companion plants", Some("Long term")),
+        ]
+    );
+}
+
+#[test]
+fn the_sections_of_a_checklist_are_its_stages() {
+    let d = fixture("release-checklist.md");
+    let phases: Vec<Option<&str>> = d.tasks.iter().map(|t| t.phase.as_deref()).collect();
+    assert_eq!(
+        phases,
+        [
+            Some("Before the release"),
+            Some("Before the release"),
+            Some("Publish"),
+            Some("Publish"),
+            Some("Afterwards"),
+        ]
+    );
+    assert_eq!(done(&d), 1);
+}
+
+#[test]
+fn a_phase_column_names_the_phase_not_the_task() {
+    let d = fixture("milestone-tables.md");
+    let rows: Vec<(&str, Option<&str>)> = d
+        .tasks
+        .iter()
+        .skip(3)
+        .map(|t| (t.title.as_str(), t.phase.as_deref()))
+        .collect();
+    // `Phase 1` in a row is the heading's Phase 1, not Milestone 1: a stage
+    // is its word and its number.
+    assert_eq!(
+        rows,
+        [
+            ("Research question", Some("Phase 1 (Weeks 1-3): Groundwork")),
+            ("Method outline", Some("Phase 1 (Weeks 1-3): Groundwork")),
+            ("Baseline numbers", Some("Phase 2 (Weeks 4-6): Experiments")),
+        ]
+    );
+    assert_eq!(d.tasks.len(), 6);
+}

@@ -738,25 +738,33 @@ fn tidy_phases(doc: &mut Document) {
     if doc.phases.is_empty() {
         return;
     }
-    let numbered: Vec<(String, String)> = doc
+    // Each stage by its word and number: `Phase 1` and `Milestone 1` are
+    // different stages.
+    let numbered: Vec<((String, String), String)> = doc
         .phases
         .iter()
         .filter_map(|p| {
-            let n = phase_number(&normalize(&p.name))?;
-            Some((n, p.name.clone()))
+            let n = normalize(&p.name);
+            let number = phase_number(&n)?;
+            let word = n
+                .split(|c: char| c == ' ' || c.is_ascii_digit())
+                .next()
+                .unwrap_or("")
+                .to_owned();
+            Some(((word, number), p.name.clone()))
         })
         .collect();
     // The fullest name of each stage (the last of the longest).
-    let mut fullest: HashMap<&str, &str> = HashMap::new();
+    let mut fullest: HashMap<&(String, String), &str> = HashMap::new();
     for (n, name) in &numbered {
-        let e = fullest.entry(n.as_str()).or_insert(name.as_str());
+        let e = fullest.entry(n).or_insert(name.as_str());
         if name.len() >= e.len() {
             *e = name.as_str();
         }
     }
     let mut rename: HashMap<String, String> = HashMap::new();
     for (n, name) in &numbered {
-        if let Some(&full) = fullest.get(n.as_str())
+        if let Some(&full) = fullest.get(n)
             && full.len() > name.len()
             && bare_stage(name)
         {
@@ -1460,6 +1468,17 @@ fn heading_context(
                 b.why = (
                     "part of the phase",
                     "a topic heading inside a phase or bucket: its tasks stay in that phase",
+                );
+                return inherit(parent.effective);
+            }
+            let procedure = b.doc.title.as_deref().is_some_and(|t| {
+                let t = t.to_lowercase();
+                super::vocab::PROCEDURE_WORDS.iter().any(|w| t.contains(w))
+            });
+            if !procedure && !sections::names_bucket(htext) {
+                b.why = (
+                    "topic",
+                    "a heading in a work section that names a topic, not a stage, release or time: its tasks are work without a phase",
                 );
                 return inherit(parent.effective);
             }

@@ -3,6 +3,7 @@
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
+use smallvec::SmallVec;
 
 use super::vocab::{self, SECTIONS_CONTAINS as CONTAINS, SECTIONS_EXACT as EXACT};
 use crate::model::SectionKind;
@@ -84,6 +85,53 @@ pub(crate) fn may_name_stage(text: &str) -> bool {
     let s = strip_lead(text);
     !s.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
         || PREFIX.is_match(Input::new(s).anchored(Anchored::Yes))
+}
+
+/// Whether a heading names a bucket the plan orders its work by, rather
+/// than a topic: it is numbered (`2. Import`, `Epic 3: Sync`), names a
+/// release (`v1.2`), a stage or an epic (`Epic: Reporting`), a year, a
+/// month or a horizon (`Now`, `Later`, `Long
+/// term`, `Future`). `Documentation`, `Bugs to fix` and `General` are
+/// topics.
+pub(crate) fn names_bucket(heading: &str) -> bool {
+    let bare = heading
+        .trim()
+        .trim_start_matches(|c: char| !c.is_alphanumeric());
+    if strip_lead(heading).len() != bare.len() {
+        return true;
+    }
+    // Words as written, brackets included (`Future (v2.0+)`), lower case.
+    let lower = bare.to_lowercase();
+    let words: SmallVec<[&str; 8]> = lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '.' || c == '-'))
+        .map(|w| w.trim_matches(['.', '-']))
+        .filter(|w| !w.is_empty())
+        .collect();
+    // `Epic: Reporting`, `Stage – Pilot`: a word for a group of work.
+    if words
+        .first()
+        .is_some_and(|w| vocab::STAGE_WORDS.contains(w) || vocab::EPIC_WORDS.contains(w))
+    {
+        return true;
+    }
+    // `Epic 2`, `Module 3.1`: a name and its number.
+    if words.len() >= 2
+        && words[1].bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && words[0].chars().all(char::is_alphabetic)
+    {
+        return true;
+    }
+    words.iter().any(|w| {
+        let b = w.as_bytes();
+        let version = b.first() == Some(&b'v') && b.get(1).is_some_and(u8::is_ascii_digit)
+            || b.first().is_some_and(u8::is_ascii_digit)
+                && w.contains('.')
+                && b.iter().all(|c| c.is_ascii_digit() || *c == b'.');
+        let year = b.len() == 4
+            && (w.starts_with("19") || w.starts_with("20"))
+            && b.iter().all(u8::is_ascii_digit);
+        version || year || vocab::TIME_WORDS.contains(w)
+    }) || vocab::TIME_PHRASES.iter().any(|p| lower.contains(p))
 }
 
 fn strip_numbering(s: &str) -> &str {

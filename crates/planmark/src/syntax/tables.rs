@@ -232,13 +232,15 @@ pub(crate) fn table(
         || cols.has(Role::Owner);
     let in_tasks = matches!(effective, SectionKind::Tasks | SectionKind::Phase);
 
-    // The first column that names something: not an id, and not an
-    // attribute (priority, status, estimate, owner, dates) of the row.
+    // The first column that names something: not an id, not the phase the
+    // row belongs to, and not an attribute (priority, status, estimate,
+    // owner, dates) of the row.
     let first_text = cols
         .find(|r| {
             !matches!(
                 r,
                 Role::Id
+                    | Role::Phase
                     | Role::Priority
                     | Role::Status
                     | Role::Estimate
