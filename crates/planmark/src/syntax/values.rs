@@ -31,7 +31,11 @@ fn number_prefix(s: &str) -> Option<(f64, &str)> {
     }
     let num = s[..i].trim_end_matches(['.', ',']);
     let rest = &s[num.len()..];
-    let value: f64 = num.replace(',', ".").parse().ok()?;
+    let value: f64 = if num.contains(',') {
+        num.replace(',', ".").parse().ok()?
+    } else {
+        num.parse().ok()?
+    };
     Some((value, rest))
 }
 
@@ -42,11 +46,10 @@ pub(crate) fn quantity(s: &str, default: Option<TimeUnit>) -> Option<Quantity> {
     for p in ["~", "≈", "about ", "approx. ", "approx ", "ca. ", "circa "] {
         s = s.strip_prefix(p).unwrap_or(s).trim_start();
     }
-    let lower = s.to_ascii_lowercase();
-    if matches!(
-        lower.as_str(),
-        "half a day" | "half day" | "½ day" | "half-day"
-    ) {
+    if ["half a day", "half day", "½ day", "half-day"]
+        .iter()
+        .any(|w| s.eq_ignore_ascii_case(w))
+    {
         return Some(Quantity {
             amount: 0.5,
             unit: TimeUnit::Days,
@@ -712,9 +715,12 @@ pub(crate) fn is_id_like(s: &str) -> bool {
     {
         return !id.is_empty();
     }
-    let lower = s.to_lowercase();
     for p in ["task ", "phase ", "step ", "milestone ", "story "] {
-        if let Some(rest) = lower.strip_prefix(p).map(|r| r.trim_start_matches('#')) {
+        let prefixed = s
+            .as_bytes()
+            .get(..p.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(p.as_bytes()));
+        if let Some(rest) = prefixed.then(|| s[p.len()..].trim_start_matches('#')) {
             return code_len(rest.trim()) == rest.trim().len()
                 || rest.trim().bytes().all(|b| b.is_ascii_digit() || b == b'.');
         }

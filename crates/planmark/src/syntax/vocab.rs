@@ -8,8 +8,9 @@
 //! matched as substrings, so `tareas pendientes` and `任务列表` need no entry
 //! of their own.
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
+
+use rustc_hash::FxHashMap;
 
 use crate::model::{Level, PriorityLevel, SectionKind, Status, TimeUnit};
 
@@ -2105,15 +2106,16 @@ pub(crate) const DEPENDENCY_KEYS: &[&str] = &[
     "선행 작업",
 ];
 
-fn table<T: Copy>(entries: &'static [(&'static str, T)]) -> HashMap<&'static str, T> {
-    let mut m = HashMap::with_capacity(entries.len());
+fn table<T: Copy>(entries: &'static [(&'static str, T)]) -> FxHashMap<&'static str, T> {
+    let mut m = FxHashMap::with_capacity_and_hasher(entries.len(), Default::default());
     for &(k, v) in entries {
         m.entry(k).or_insert(v);
     }
     m
 }
 
-static COLUMN_MAP: LazyLock<HashMap<&'static str, Column>> = LazyLock::new(|| table(COLUMNS_EXACT));
+static COLUMN_MAP: LazyLock<FxHashMap<&'static str, Column>> =
+    LazyLock::new(|| table(COLUMNS_EXACT));
 static COLUMN_AC: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
     aho_corasick::AhoCorasick::new(COLUMNS_CONTAINS.iter().map(|(k, _)| k)).expect("valid keywords")
 });
@@ -2134,13 +2136,13 @@ pub(crate) fn column(header: &str) -> Option<Column> {
         .map(|i| COLUMNS_CONTAINS[i].1)
 }
 
-static UNIT_MAP: LazyLock<HashMap<&'static str, TimeUnit>> = LazyLock::new(|| table(UNITS));
-static STATUS_MAP: LazyLock<HashMap<&'static str, Status>> = LazyLock::new(|| table(STATUSES));
-static LEVEL_MAP: LazyLock<HashMap<&'static str, Level>> = LazyLock::new(|| table(LEVELS));
-static PRIORITY_MAP: LazyLock<HashMap<&'static str, PriorityLevel>> =
+static UNIT_MAP: LazyLock<FxHashMap<&'static str, TimeUnit>> = LazyLock::new(|| table(UNITS));
+static STATUS_MAP: LazyLock<FxHashMap<&'static str, Status>> = LazyLock::new(|| table(STATUSES));
+static LEVEL_MAP: LazyLock<FxHashMap<&'static str, Level>> = LazyLock::new(|| table(LEVELS));
+static PRIORITY_MAP: LazyLock<FxHashMap<&'static str, PriorityLevel>> =
     LazyLock::new(|| table(PRIORITIES));
 
-static SHIRT_MAP: LazyLock<HashMap<&'static str, &'static str>> =
+static SHIRT_MAP: LazyLock<FxHashMap<&'static str, &'static str>> =
     LazyLock::new(|| table(SHIRT_SIZES));
 
 /// Whether a text starts with a milestone word: `JALON : report due`.
@@ -2267,6 +2269,8 @@ pub(crate) fn priority(word: &str) -> Option<PriorityLevel> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
     use super::*;
 
     #[test]
