@@ -883,8 +883,11 @@ fn a_kanban_boards_lanes_are_statuses() {
             ("K-1", Status::Done)
         ]
     );
-    // Lanes are states of the work, not stages of the plan.
-    assert!(d.tasks.iter().all(|t| t.phase.is_none()), "{:?}", d.tasks);
+    // Lanes are states of the work, not stages of the plan: the stage is
+    // the card's `#wave-N` tag.
+    let phases: Vec<Option<&str>> = d.tasks.iter().map(|t| t.phase.as_deref()).collect();
+    assert_eq!(phases, [Some("wave-2"), Some("wave-1"), Some("wave-1")]);
+    assert!(d.phases.iter().all(|p| !p.name.contains("Progress")));
 }
 
 #[test]
@@ -1039,4 +1042,36 @@ fn a_phase_column_names_the_phase_not_the_task() {
         ]
     );
     assert_eq!(d.tasks.len(), 6);
+}
+
+#[test]
+fn work_headings_with_numbered_labels_are_buckets() {
+    let d = fixture("bucket-labels.md");
+    let phases: Vec<(&str, Option<&str>)> = d
+        .tasks
+        .iter()
+        .map(|t| (t.id.as_str(), t.phase.as_deref()))
+        .collect();
+    assert_eq!(
+        &phases[..3],
+        [
+            ("UC1-1", Some("Sprint Backlog – UC1")),
+            ("UC1-2", Some("Sprint Backlog – UC1")),
+            ("UC2-1", Some("Sprint Backlog – UC2")),
+        ]
+    );
+    // A label that is a sentence is not a bucket's number.
+    assert_eq!(phases.len(), 4);
+    assert_eq!(phases[3].1, None);
+}
+
+#[test]
+fn stage_tags_place_work_on_a_board_of_states() {
+    let d = fixture("board-waves.md");
+    let phases: Vec<Option<&str>> = d.tasks.iter().map(|t| t.phase.as_deref()).collect();
+    assert_eq!(
+        phases,
+        [Some("wave-2"), Some("wave-1"), Some("wave-1"), None]
+    );
+    assert_eq!(done(&d), 2);
 }

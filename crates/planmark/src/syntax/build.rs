@@ -725,6 +725,7 @@ pub(crate) fn build(
     unique_slugs(b.doc);
     kind_of(b.doc);
     resolve(b.doc, &numbers);
+    tag_phases(b.doc);
     tidy_phases(b.doc);
     demote_groups(b.doc);
     count_readings(b.doc);
@@ -1429,6 +1430,9 @@ fn heading_context(
             .with_level(level);
         }
         if kind == SectionKind::Tasks && level > 1 && !parent.strong {
+            if sections::labelled_bucket(htext) {
+                return labelled_bucket(b, htext, origin, level);
+            }
             b.why = ("tasks", "the heading names work");
             return Open::new(level, SectionKind::Tasks, true);
         }
@@ -1524,6 +1528,9 @@ fn heading_context(
                 "the heading names a stage (phase, sprint, milestone, week, quarter)",
             );
             Open::phase(level, b.doc.phases.len() - 1, true, true)
+        }
+        SectionKind::Tasks if level > 1 && sections::labelled_bucket(htext) => {
+            labelled_bucket(b, htext, origin, level)
         }
         SectionKind::Tasks if level > 1 => {
             b.why = (
@@ -1701,6 +1708,46 @@ impl Open {
         self.level = level;
         self
     }
+}
+
+/// `## Sprint Backlog – UC2`: work of one numbered bucket, its phase.
+fn labelled_bucket(b: &mut Builder, htext: &str, origin: Origin, level: u8) -> Open {
+    b.doc.phases.push(Phase {
+        number: None,
+        name: htext.trim().to_owned(),
+        origin,
+    });
+    b.why = (
+        "phase",
+        "a heading that names work with a numbered label (`Backlog – UC2`) is a bucket of that work: its tasks' phase",
+    );
+    Open::phase(level, b.doc.phases.len() - 1, true, true)
+}
+
+/// Tags that number a stage (`#wave-2`, `#sprint-3`) give the phase of
+/// tasks nothing else places: a board whose lanes are states.
+fn tag_phases(doc: &mut Document) {
+    let mut added: Vec<Phase> = Vec::new();
+    for t in &mut doc.tasks {
+        if t.phase.is_some() {
+            continue;
+        }
+        let Some(tag) = t.tags.iter().find(|g| {
+            let spaced = g.replace(['-', '_'], " ");
+            phase_number(&normalize(&spaced)).is_some()
+        }) else {
+            continue;
+        };
+        if !added.iter().any(|p| &p.name == tag) && !doc.phases.iter().any(|p| &p.name == tag) {
+            added.push(Phase {
+                number: phase_number(&normalize(&tag.replace(['-', '_'], " "))),
+                name: tag.clone(),
+                origin: t.origin.clone(),
+            });
+        }
+        t.phase = Some(tag.clone());
+    }
+    doc.phases.extend(added);
 }
 
 fn add_milestone_for(b: &mut Builder, name: &str, origin: Origin) {

@@ -134,6 +134,33 @@ pub(crate) fn names_bucket(heading: &str) -> bool {
     }) || vocab::TIME_PHRASES.iter().any(|p| lower.contains(p))
 }
 
+/// Whether a heading that names work carries a numbered label after a
+/// separator: `Sprint Backlog – UC1`, `Tasks: Milestone 2`. Several such
+/// headings are buckets of the same kind of work.
+pub(crate) fn labelled_bucket(heading: &str) -> bool {
+    let Some(i) = [" – ", " — ", " - ", ": "]
+        .iter()
+        .filter_map(|sep| heading.rfind(sep).map(|i| i + sep.len()))
+        .max()
+    else {
+        return false;
+    };
+    // A short label ending in a number or a code: `UC1`, `Sprint 3`, `US-2`.
+    let label = heading[i..].trim();
+    let Some(last) = label.split_whitespace().last() else {
+        return false;
+    };
+    let letters = last
+        .bytes()
+        .take_while(|b| b.is_ascii_alphabetic() || *b == b'-')
+        .count();
+    label.split_whitespace().count() <= 3
+        && letters < last.len()
+        && last[letters..]
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.')
+}
+
 fn strip_numbering(s: &str) -> &str {
     let b = s.as_bytes();
     let mut i = 0;
