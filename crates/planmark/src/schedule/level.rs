@@ -662,8 +662,7 @@ pub fn solve(p: &Problem, settings: Settings) -> Result<Solution, LevelError> {
         schedules: 0,
         lower_bound: 0,
     };
-    for acts in &groups {
-        let (sub, resources) = subproblem(p, acts);
+    for (acts, (sub, resources)) in groups.iter().zip(split(p, &groups)) {
         let sol = solve_scaled(&sub, settings).map_err(|e| match e {
             LevelError::Cycle(stuck) => LevelError::Cycle(stuck.iter().map(|&j| acts[j]).collect()),
             LevelError::Demand {
@@ -759,61 +758,79 @@ fn independent_groups(p: &Problem) -> Option<Vec<Vec<usize>>> {
     Some(groups)
 }
 
-/// The problem restricted to `acts` (which no link or resource connects to
-/// the rest), and the original index of each of its resources.
-fn subproblem(p: &Problem, acts: &[usize]) -> (Problem, Vec<usize>) {
+/// The problem split into one problem per group of activities (which no
+/// link or resource connects to another group), each with the original
+/// index of its resources. One pass over the activities, links and
+/// bookings, however many groups there are.
+fn split(p: &Problem, groups: &[Vec<usize>]) -> Vec<(Problem, Vec<usize>)> {
     let n = p.durations.len();
-    let mut local = vec![usize::MAX; n];
-    for (i, &j) in acts.iter().enumerate() {
-        local[j] = i;
+    let mut group_of = vec![0usize; n];
+    let mut local = vec![0usize; n];
+    for (g, acts) in groups.iter().enumerate() {
+        for (i, &j) in acts.iter().enumerate() {
+            group_of[j] = g;
+            local[j] = i;
+        }
     }
-    let mut res_local = vec![usize::MAX; p.capacity.len()];
-    let mut resources = Vec::new();
-    let demands = acts
+    let mut out: Vec<(Problem, Vec<usize>)> = groups
         .iter()
-        .map(|&j| {
-            p.demands[j]
+        .map(|acts| {
+            let sub = Problem {
+                durations: acts.iter().map(|&j| p.durations[j]).collect(),
+                release: if p.release.is_empty() {
+                    Vec::new()
+                } else {
+                    acts.iter().map(|&j| p.release[j]).collect()
+                },
+                demands: Vec::with_capacity(acts.len()),
+                ..Problem::default()
+            };
+            (sub, Vec::new())
+        })
+        .collect();
+    // Resources are numbered within their group in order of first use.
+    let mut res_local = vec![usize::MAX; p.capacity.len()];
+    for (g, acts) in groups.iter().enumerate() {
+        let (sub, resources) = &mut out[g];
+        for &j in acts {
+            let ds = p.demands[j]
                 .iter()
                 .map(|&(r, q)| {
                     if res_local[r] == usize::MAX {
                         res_local[r] = resources.len();
                         resources.push(r);
+                        sub.capacity.push(p.capacity[r]);
                     }
                     (res_local[r], q)
                 })
-                .collect()
-        })
-        .collect();
-    let sub = Problem {
-        durations: acts.iter().map(|&j| p.durations[j]).collect(),
-        release: if p.release.is_empty() {
-            Vec::new()
-        } else {
-            acts.iter().map(|&j| p.release[j]).collect()
-        },
-        links: p
-            .links
-            .iter()
-            .filter(|l| local[l.from] != usize::MAX)
-            .map(|l| Link {
-                from: local[l.from],
-                to: local[l.to],
-                ..*l
-            })
-            .collect(),
-        capacity: resources.iter().map(|&r| p.capacity[r]).collect(),
-        demands,
-        reserved: p
-            .reserved
-            .iter()
-            .filter(|x| res_local.get(x.resource).is_some_and(|&r| r != usize::MAX))
-            .map(|x| Reservation {
+                .collect();
+            sub.demands.push(ds);
+        }
+    }
+    for l in &p.links {
+        out[group_of[l.from]].0.links.push(Link {
+            from: local[l.from],
+            to: local[l.to],
+            ..*l
+        });
+    }
+    // Bookings go with the group that uses their resource; a resource no
+    // activity uses constrains nothing.
+    let mut res_group = vec![usize::MAX; p.capacity.len()];
+    for (g, (_, resources)) in out.iter().enumerate() {
+        for &r in resources {
+            res_group[r] = g;
+        }
+    }
+    for x in &p.reserved {
+        if let Some(&g) = res_group.get(x.resource).filter(|&&g| g != usize::MAX) {
+            out[g].0.reserved.push(Reservation {
                 resource: res_local[x.resource],
                 ..*x
-            })
-            .collect(),
-    };
-    (sub, resources)
+            });
+        }
+    }
+    out
 }
 
 /// Solves `p` in the coarsest step every time in it is a multiple of: a
