@@ -1075,3 +1075,24 @@ fn stage_tags_place_work_on_a_board_of_states() {
     );
     assert_eq!(done(&d), 2);
 }
+
+#[test]
+fn a_task_is_named_by_the_spec_file_it_links_to() {
+    let d = fixture("spec-links.md");
+    let deps: Vec<(&str, bool)> = d
+        .tasks
+        .iter()
+        .flat_map(|t| &t.dependencies)
+        .map(|x| (x.target.as_str(), x.resolved))
+        .collect();
+    let ids: Vec<&str> = d.tasks.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(
+        deps,
+        [
+            (ids[0], true),
+            (ids[1], true),
+            // No task links to a signing spec: the check says so.
+            ("code-signing", false),
+        ]
+    );
+}

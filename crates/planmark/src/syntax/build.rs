@@ -64,6 +64,9 @@ pub(crate) struct Builder<'a> {
     /// `2` for the task written as item 2 of an ordered list: a name
     /// dependencies may use (`after 2`), not an id.
     numbers: HashMap<String, Vec<usize>>,
+    /// Tasks by the stem of a plan file they link to (`[spec](tasks/io-safety.md)`):
+    /// `depends: io-safety` names the task whose spec that is.
+    aliases: HashMap<String, Vec<usize>>,
     /// Whether the document is a session or guide by its title (their
     /// requirements are requirements, not work).
     is_template_kind: bool,
@@ -220,6 +223,31 @@ impl Builder<'_> {
         self.doc.tasks.len() - 1
     }
 
+    /// Records the plan files `item` links to as names of task `t`.
+    fn link_aliases(&mut self, t: usize, item: &Item) {
+        for l in &item.links {
+            let path = l.dest.split('#').next().unwrap_or("");
+            if path.contains("://") {
+                continue;
+            }
+            let file = path.rsplit('/').next().unwrap_or(path);
+            let Some(stem) = file
+                .len()
+                .checked_sub(3)
+                .filter(|&i| file.is_char_boundary(i) && file[i..].eq_ignore_ascii_case(".md"))
+                .map(|i| &file[..i])
+            else {
+                continue;
+            };
+            if !stem.is_empty() {
+                let v = self.aliases.entry(stem.to_lowercase()).or_default();
+                if !v.contains(&t) {
+                    v.push(t);
+                }
+            }
+        }
+    }
+
     fn phase_name(&self, open: Option<&Open>) -> Option<String> {
         open.and_then(|o| o.phase)
             .map(|i| self.doc.phases[i].name.clone())
@@ -304,6 +332,7 @@ pub(crate) fn build(
             .map(|i| i.list)
             .collect(),
         numbers: HashMap::new(),
+        aliases: HashMap::new(),
         is_template_kind: false,
         opts,
         why: ("", ""),
@@ -718,13 +747,14 @@ pub(crate) fn build(
         }
     }
     let mut numbers = std::mem::take(&mut b.numbers);
+    let mut aliases = std::mem::take(&mut b.aliases);
     if dropped.contains(&true) {
-        drop_tasks(b.doc, &mut numbers, &dropped);
+        drop_tasks(b.doc, &mut [&mut numbers, &mut aliases], &dropped);
     }
     document_status(b.doc);
     unique_slugs(b.doc);
     kind_of(b.doc);
-    resolve(b.doc, &numbers);
+    resolve(b.doc, &numbers, &aliases);
     tag_phases(b.doc);
     tidy_phases(b.doc);
     demote_groups(b.doc);
@@ -993,7 +1023,11 @@ fn directive(b: &mut Builder, from: usize, to: usize) -> Option<bool> {
 
 /// Removes the tasks a correction names, keeping the ordered-list numbers
 /// of the others and forgetting parents that are gone.
-fn drop_tasks(doc: &mut Document, numbers: &mut HashMap<String, Vec<usize>>, dropped: &[bool]) {
+fn drop_tasks(
+    doc: &mut Document,
+    indexes: &mut [&mut HashMap<String, Vec<usize>>],
+    dropped: &[bool],
+) {
     let mut new_index = Vec::with_capacity(doc.tasks.len());
     let mut n = 0;
     for i in 0..doc.tasks.len() {
@@ -1021,8 +1055,10 @@ fn drop_tasks(doc: &mut Document, numbers: &mut HashMap<String, Vec<usize>>, dro
             t.parent = None;
         }
     }
-    for v in numbers.values_mut() {
-        *v = v.iter().filter_map(|&i| new_index[i]).collect();
+    for index in indexes.iter_mut() {
+        for v in index.values_mut() {
+            *v = v.iter().filter_map(|&i| new_index[i]).collect();
+        }
     }
 }
 
@@ -2017,6 +2053,9 @@ fn task_item(b: &mut Builder, walked: &Blocks, idx: usize, item: &Item, open: &O
         // Nested plain items are details of their task; plain items that
         // group checkboxes are headings; `**Goal**: ...` lines describe the phase.
         if item.parent.is_some() && (parent_task.is_some() || !open.strong) {
+            if let Some(t) = parent_task {
+                b.link_aliases(t, item);
+            }
             return;
         }
         if b.opts.tasks == super::TaskRule::Checkboxes {
@@ -2094,6 +2133,7 @@ fn task_item(b: &mut Builder, walked: &Blocks, idx: usize, item: &Item, open: &O
     let t = b.new_task(attrs, origin, phase, parent_id);
     b.doc.tasks[t].status = status;
     b.item_task[idx] = Some(t);
+    b.link_aliases(t, item);
     if let Some(n) = item.number {
         b.numbers.entry(n.to_string()).or_default().push(t);
     }
@@ -3161,7 +3201,11 @@ fn kind_of(doc: &mut Document) {
 }
 
 /// Resolves dependency targets to task ids of the document.
-pub(crate) fn resolve(doc: &mut Document, numbers: &HashMap<String, Vec<usize>>) {
+pub(crate) fn resolve(
+    doc: &mut Document,
+    numbers: &HashMap<String, Vec<usize>>,
+    aliases: &HashMap<String, Vec<usize>>,
+) {
     if doc.tasks.iter().all(|t| t.dependencies.is_empty()) {
         return;
     }
@@ -3226,6 +3270,14 @@ pub(crate) fn resolve(doc: &mut Document, numbers: &HashMap<String, Vec<usize>>)
                     found.push((ti, di, Some(doc.tasks[c].id.clone()), true));
                     continue;
                 }
+            }
+            // `io-safety`: the task that links to `tasks/io-safety.md`.
+            if let Some([c]) = aliases
+                .get(&d.target.trim().to_lowercase())
+                .map(Vec::as_slice)
+            {
+                found.push((ti, di, Some(doc.tasks[*c].id.clone()), true));
+                continue;
             }
             let keys = by_key.get_or_insert_with(|| {
                 let mut m = HashMap::new();
