@@ -688,6 +688,16 @@ pub fn solve(p: &Problem, settings: Settings) -> Result<Solution, LevelError> {
     Ok(out)
 }
 
+/// The representative of `x`'s set in a union-find forest, halving the
+/// path on the way.
+fn root(parent: &mut [usize], mut x: usize) -> usize {
+    while parent[x] != x {
+        parent[x] = parent[parent[x]];
+        x = parent[x];
+    }
+    x
+}
+
 /// The activities in groups that share no link and no resource, each in
 /// index order, groups by their first activity; all groups without a
 /// resource demand form the first. `None` when an index is out of range
@@ -700,13 +710,6 @@ fn independent_groups(p: &Problem) -> Option<Vec<Vec<usize>>> {
     }
     // Union-find over activities, then resources.
     let mut parent: Vec<usize> = (0..n + r).collect();
-    fn root(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        x
-    }
     let join = |parent: &mut Vec<usize>, a: usize, b: usize| {
         let (a, b) = (root(parent, a), root(parent, b));
         if a != b {

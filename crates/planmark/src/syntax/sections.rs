@@ -189,6 +189,15 @@ pub(crate) fn phase_number(normalized: &str) -> Option<String> {
     numbered(normalized).or_else(|| cjk_stage(normalized))
 }
 
+/// The stage words, longest first at each start.
+static STAGE_AC: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .start_kind(StartKind::Anchored)
+        .build(vocab::STAGE_WORDS)
+        .expect("valid stage words")
+});
+
 /// `word N` for a stage word; the number may follow the word directly in
 /// scripts written without spaces (`フェーズ1`).
 fn numbered(n: &str) -> Option<String> {
@@ -200,15 +209,8 @@ fn numbered(n: &str) -> Option<String> {
     {
         return Some(q[..1].to_owned());
     }
-    static WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-        AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .start_kind(StartKind::Anchored)
-            .build(vocab::STAGE_WORDS)
-            .expect("valid stage words")
-    });
     // The longest stage word `n` starts with.
-    let m = WORDS.find(Input::new(n).anchored(Anchored::Yes))?;
+    let m = STAGE_AC.find(Input::new(n).anchored(Anchored::Yes))?;
     let word = vocab::STAGE_WORDS[m.pattern().as_usize()];
     let rest = &n[word.len()..];
     let spaced = rest.starts_with(' ');

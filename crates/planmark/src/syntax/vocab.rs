@@ -10,7 +10,7 @@
 
 use std::sync::LazyLock;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use crate::model::{Level, PriorityLevel, SectionKind, Status, TimeUnit};
 
@@ -2107,7 +2107,7 @@ pub(crate) const DEPENDENCY_KEYS: &[&str] = &[
 ];
 
 fn table<T: Copy>(entries: &'static [(&'static str, T)]) -> FxHashMap<&'static str, T> {
-    let mut m = FxHashMap::with_capacity_and_hasher(entries.len(), Default::default());
+    let mut m = FxHashMap::with_capacity_and_hasher(entries.len(), FxBuildHasher);
     for &(k, v) in entries {
         m.entry(k).or_insert(v);
     }
