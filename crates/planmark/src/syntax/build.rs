@@ -1522,16 +1522,13 @@ fn heading_context(
                 );
                 return inherit(parent.effective);
             }
-            b.doc.phases.push(Phase {
-                number: None,
-                name: htext.trim().to_owned(),
+            let p = heading_phase(
+                b,
+                htext,
                 origin,
-            });
-            b.why = (
-                "phase",
-                "a heading in a work section that names no other role groups its tasks as a phase",
+                "a heading in a work section that orders its work (numbered, a stage, a release, a time, a checklist's section) is their phase",
             );
-            return Open::phase(level, b.doc.phases.len() - 1, parent.strong, false);
+            return Open::phase(level, p, parent.strong, false);
         }
     }
     // "### Security" under "## Requirements" holds security requirements,
@@ -1748,16 +1745,24 @@ impl Open {
 
 /// `## Sprint Backlog – UC2`: work of one numbered bucket, its phase.
 fn labelled_bucket(b: &mut Builder, htext: &str, origin: Origin, level: u8) -> Open {
+    let p = heading_phase(
+        b,
+        htext,
+        origin,
+        "a heading that names work with a numbered label (`Backlog – UC2`) is a bucket of that work: its tasks' phase",
+    );
+    Open::phase(level, p, true, true)
+}
+
+/// Makes a heading a phase of the document, saying why; its index.
+fn heading_phase(b: &mut Builder, htext: &str, origin: Origin, why: &'static str) -> usize {
     b.doc.phases.push(Phase {
         number: None,
         name: htext.trim().to_owned(),
         origin,
     });
-    b.why = (
-        "phase",
-        "a heading that names work with a numbered label (`Backlog – UC2`) is a bucket of that work: its tasks' phase",
-    );
-    Open::phase(level, b.doc.phases.len() - 1, true, true)
+    b.why = ("phase", why);
+    b.doc.phases.len() - 1
 }
 
 /// Tags that number a stage (`#wave-2`, `#sprint-3`) give the phase of
