@@ -64,8 +64,8 @@ pub(crate) struct Builder<'a> {
     /// `2` for the task written as item 2 of an ordered list: a name
     /// dependencies may use (`after 2`), not an id.
     numbers: HashMap<String, Vec<usize>>,
-    /// Tasks by the stem of a plan file they link to (`[spec](tasks/io-safety.md)`):
-    /// `depends: io-safety` names the task whose spec that is.
+    /// Tasks by the stem of a plan file they link to (`[spec](tasks/atomic-io.md)`):
+    /// `depends: atomic-io` names the task whose spec that is.
     aliases: HashMap<String, Vec<usize>>,
     /// Whether the document is a session or guide by its title (their
     /// requirements are requirements, not work).
@@ -3276,7 +3276,7 @@ pub(crate) fn resolve(
                     continue;
                 }
             }
-            // `io-safety`: the task that links to `tasks/io-safety.md`.
+            // `atomic-io`: the task that links to `tasks/atomic-io.md`.
             if let Some([c]) = aliases
                 .get(&d.target.trim().to_lowercase())
                 .map(Vec::as_slice)

@@ -88,11 +88,10 @@ pub(crate) fn may_name_stage(text: &str) -> bool {
 }
 
 /// Whether a heading names a bucket the plan orders its work by, rather
-/// than a topic: it is numbered (`2. Import`, `Epic 3: Sync`), names a
-/// release (`v1.2`), a stage or an epic (`Epic: Reporting`), a year, a
-/// month or a horizon (`Now`, `Later`, `Long
-/// term`, `Future`). `Documentation`, `Bugs to fix` and `General` are
-/// topics.
+/// than a topic: it is numbered (`2. Import`), names a release (`v1.2`,
+/// `1.2.0`), a stage or an epic (`Epic: Reporting`), a year, a month
+/// beside a number or a horizon (`Now`, `Later`, `Long term`, `Future`).
+/// `Documentation`, `Bugs to fix` and `General` are topics.
 pub(crate) fn names_bucket(heading: &str) -> bool {
     let bare = heading
         .trim()
@@ -114,23 +113,22 @@ pub(crate) fn names_bucket(heading: &str) -> bool {
     {
         return true;
     }
-    // `Epic 2`, `Module 3.1`: a name and its number.
-    if words.len() >= 2
-        && words[1].bytes().all(|b| b.is_ascii_digit() || b == b'.')
-        && words[0].chars().all(char::is_alphabetic)
-    {
-        return true;
-    }
-    words.iter().any(|w| {
+    let number = words
+        .iter()
+        .any(|w| w.bytes().next().is_some_and(|b| b.is_ascii_digit()));
+    words.iter().enumerate().any(|(i, w)| {
         let b = w.as_bytes();
+        // `v2.0` anywhere; `1.2.0` as the heading's first word (`Upgrade to
+        // Python 3.12` is a topic).
         let version = b.first() == Some(&b'v') && b.get(1).is_some_and(u8::is_ascii_digit)
-            || b.first().is_some_and(u8::is_ascii_digit)
+            || i == 0
+                && b.first().is_some_and(u8::is_ascii_digit)
                 && w.contains('.')
                 && b.iter().all(|c| c.is_ascii_digit() || *c == b'.');
         let year = b.len() == 4
             && (w.starts_with("19") || w.starts_with("20"))
             && b.iter().all(u8::is_ascii_digit);
-        version || year || vocab::TIME_WORDS.contains(w)
+        version || year || vocab::TIME_WORDS.contains(w) || number && vocab::MONTH_WORDS.contains(w)
     }) || vocab::TIME_PHRASES.iter().any(|p| lower.contains(p))
 }
 
@@ -422,6 +420,41 @@ pub(crate) fn holds_tasks(kind: SectionKind) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn buckets_order_the_work_and_topics_do_not() {
+        for h in [
+            "2. Import",
+            "v2.0",
+            "1.2.0 — Beta",
+            "Now",
+            "Later",
+            "Long term",
+            "Epic: Reporting",
+            "March 2027",
+            "2027",
+            "⚡ Quick wins",
+            "Corrección inmediata",
+            "未来 | Future",
+        ] {
+            assert!(names_bucket(h), "{h}");
+        }
+        for h in [
+            "Documentation",
+            "Bugs to fix",
+            "General",
+            "Future-proofing",
+            "Features we may add",
+            "Upgrade to Python 3.12",
+            "Top 10 ideas",
+        ] {
+            assert!(!names_bucket(h), "{h}");
+        }
+        assert!(labelled_bucket("Sprint Backlog – UC2"));
+        assert!(labelled_bucket("Tasks: Milestone 3"));
+        assert!(!labelled_bucket("Tasks: latency under 100ms"));
+        assert!(!labelled_bucket("Backlog"));
+    }
 
     #[test]
     fn headings_with_numbering_emoji_and_synonyms() {

@@ -541,11 +541,8 @@ pub(crate) const PRIORITIES: &[(&str, PriorityLevel)] = &[
     ("낮음", PriorityLevel::Low),
 ];
 
-/// Words that open a stage of the plan when followed by a number or a letter:
-/// `Phase 2`, `Sprint 3`, `Fase 1`, `Фаза 2`, `Giai đoạn 3`, `フェーズ1`,
-/// `阶段 4`, `Блок T`. A task's phase is the innermost such heading.
-/// Words that name a time a plan orders its work by (lower case, whole
-/// words): a month, a horizon.
+/// Words that name a horizon a plan orders its work by (lower case, whole
+/// words).
 pub(crate) const TIME_WORDS: &[&str] = &[
     "now",
     "next",
@@ -556,20 +553,6 @@ pub(crate) const TIME_WORDS: &[&str] = &[
     "immediate",
     "today",
     "tomorrow",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "h1",
-    "h2",
     "jetzt",
     "später",
     "demnächst",
@@ -597,6 +580,35 @@ pub(crate) const TIME_WORDS: &[&str] = &[
     "未来",
     "今後",
     "将来",
+];
+
+/// Months (lower case, whole words): a bucket only beside a number (`March
+/// 2027`, `Jan 15`), since `may` and `march` are ordinary words too.
+pub(crate) const MONTH_WORDS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
 ];
 
 /// Words for a large body of work that groups tasks (lower case).
@@ -670,6 +682,9 @@ pub(crate) const PROCEDURE_WORDS: &[&str] = &[
     "체크리스트",
 ];
 
+/// Words that open a stage of the plan when followed by a number or a letter:
+/// `Phase 2`, `Sprint 3`, `Fase 1`, `Фаза 2`, `Giai đoạn 3`, `フェーズ1`,
+/// `阶段 4`, `Блок T`. A task's phase is the innermost such heading.
 pub(crate) const STAGE_WORDS: &[&str] = &[
     "phase",
     "phases",
