@@ -67,6 +67,10 @@ pub(crate) struct Builder<'a> {
     /// Tasks by the stem of a plan file they link to (`[spec](tasks/atomic-io.md)`):
     /// `depends: atomic-io` names the task whose spec that is.
     aliases: HashMap<String, Vec<usize>>,
+    /// What each table header text names, worked out once per document:
+    /// plans repeat one table shape per phase.
+    pub(crate) header_roles:
+        rustc_hash::FxHashMap<String, (super::vocab::Column, Option<crate::model::TimeUnit>)>,
     /// Whether the document is a session or guide by its title (their
     /// requirements are requirements, not work).
     is_template_kind: bool,
@@ -333,6 +337,7 @@ pub(crate) fn build(
             .collect(),
         numbers: HashMap::new(),
         aliases: HashMap::new(),
+        header_roles: rustc_hash::FxHashMap::default(),
         is_template_kind: false,
         opts,
         why: ("", ""),

@@ -204,7 +204,18 @@ pub(crate) fn table(
     phase: Option<&str>,
     has_task_section: bool,
 ) {
-    let (roles, units) = t.header.iter().map(|c| role(&c.text)).unzip();
+    let (roles, units) = t
+        .header
+        .iter()
+        .map(|c| {
+            if let Some(&r) = b.header_roles.get(c.text.as_str()) {
+                return r;
+            }
+            let r = role(&c.text);
+            b.header_roles.insert(c.text.clone(), r);
+            r
+        })
+        .unzip();
     let mut cols = Columns {
         roles,
         units,
