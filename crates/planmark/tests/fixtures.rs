@@ -43,6 +43,19 @@ fn deps<'a>(doc: &'a Document, id: &str) -> Vec<&'a str> {
         .collect()
 }
 
+/// Each task's phase, in document order.
+fn phases(doc: &Document) -> Vec<Option<&str>> {
+    doc.tasks.iter().map(|t| t.phase.as_deref()).collect()
+}
+
+/// Each task's title and phase, in document order.
+fn titled_phases(doc: &Document) -> Vec<(&str, Option<&str>)> {
+    doc.tasks
+        .iter()
+        .map(|t| (t.title.as_str(), t.phase.as_deref()))
+        .collect()
+}
+
 fn done(doc: &Document) -> usize {
     doc.tasks
         .iter()
@@ -579,11 +592,7 @@ fn status_and_priority_headings_describe_their_tasks() {
 #[test]
 fn phases_as_list_items_and_tasks_in_a_timeline_table() {
     let d = fixture("list-phases.md");
-    let got: Vec<(&str, Option<&str>)> = d
-        .tasks
-        .iter()
-        .map(|t| (t.title.as_str(), t.phase.as_deref()))
-        .collect();
+    let got = titled_phases(&d);
     assert_eq!(
         got,
         [
@@ -885,7 +894,7 @@ fn a_kanban_boards_lanes_are_statuses() {
     );
     // Lanes are states of the work, not stages of the plan: the stage is
     // the card's `#wave-N` tag.
-    let phases: Vec<Option<&str>> = d.tasks.iter().map(|t| t.phase.as_deref()).collect();
+    let phases = phases(&d);
     assert_eq!(phases, [Some("wave-2"), Some("wave-1"), Some("wave-1")]);
     assert!(d.phases.iter().all(|p| !p.name.contains("Progress")));
 }
@@ -912,7 +921,7 @@ fn marked_plain_items_are_work_and_looks_back_are_not() {
 #[test]
 fn phases_are_named_once_buckets_are_outermost_and_row_labels_are_not_phases() {
     let d = fixture("phase-names.md");
-    let phases: Vec<Option<&str>> = d.tasks.iter().map(|t| t.phase.as_deref()).collect();
+    let phases = phases(&d);
     assert_eq!(
         phases,
         [
@@ -981,11 +990,7 @@ fn dependencies_written_after_the_ids_and_in_full_width_brackets() {
 #[test]
 fn topics_are_not_phases_but_times_and_releases_are() {
     let d = fixture("topics-and-buckets.md");
-    let phases: Vec<(&str, Option<&str>)> = d
-        .tasks
-        .iter()
-        .map(|t| (t.title.as_str(), t.phase.as_deref()))
-        .collect();
+    let phases = titled_phases(&d);
     assert_eq!(
         phases,
         [
@@ -1008,7 +1013,7 @@ fn topics_are_not_phases_but_times_and_releases_are() {
 #[test]
 fn the_sections_of_a_checklist_are_its_stages() {
     let d = fixture("release-checklist.md");
-    let phases: Vec<Option<&str>> = d.tasks.iter().map(|t| t.phase.as_deref()).collect();
+    let phases = phases(&d);
     assert_eq!(
         phases,
         [
@@ -1025,12 +1030,7 @@ fn the_sections_of_a_checklist_are_its_stages() {
 #[test]
 fn a_phase_column_names_the_phase_not_the_task() {
     let d = fixture("milestone-tables.md");
-    let rows: Vec<(&str, Option<&str>)> = d
-        .tasks
-        .iter()
-        .skip(3)
-        .map(|t| (t.title.as_str(), t.phase.as_deref()))
-        .collect();
+    let rows = titled_phases(&d)[3..].to_vec();
     // `Phase 1` in a row is the heading's Phase 1, not Milestone 1: a stage
     // is its word and its number.
     assert_eq!(
@@ -1068,7 +1068,7 @@ fn work_headings_with_numbered_labels_are_buckets() {
 #[test]
 fn stage_tags_place_work_on_a_board_of_states() {
     let d = fixture("board-waves.md");
-    let phases: Vec<Option<&str>> = d.tasks.iter().map(|t| t.phase.as_deref()).collect();
+    let phases = phases(&d);
     assert_eq!(
         phases,
         [Some("wave-2"), Some("wave-1"), Some("wave-1"), None]

@@ -791,8 +791,10 @@ fn split(p: &Problem, groups: &[Vec<usize>]) -> Vec<(Problem, Vec<usize>)> {
             (sub, Vec::new())
         })
         .collect();
-    // Resources are numbered within their group in order of first use.
+    // Resources are numbered within their group in order of first use; a
+    // resource belongs to the one group that uses it.
     let mut res_local = vec![usize::MAX; p.capacity.len()];
+    let mut res_group = vec![usize::MAX; p.capacity.len()];
     for (g, acts) in groups.iter().enumerate() {
         let (sub, resources) = &mut out[g];
         for &j in acts {
@@ -801,6 +803,7 @@ fn split(p: &Problem, groups: &[Vec<usize>]) -> Vec<(Problem, Vec<usize>)> {
                 .map(|&(r, q)| {
                     if res_local[r] == usize::MAX {
                         res_local[r] = resources.len();
+                        res_group[r] = g;
                         resources.push(r);
                         sub.capacity.push(p.capacity[r]);
                     }
@@ -819,12 +822,6 @@ fn split(p: &Problem, groups: &[Vec<usize>]) -> Vec<(Problem, Vec<usize>)> {
     }
     // Bookings go with the group that uses their resource; a resource no
     // activity uses constrains nothing.
-    let mut res_group = vec![usize::MAX; p.capacity.len()];
-    for (g, (_, resources)) in out.iter().enumerate() {
-        for &r in resources {
-            res_group[r] = g;
-        }
-    }
     for x in &p.reserved {
         if let Some(&g) = res_group.get(x.resource).filter(|&&g| g != usize::MAX) {
             out[g].0.reserved.push(Reservation {

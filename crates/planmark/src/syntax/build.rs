@@ -74,6 +74,9 @@ pub(crate) struct Builder<'a> {
     /// Whether the document is a session or guide by its title (their
     /// requirements are requirements, not work).
     is_template_kind: bool,
+    /// Whether the title makes the document a procedure (a checklist, a
+    /// runbook): its sections are its stages.
+    procedure: bool,
     /// The user's corrections to the reading.
     pub(crate) opts: &'a super::ReadOptions,
     /// The role and rule of the last heading or table read, for `--explain`.
@@ -230,20 +233,14 @@ impl Builder<'_> {
     /// Records the plan files `item` links to as names of task `t`.
     fn link_aliases(&mut self, t: usize, item: &Item) {
         for l in &item.links {
-            let path = l.dest.split('#').next().unwrap_or("");
-            if path.contains("://") {
+            let path = std::path::Path::new(l.dest.split('#').next().unwrap_or(""));
+            let markdown = path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("md"));
+            if !markdown || l.dest.contains("://") {
                 continue;
             }
-            let file = path.rsplit('/').next().unwrap_or(path);
-            let Some(stem) = file
-                .len()
-                .checked_sub(3)
-                .filter(|&i| file.is_char_boundary(i) && file[i..].eq_ignore_ascii_case(".md"))
-                .map(|i| &file[..i])
-            else {
-                continue;
-            };
-            if !stem.is_empty() {
+            if let Some(stem) = path.file_stem().and_then(|s| s.to_str()) {
                 let v = self.aliases.entry(stem.to_lowercase()).or_default();
                 if !v.contains(&t) {
                     v.push(t);
@@ -339,6 +336,7 @@ pub(crate) fn build(
         aliases: HashMap::new(),
         header_roles: rustc_hash::FxHashMap::default(),
         is_template_kind: false,
+        procedure: false,
         opts,
         why: ("", ""),
         forced: false,
@@ -485,6 +483,7 @@ pub(crate) fn build(
                     let t = htext.to_lowercase();
                     b.is_template_kind =
                         t.starts_with("planning session") || t.contains("implementation guide");
+                    b.procedure = super::vocab::PROCEDURE_WORDS.iter().any(|w| t.contains(w));
                 }
                 b.doc.sections.push(Section {
                     heading: htext.clone(),
@@ -1516,11 +1515,7 @@ fn heading_context(
                 );
                 return inherit(parent.effective);
             }
-            let procedure = b.doc.title.as_deref().is_some_and(|t| {
-                let t = t.to_lowercase();
-                super::vocab::PROCEDURE_WORDS.iter().any(|w| t.contains(w))
-            });
-            if !procedure && !sections::names_bucket(htext) {
+            if !b.procedure && !sections::names_bucket(htext) {
                 b.why = (
                     "topic",
                     "a heading in a work section that names a topic, not a stage, release or time: its tasks are work without a phase",
@@ -1778,15 +1773,16 @@ fn tag_phases(doc: &mut Document) {
         if t.phase.is_some() {
             continue;
         }
-        let Some(tag) = t.tags.iter().find(|g| {
-            let spaced = g.replace(['-', '_'], " ");
-            phase_number(&normalize(&spaced)).is_some()
-        }) else {
+        let Some((tag, number)) = t
+            .tags
+            .iter()
+            .find_map(|g| phase_number(&normalize(&g.replace(['-', '_'], " "))).map(|n| (g, n)))
+        else {
             continue;
         };
         if !added.iter().any(|p| &p.name == tag) && !doc.phases.iter().any(|p| &p.name == tag) {
             added.push(Phase {
-                number: phase_number(&normalize(&tag.replace(['-', '_'], " "))),
+                number: Some(number),
                 name: tag.clone(),
                 origin: t.origin.clone(),
             });
