@@ -273,7 +273,7 @@ pub(crate) fn walk(text: &str, base: usize, lines: &Lines) -> Blocks {
                         let ts = text_start.unwrap_or(range.end);
                         out.list.push(Block::Heading {
                             level,
-                            text: t.trim().to_owned(),
+                            text: trimmed(t),
                             span: sp(start, trim_end_newline(text, start, range.end)),
                             text_span: sp(ts, text_end.max(ts)),
                         });
@@ -316,7 +316,7 @@ pub(crate) fn walk(text: &str, base: usize, lines: &Lines) -> Blocks {
                     if let Some((s, e, t)) = cell.take() {
                         let (cs, ce) = trim_cell(text, s, e);
                         let raw = RawCell {
-                            text: t.trim().to_owned(),
+                            text: trimmed(t),
                             span: sp(cs, ce),
                         };
                         if in_head && row.is_none() {
@@ -360,6 +360,7 @@ pub(crate) fn walk(text: &str, base: usize, lines: &Lines) -> Blocks {
                     &mut cell,
                     &mut link,
                     t,
+                    (text, base),
                     range.start,
                     end,
                     &sp,
@@ -433,6 +434,7 @@ fn push_text(
     cell: &mut Option<(usize, usize, String)>,
     link: &mut Option<(String, String)>,
     t: &str,
+    (src, base): (&str, usize),
     start: usize,
     end: usize,
     sp: &impl Fn(usize, usize) -> Span,
@@ -461,20 +463,31 @@ fn push_text(
         _ => {
             if let Some(&(i, true)) = item_stack.last() {
                 let item = &mut out.items[i];
-                item.text.push_str(t);
-                // `sp` adds the offset of the body (after front matter).
-                let here = sp(start, end);
                 let span = match item.text_span {
-                    None => here,
+                    None => {
+                        // The text is mostly the rest of the line: one allocation.
+                        let line = memchr::memchr(b'\n', &src.as_bytes()[start..])
+                            .unwrap_or(src.len() - start);
+                        item.text.reserve(line.max(t.len()));
+                        // `sp` adds the offset of the body (after front matter).
+                        sp(start, end)
+                    }
                     Some(s) => Span {
-                        end: here.end.max(s.end),
+                        end: (base + end).max(s.end),
                         ..s
                     },
                 };
+                item.text.push_str(t);
                 item.text_span = Some(span);
             }
         }
     }
+}
+
+/// `s` without surrounding whitespace, reusing its buffer when it has none.
+fn trimmed(s: String) -> String {
+    let t = s.trim();
+    if t.len() == s.len() { s } else { t.to_owned() }
 }
 
 /// The number of an ordered list item: `3.` or `3)` at the start.

@@ -356,14 +356,17 @@ pub(crate) fn build(
         .sum();
     b.doc.tasks.reserve(walked.items.len() + rows);
     // Classify every heading once; does the document have a real task section?
-    let kinds: Vec<SectionKind> = walked
+    let (kinds, own_hints): (Vec<SectionKind>, Vec<Hint>) = walked
         .list
         .iter()
         .filter_map(|bl| match bl {
-            Block::Heading { level, text, .. } => Some(classify(text, *level)),
+            Block::Heading { level, text, .. } => {
+                let n = normalize(text);
+                Some((sections::classify_normalized(&n, *level), heading_hint(&n)))
+            }
             _ => None,
         })
-        .collect();
+        .unzip();
     let has_task_section = walked
         .list
         .iter()
@@ -374,6 +377,7 @@ pub(crate) fn build(
         .zip(&kinds)
         .any(|(level, kind)| level > 1 && holds_tasks(*kind));
     let mut next_kind = kinds.into_iter();
+    let mut next_hint = own_hints.into_iter();
     // Per section (the blocks between two headings, the preamble first):
     // does it hold a checkbox item?
     let mut checked: Vec<bool> = vec![false];
@@ -399,7 +403,8 @@ pub(crate) fn build(
     // `**Acceptance Criteria:**` alone on a line heads the list after it.
     let mut pseudo: Option<SectionKind> = None;
     // `## In Progress`, `### High Priority`: what the tasks below them are.
-    let mut hints: Vec<(u8, Hint)> = Vec::new();
+    // Per open heading: its level, what it and those above say, what it says.
+    let mut hints: Vec<(u8, Hint, Hint)> = Vec::new();
     // The user's corrections: `<!-- planmark: not-tasks -->` before a block,
     // `not-tasks` headings. A section's rule lasts to the next heading of the
     // same or a higher level; a list's, to the list's end.
@@ -448,19 +453,20 @@ pub(crate) fn build(
         }
         let rule = block_rule.or(section_rule.map(|(_, r)| r));
         b.forced = rule == Some(true) || b.opts.tasks == super::TaskRule::Items;
-        if let Block::Heading { level, text, .. } = &block {
+        if let Block::Heading { level, .. } = &block {
             pseudo = None;
             while hints.last().is_some_and(|h| h.0 >= *level) {
                 hints.pop();
             }
             let outer = hints.last().map(|h| h.1).unwrap_or_default();
-            let own = heading_hint(text);
+            let own = next_hint.next().unwrap_or_default();
             hints.push((
                 *level,
                 Hint {
                     status: own.status.or(outer.status),
                     priority: own.priority.or(outer.priority),
                 },
+                own,
             ));
         }
         let before = b.doc.tasks.len();
@@ -498,6 +504,7 @@ pub(crate) fn build(
                     &mut b,
                     parent.as_ref(),
                     kind,
+                    hints.last().map(|h| h.2).unwrap_or_default(),
                     level,
                     &htext,
                     span,
@@ -1335,9 +1342,10 @@ struct Hint {
 
 /// `## In Progress 🚧`, `#### BLOCKED`, `## Completed (archive weekly)`,
 /// `### High Priority (this week)`.
-fn heading_hint(text: &str) -> Hint {
-    let n = normalize(text);
-    let n = n.trim_end_matches(" tasks").trim_end_matches(" items");
+fn heading_hint(normalized: &str) -> Hint {
+    let n = normalized
+        .trim_end_matches(" tasks")
+        .trim_end_matches(" items");
     let status = match n {
         "in progress" | "wip" | "doing" | "ongoing" | "in development" | "started" => {
             Some(Status::InProgress)
@@ -1364,11 +1372,14 @@ fn heading_hint(text: &str) -> Hint {
     Hint { status, priority }
 }
 
-/// Works out what a heading opens.
+/// Works out what a heading opens; `own` is what the heading itself says
+/// about status and priority.
+#[allow(clippy::too_many_arguments)]
 fn heading_context(
     b: &mut Builder,
     parent: Option<&Open>,
     kind: SectionKind,
+    own: Hint,
     level: u8,
     htext: &str,
     span: Span,
@@ -1493,8 +1504,7 @@ fn heading_context(
                     ..inherit(parent.effective)
                 };
             }
-            let hint = heading_hint(htext);
-            if hint.status.is_some() || hint.priority.is_some() {
+            if own.status.is_some() || own.priority.is_some() {
                 // A status or priority group is not a phase (phases run in
                 // sequence), but it is a task list: plain points count.
                 b.why = (
@@ -1598,7 +1608,7 @@ fn heading_context(
             )
         }
         // A board's lane: `## In Progress`, `## Erledigt` beside `## Backlog`.
-        SectionKind::Other if level > 1 && heading_hint(htext).status.is_some() => {
+        SectionKind::Other if level > 1 && own.status.is_some() => {
             b.why = (
                 "tasks",
                 "a lane named by a status (In Progress, Done) holds work in that state",
@@ -2157,13 +2167,35 @@ fn status_marked(text: &str) -> bool {
 /// Whether a list item names a stage of the plan: `Phase 3: Sync - ...`,
 /// `Sprint 2`, `Fase 1 — Base`.
 pub(crate) fn is_stage_line(text: &str) -> bool {
-    let head = text.split([':', '—', '–']).next().unwrap_or(text);
-    let head = match head.as_bytes().windows(3).position(|w| w == b" - ") {
-        Some(i) => &head[..i],
-        None => head,
-    };
-    // A stage is named in a few words; most task titles are longer, and
-    // need no normalising to say so.
+    // The head: the text before the first `:`, `—`, `–` or ` - `. A stage
+    // is named in a few words; most task titles are longer, and need no
+    // normalising to say so, nor a look past their fifth word.
+    let b = text.as_bytes();
+    let (mut end, mut words, mut in_word) = (b.len(), 0, false);
+    for (i, &c) in b.iter().enumerate() {
+        let sep = match c {
+            b':' => true,
+            0xE2 => b[i..].starts_with("—".as_bytes()) || b[i..].starts_with("–".as_bytes()),
+            b' ' => b[i + 1..].starts_with(b"- "),
+            _ => false,
+        };
+        if sep {
+            end = i;
+            break;
+        }
+        if c.is_ascii_whitespace() {
+            in_word = false;
+        } else if !in_word {
+            in_word = true;
+            words += 1;
+            // Words split at ASCII spaces are no more than those split at
+            // any space.
+            if words > 4 {
+                return false;
+            }
+        }
+    }
+    let head = &text[..end];
     if head.split_whitespace().count() > 4 || !super::sections::may_name_stage(head) {
         return false;
     }

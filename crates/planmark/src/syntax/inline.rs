@@ -284,11 +284,12 @@ pub(crate) fn extract(text: &str) -> Attrs {
     // Groups in parentheses and brackets.
     let mut groups: SmallVec<[(usize, usize); 4]> = SmallVec::new();
     let mut i = 0;
-    while i < bytes.len() {
+    while let Some(k) = memchr::memchr2(b'(', b'[', &bytes[i..]) {
+        i += k;
         let open = bytes[i];
-        if (open == b'(' || open == b'[') && !s.is_removed(i) {
+        if !s.is_removed(i) {
             let close = if open == b'(' { b')' } else { b']' };
-            if let Some(len) = bytes[i + 1..].iter().position(|&b| b == close || b == open) {
+            if let Some(len) = memchr::memchr2(close, open, &bytes[i + 1..]) {
                 let j = i + 1 + len;
                 if bytes[j] == close {
                     groups.push((i, j + 1));
@@ -721,13 +722,18 @@ fn group(a: &mut Attrs, content: &str, bracket: bool) -> bool {
     if c.is_empty() {
         return false;
     }
-    let lower = if c.len() <= 11 {
-        c.to_ascii_lowercase()
+    let mut buf = [0u8; 11];
+    let lower = if c.len() <= buf.len() {
+        let l = &mut buf[..c.len()];
+        l.copy_from_slice(c.as_bytes());
+        l.make_ascii_lowercase();
+        // Only ASCII bytes changed: still UTF-8.
+        std::str::from_utf8(l).unwrap_or_default()
     } else {
-        String::new()
+        ""
     };
     if matches!(
-        lower.as_str(),
+        lower,
         "done"
             | "completed"
             | "complete"
@@ -803,7 +809,7 @@ fn piece(a: &mut Attrs, p: &str) -> bool {
     if p.starts_with('@') {
         let d = values::owners(p);
         if !d.is_empty() {
-            a.resources.extend(d);
+            add(&mut a.resources, d);
             return true;
         }
     }
@@ -835,7 +841,7 @@ fn piece(a: &mut Attrs, p: &str) -> bool {
             if let Some(rest) = p.trim_end().strip_suffix(suffix) {
                 let (deps, bad) = values::dependencies(rest.trim(), true);
                 if !deps.is_empty() && bad.is_empty() {
-                    a.deps.extend(deps);
+                    add(&mut a.deps, deps);
                     return true;
                 }
             }
@@ -853,7 +859,7 @@ fn piece(a: &mut Attrs, p: &str) -> bool {
             let rest = rest.trim_start_matches([' ', ':', '：']).trim();
             let (deps, bad) = values::dependencies(rest, true);
             if !deps.is_empty() && bad.is_empty() {
-                a.deps.extend(deps);
+                add(&mut a.deps, deps);
                 return true;
             }
         }
@@ -874,7 +880,7 @@ fn keyed(a: &mut Attrs, key: &str, value: &str, colon: bool) -> bool {
                 }
                 return false;
             }
-            a.deps.extend(deps);
+            add(&mut a.deps, deps);
             true
         }
         "est" | "estimated" | "estimate" | "effort" | "duration" => {
@@ -918,7 +924,7 @@ fn keyed(a: &mut Attrs, key: &str, value: &str, colon: bool) -> bool {
             if !colon && !value.starts_with('@') {
                 return false;
             }
-            a.resources.extend(values::owners(value));
+            add(&mut a.resources, values::owners(value));
             true
         }
         "due date" | "due" | "deadline" | "by" | "target" | "eta" => match values::date(value) {
@@ -961,6 +967,15 @@ fn keyed(a: &mut Attrs, key: &str, value: &str, colon: bool) -> bool {
             None => false,
         },
         _ => false,
+    }
+}
+
+/// Appends `more` to `to`, taking its buffer when `to` is empty.
+fn add<T>(to: &mut Vec<T>, more: Vec<T>) {
+    if to.is_empty() {
+        *to = more;
+    } else {
+        to.extend(more);
     }
 }
 

@@ -70,6 +70,10 @@ pub(crate) fn find(blocks: &Blocks, text: &str) -> Legend {
         } = b
         {
             for line in text[span.start..span.end].lines() {
+                // Two marks at least, so two characters beyond ASCII.
+                if line.bytes().filter(|&b| b >= 0xC0).count() < 2 {
+                    continue;
+                }
                 let parts: Vec<(Symbol, Option<Status>)> = line
                     .split(['·', '|', ';', ','])
                     .filter_map(|p| {
@@ -104,6 +108,12 @@ pub(crate) fn entry(text: &str) -> Option<(Symbol, Option<Status>)> {
     if raw.len() > 400 {
         return None;
     }
+    // Most lines are neither: a mark starts them, or follows their last
+    // `:` or `=`.
+    let tail = raw.rsplit_once([':', '=']).map(|x| x.1);
+    if !starts_with_mark(raw) && !tail.is_some_and(starts_with_mark) {
+        return None;
+    }
     let t = if raw.contains(['*', '`']) {
         std::borrow::Cow::Owned(raw.replace("**", "").replace('`', ""))
     } else {
@@ -131,6 +141,17 @@ pub(crate) fn entry(text: &str) -> Option<(Symbol, Option<Status>)> {
         return None;
     }
     Some((sym, meaning_status(meaning.trim())))
+}
+
+/// Whether `t` may start with a mark, past code ticks and bold.
+fn starts_with_mark(t: &str) -> bool {
+    let t = t.trim_start().trim_start_matches('`');
+    let t = t.strip_prefix("**").unwrap_or(t).trim_start_matches('`');
+    t.chars().next().is_some_and(|c| {
+        c == '['
+            || (!c.is_ascii() && !c.is_alphanumeric())
+            || matches!(c, '*' | '+' | '!' | '?' | '~')
+    })
 }
 
 /// A mark at the start of `t` and its length.

@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
 use smallvec::SmallVec;
 
-use super::vocab::{self, SECTIONS_CONTAINS as CONTAINS, SECTIONS_EXACT as EXACT};
+use super::vocab::{self, SECTIONS_CONTAINS as CONTAINS};
 use crate::model::SectionKind;
 
 /// Reduces a heading to the words that identify it: lower case, no
@@ -26,6 +26,8 @@ pub(crate) fn normalize(heading: &str) -> String {
             }
             if c.is_ascii() {
                 out.push(c.to_ascii_lowercase());
+            } else if caseless(c) {
+                out.push(c);
             } else {
                 out.extend(c.to_lowercase());
             }
@@ -43,7 +45,7 @@ pub(crate) fn normalize(heading: &str) -> String {
                 push(&mut out, 'd');
                 push(&mut out, ' ');
             }
-            c if c.is_alphanumeric() || c == '\'' || c == '.' || c == ':' => push(&mut out, c),
+            c if alnum(c) || c == '\'' || c == '.' || c == ':' => push(&mut out, c),
             _ => push(&mut out, ' '),
         }
     }
@@ -52,13 +54,33 @@ pub(crate) fn normalize(heading: &str) -> String {
     out
 }
 
+/// Letters of the scripts written without case (CJK ideographs, kana,
+/// hangul), told by range: the general Unicode tables are slow to consult
+/// and plans in these scripts are made of them.
+pub(crate) fn caseless(c: char) -> bool {
+    matches!(
+        c as u32,
+        0x3041..=0x3096 | 0x309D..=0x309F | 0x30A1..=0x30FA | 0x30FC..=0x30FF
+            | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3
+    )
+}
+
+/// Whether `c` is a letter or a digit, with the common cases first.
+pub(crate) fn alnum(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        caseless(c) || c.is_alphanumeric()
+    }
+}
+
 /// A heading without its leading emoji, symbols and numbering: `3.`,
 /// `2.1`, `IV.`, `A)`, `§ 4`.
 pub(crate) fn strip_lead(heading: &str) -> &str {
     let mut s = heading.trim();
     loop {
         let before = s;
-        s = s.trim_start_matches(|c: char| !c.is_alphanumeric());
+        s = s.trim_start_matches(|c: char| !alnum(c));
         s = strip_numbering(s);
         if s == before {
             return s;
@@ -291,7 +313,11 @@ fn cjk_stage(n: &str) -> Option<String> {
 
 /// Classifies a heading (already free of inline markup).
 pub(crate) fn classify(heading: &str, level: u8) -> SectionKind {
-    let n = normalize(heading);
+    classify_normalized(&normalize(heading), level)
+}
+
+/// Classifies a heading given in its [`normalize`]d form.
+pub(crate) fn classify_normalized(n: &str, level: u8) -> SectionKind {
     // "Summary of phase 1", "Resumen fase 1": looks back at a stage.
     if vocab::SUMMARY_WORDS.iter().any(|w| {
         n.strip_prefix(w)
@@ -309,7 +335,7 @@ pub(crate) fn classify(heading: &str, level: u8) -> SectionKind {
     {
         return SectionKind::Phase;
     }
-    if let Some(&(_, kind)) = EXACT.iter().find(|(k, _)| *k == n) {
+    if let Some(kind) = vocab::section_exact(&n) {
         return kind;
     }
     if let Some(&(_, kind)) = vocab::SECTIONS_PREFIX.iter().find(|(k, _)| {
@@ -363,7 +389,7 @@ pub(crate) fn names_steps(heading: &str) -> bool {
 /// a topic that contains one (`Documentation & Learning Resources`).
 pub(crate) fn is_exact(heading: &str) -> bool {
     let n = normalize(heading);
-    EXACT.iter().any(|(k, _)| *k == n)
+    vocab::section_exact(&n).is_some()
 }
 
 /// Whether a document title names work: `# Tasks: Feature`, `# 任务分解`,

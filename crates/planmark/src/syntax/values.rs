@@ -31,6 +31,12 @@ fn number_prefix(s: &str) -> Option<(f64, &str)> {
     }
     let num = s[..i].trim_end_matches(['.', ',']);
     let rest = &s[num.len()..];
+    // Whole numbers, the usual case, exactly and without the float reader.
+    if num.len() <= 15 && num.bytes().all(|b| b.is_ascii_digit()) {
+        let n = num.bytes().fold(0u64, |n, b| n * 10 + u64::from(b - b'0'));
+        #[allow(clippy::cast_precision_loss)]
+        return Some((n as f64, rest));
+    }
     let value: f64 = if num.contains(',') {
         num.replace(',', ".").parse().ok()?
     } else {
@@ -183,7 +189,7 @@ pub(crate) fn effort(s: &str, default: Option<TimeUnit>) -> Option<Effort> {
     if !t.starts_with(|c: char| c.is_ascii_digit()) && !t.starts_with(['h', 'H', '½']) {
         return None;
     }
-    let text = s.trim().to_owned();
+    let text = || s.trim().to_owned();
     if t.contains('/') {
         let parts: Vec<&str> = t.split('/').map(str::trim).collect();
         if parts.len() != 3 {
@@ -197,7 +203,7 @@ pub(crate) fn effort(s: &str, default: Option<TimeUnit>) -> Option<Effort> {
             optimistic: o,
             likely: l,
             pessimistic: p,
-            text,
+            text: text(),
         });
     }
     // A range: the first separator after the first number.
@@ -212,12 +218,19 @@ pub(crate) fn effort(s: &str, default: Option<TimeUnit>) -> Option<Effort> {
             let (a, b) = (&t[..i], &r[sep.len()..]);
             let u = trailing_unit(b).or(default);
             if let (Some(min), Some(max)) = (quantity(a, u), quantity(b, u)) {
-                return Some(Effort::Range { min, max, text });
+                return Some(Effort::Range {
+                    min,
+                    max,
+                    text: text(),
+                });
             }
             break;
         }
     }
-    quantity(t, default).map(|value| Effort::Single { value, text })
+    quantity(t, default).map(|value| Effort::Single {
+        value,
+        text: text(),
+    })
 }
 
 /// Reads a relative estimate: story points (`5 SP`, `8 points`, `3 Punkte`;
@@ -585,30 +598,33 @@ pub(crate) fn is_none_text(s: &str) -> bool {
     if t.len() > 10 {
         return false;
     }
-    [
-        "",
-        "-",
-        "--",
-        "—",
-        "–",
-        "none",
-        "n/a",
-        "na",
-        "nil",
-        "nothing",
-        "tbd",
-        "tba",
-        "?",
-        "unassigned",
-        "no",
-        "keine",
-        "aucune",
-        "ninguna",
-        "x",
-        "/",
-    ]
-    .iter()
-    .any(|w| t.eq_ignore_ascii_case(w))
+    let mut buf = [0u8; 10];
+    let lower = &mut buf[..t.len()];
+    lower.copy_from_slice(t.as_bytes());
+    lower.make_ascii_lowercase();
+    matches!(
+        &*lower,
+        b"" | b"-"
+            | b"--"
+            // The em and en dashes.
+            | b"\xE2\x80\x94"
+            | b"\xE2\x80\x93"
+            | b"none"
+            | b"n/a"
+            | b"na"
+            | b"nil"
+            | b"nothing"
+            | b"tbd"
+            | b"tba"
+            | b"?"
+            | b"unassigned"
+            | b"no"
+            | b"keine"
+            | b"aucune"
+            | b"ninguna"
+            | b"x"
+            | b"/"
+    )
 }
 
 /// Reads a list of people and pools: `@alice @bob`, `Alice, Bob`, `backend x2`.
@@ -672,8 +688,8 @@ fn clean_name(s: &str) -> String {
 }
 
 /// Splits a list on `,`, `;`, `&` and ` and `.
-pub(crate) fn split_list(s: &str) -> Vec<&str> {
-    let mut out = Vec::new();
+pub(crate) fn split_list(s: &str) -> SmallVec<[&str; 4]> {
+    let mut out = SmallVec::new();
     let b = s.as_bytes();
     let mut start = 0;
     let mut i = 0;
@@ -702,7 +718,7 @@ pub(crate) fn split_list(s: &str) -> Vec<&str> {
         }
     }
     out.push(s[start..].trim());
-    out.retain(|p| !p.is_empty());
+    out.retain(|p: &mut &str| !p.is_empty());
     out
 }
 

@@ -2159,6 +2159,13 @@ static PRIORITY_MAP: LazyLock<FxHashMap<&'static str, PriorityLevel>> =
 
 static SHIRT_MAP: LazyLock<FxHashMap<&'static str, &'static str>> =
     LazyLock::new(|| table(SHIRT_SIZES));
+static SECTION_MAP: LazyLock<FxHashMap<&'static str, SectionKind>> =
+    LazyLock::new(|| table(SECTIONS_EXACT));
+
+/// The section a normalised heading names exactly.
+pub(crate) fn section_exact(normalized: &str) -> Option<SectionKind> {
+    SECTION_MAP.get(normalized).copied()
+}
 
 /// Whether a text starts with a milestone word: `JALON : report due`.
 pub(crate) fn names_milestone(text: &str) -> bool {
