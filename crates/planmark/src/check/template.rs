@@ -92,7 +92,9 @@ fn bracket_placeholder(inner: &str) -> bool {
 /// If `unit` starts with a numbered template label (`Goal 1`, `Task 1.2`)
 /// that nothing real follows, returns the label's length.
 fn numbered_label(unit: &str) -> Option<usize> {
-    let (word, rest) = unit.split_once(' ')?;
+    // The longest numbered word has eleven letters.
+    let space = unit.bytes().take(12).position(|b| b == b' ')?;
+    let (word, rest) = (&unit[..space], &unit[space + 1..]);
     let word_l = *NUMBERED.iter().find(|w| w.eq_ignore_ascii_case(word))?;
     let digits = rest
         .bytes()

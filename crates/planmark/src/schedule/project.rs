@@ -632,7 +632,8 @@ pub fn schedule(
 
     // Nodes: tasks, then phase ends and milestones per plan.
     let links_index = Links::new(ws);
-    let mut nodes = Vec::new();
+    let task_count: usize = ws.documents.iter().map(|d| d.tasks.len()).sum();
+    let mut nodes = Vec::with_capacity(task_count);
     let mut task_node = Vec::with_capacity(ws.documents.len());
     for (di, d) in ws.documents.iter().enumerate() {
         task_node.push((nodes.len()..nodes.len() + d.tasks.len()).collect::<Vec<_>>());
@@ -668,7 +669,7 @@ pub fn schedule(
     let mut release = vec![0i64; n];
     let mut release_why = vec![Release::None; n];
     let mut demands: Vec<Vec<(usize, u32)>> = vec![Vec::new(); n];
-    let mut links: Vec<Link> = Vec::new();
+    let mut links: Vec<Link> = Vec::with_capacity(2 * task_count);
     let mut ignored = Vec::new();
     let mut findings = Vec::new();
     let mut unestimated = vec![false; n];
@@ -1070,7 +1071,7 @@ pub fn schedule(
     let finish = wd.date((makespan_days - 1).max(0) as usize);
 
     // Tasks out.
-    let mut tasks = Vec::new();
+    let mut tasks = Vec::with_capacity(n);
     let mut out_index = vec![usize::MAX; n];
     for v in 0..n {
         let Node::Task(di, ti) = nodes[v] else {

@@ -177,6 +177,9 @@ pub(crate) fn extract(text: &str) -> Attrs {
         removed: SmallVec::new(),
     };
     let bytes = text.as_bytes();
+    // Most items are plain ASCII: the searches for marks and full-width
+    // brackets below are skipped for them.
+    let all_ascii = text.is_ascii();
 
     // Status emoji and words at either end: `✅ Ship it`, `Ship it ✅`, `DONE: Ship it`.
     // Only non-ASCII symbols are trimmed: skip the scan when the ends are ASCII.
@@ -215,6 +218,7 @@ pub(crate) fn extract(text: &str) -> Attrs {
     // `Import CSV ✅ DONE`, `Импорт ✅ ЗАВЕРШЕНО`: a mark and an upper-case
     // status word at the end.
     if a.status.is_none()
+        && !all_ascii
         && trail_start == text.len()
         && let Some((i, c)) = text
             .char_indices()
@@ -305,7 +309,7 @@ pub(crate) fn extract(text: &str) -> Attrs {
     }
 
     // Full-width groups: `（Task 2.1 完了後）`.
-    if !text.is_ascii() {
+    if !all_ascii {
         for (i, _) in text.match_indices('（') {
             if s.is_removed(i) {
                 continue;
@@ -347,7 +351,7 @@ pub(crate) fn extract(text: &str) -> Attrs {
 
     // `~3d`.
     let tildes = memchr::memchr_iter(b'~', bytes).chain(
-        if text.is_ascii() {
+        if all_ascii {
             None
         } else {
             Some(text.match_indices('≈').map(|(i, _)| i))
@@ -417,10 +421,11 @@ pub(crate) fn extract(text: &str) -> Attrs {
 
     // The emoji below are in the U+23xx and U+27xx blocks or outside the
     // Basic Multilingual Plane: skip their searches when none can be there.
-    let ascii = text.is_ascii()
-        || !text
-            .chars()
-            .any(|c| matches!(c as u32, 0x2300..=0x23FF | 0x2700..=0x27BF | 0x1F000..=0x1FFFF));
+    // Told by their UTF-8 lead bytes (`F0` takes in a little more).
+    let ascii = all_ascii
+        || !bytes.windows(2).any(|w| {
+            w[0] == 0xF0 || (w[0] == 0xE2 && matches!(w[1], 0x8C..=0x8F | 0x9C..=0x9E))
+        });
     // Obsidian-style priorities.
     for (emoji, level) in [
         ("🔺", "critical"),

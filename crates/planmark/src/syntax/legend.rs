@@ -110,7 +110,7 @@ pub(crate) fn entry(text: &str) -> Option<(Symbol, Option<Status>)> {
     }
     // Most lines are neither: a mark starts them, or follows their last
     // `:` or `=`.
-    let tail = raw.rsplit_once([':', '=']).map(|x| x.1);
+    let tail = memchr::memrchr2(b':', b'=', raw.as_bytes()).map(|i| &raw[i + 1..]);
     if !starts_with_mark(raw) && !tail.is_some_and(starts_with_mark) {
         return None;
     }
