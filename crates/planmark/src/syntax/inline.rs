@@ -423,9 +423,9 @@ pub(crate) fn extract(text: &str) -> Attrs {
     // Basic Multilingual Plane: skip their searches when none can be there.
     // Told by their UTF-8 lead bytes (`F0` takes in a little more).
     let ascii = all_ascii
-        || !bytes.windows(2).any(|w| {
-            w[0] == 0xF0 || (w[0] == 0xE2 && matches!(w[1], 0x8C..=0x8F | 0x9C..=0x9E))
-        });
+        || !bytes
+            .windows(2)
+            .any(|w| w[0] == 0xF0 || (w[0] == 0xE2 && matches!(w[1], 0x8C..=0x8F | 0x9C..=0x9E)));
     // Obsidian-style priorities.
     for (emoji, level) in [
         ("🔺", "critical"),

@@ -70,8 +70,14 @@ pub(crate) fn find(blocks: &Blocks, text: &str) -> Legend {
         } = b
         {
             for line in text[span.start..span.end].lines() {
-                // Two marks at least, so two characters beyond ASCII.
-                if line.bytes().filter(|&b| b >= 0xC0).count() < 2 {
+                // Two marks at least: two symbols beyond ASCII.
+                if line.bytes().filter(|&b| b >= 0xC0).count() < 2
+                    || line
+                        .chars()
+                        .filter(|&c| !c.is_ascii() && !super::sections::alnum(c))
+                        .nth(1)
+                        .is_none()
+                {
                     continue;
                 }
                 let parts: Vec<(Symbol, Option<Status>)> = line

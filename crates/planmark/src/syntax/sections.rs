@@ -12,6 +12,9 @@ use crate::model::SectionKind;
 /// numbering, emoji, punctuation at the ends or `(if applicable)` notes.
 pub(crate) fn normalize(heading: &str) -> String {
     let s = strip_lead(heading);
+    if s.is_ascii() {
+        return normalize_ascii(s);
+    }
     let mut out = String::with_capacity(s.len());
     let mut depth = 0u32;
     // Lower case, brackets dropped, punctuation to single spaces.
@@ -52,6 +55,43 @@ pub(crate) fn normalize(heading: &str) -> String {
     let trimmed = out.trim_end_matches([':', '.', ' ']).len();
     out.truncate(trimmed);
     out
+}
+
+/// [`normalize`] for ASCII text, a byte at a time.
+fn normalize_ascii(s: &str) -> String {
+    let mut out: Vec<u8> = Vec::with_capacity(s.len() + 4);
+    let mut depth = 0u32;
+    let mut space = false;
+    let mut push = |out: &mut Vec<u8>, c: u8| {
+        if c == b' ' {
+            space = !out.is_empty();
+        } else {
+            if space {
+                out.push(b' ');
+                space = false;
+            }
+            out.push(c.to_ascii_lowercase());
+        }
+    };
+    for &c in s.as_bytes() {
+        match c {
+            b'(' | b'[' => depth += 1,
+            b')' | b']' => depth = depth.saturating_sub(1),
+            _ if depth > 0 => {}
+            b'&' | b'+' => {
+                for &x in b" and " {
+                    push(&mut out, x);
+                }
+            }
+            c if c.is_ascii_alphanumeric() || matches!(c, b'\'' | b'.' | b':') => push(&mut out, c),
+            _ => push(&mut out, b' '),
+        }
+    }
+    while out.last().is_some_and(|c| matches!(c, b':' | b'.' | b' ')) {
+        out.pop();
+    }
+    // Only ASCII bytes were pushed.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Letters of the scripts written without case (CJK ideographs, kana,
@@ -191,7 +231,12 @@ fn strip_numbering(s: &str) -> &str {
         return s[i..].trim_start_matches([')', '.', ':']).trim_start();
     }
     // Roman numerals and single letters followed by `.` or `)`.
-    let j = s.find(['.', ')']).unwrap_or(0);
+    // A numeral of four letters at most: only the first bytes matter.
+    let j = s
+        .bytes()
+        .take(5)
+        .position(|b| b == b'.' || b == b')')
+        .unwrap_or(0);
     if j > 0
         && j <= 4
         && s[..j].chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L'))

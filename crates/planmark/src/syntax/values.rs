@@ -372,6 +372,10 @@ pub(crate) fn bad_date(s: &str) -> Option<(String, &'static str)> {
 /// Reads a date; `day_first` settles `02/11/2024` when the document shows
 /// its order elsewhere.
 pub(crate) fn date_in(s: &str, day_first: Option<bool>) -> Option<Date> {
+    // Every form has a year of four digits and a day: five digits at least.
+    if s.bytes().filter(u8::is_ascii_digit).count() < 5 {
+        return None;
+    }
     let s = s
         .trim()
         .trim_matches(|c: char| c == '*' || c == '`' || c == '_');
