@@ -523,15 +523,27 @@ pub(crate) fn extract(text: &str) -> Attrs {
 fn finish(mut a: Attrs, owned: String) -> Attrs {
     let title = owned.trim();
     let sep = |c: char| matches!(c, '-' | '–' | '—' | ':' | '|' | ',' | ';') || c.is_whitespace();
+    // Clean: nothing the slow path below would change. One pass over the
+    // bytes for doubled spaces, tabs and newlines, emptied brackets.
     let tb = title.as_bytes();
-    let clean = !title.is_empty()
-        && title.is_ascii()
+    let mut prev = b'x';
+    let mut tidy = true;
+    for &b in tb {
+        if matches!(b, b'\t' | b'\n' | b'\r' | 0x0B | 0x0C)
+            || (b == b' ' && prev == b' ')
+            || (b == b')' && prev == b'(')
+            || (b == b']' && prev == b'[')
+        {
+            tidy = false;
+            break;
+        }
+        prev = b;
+    }
+    let clean = tidy
+        && !title.is_empty()
+        && (title.is_ascii() || title.chars().all(|c| c == ' ' || !c.is_whitespace()))
         && !title.starts_with(sep)
-        && !title.ends_with(sep)
-        && !tb.windows(2).any(|w| {
-            w[0].is_ascii_whitespace() && w[1].is_ascii_whitespace() || w == b"()" || w == b"[]"
-        })
-        && !tb.iter().any(|&b| b == b'\t' || b == b'\n' || b == b'\r');
+        && !title.ends_with(sep);
     if clean {
         a.title = if title.len() == owned.len() {
             owned
@@ -1021,6 +1033,21 @@ mod tests {
         a.estimate
             .as_ref()
             .map(|e| e.likely_hours(WorkTime::default()))
+    }
+
+    #[test]
+    fn keys_start_words_in_any_script() {
+        // Keys are found at word starts only, between letters of any width.
+        let a = extract("작업 형식 — depends on 1.2; 담당 owner: @kim");
+        assert_eq!(a.deps.len(), 1);
+        assert_eq!(a.deps[0].target, "1.2");
+        assert_eq!(a.resources[0].name, "kim");
+        let a = extract("画面を作る 依存: T001");
+        assert_eq!(a.deps[0].target, "T001");
+        // Inside a word a key is just letters.
+        let a = extract("Redeploy the autostart service");
+        assert!(a.deps.is_empty() && a.start.is_none());
+        assert_eq!(a.title, "Redeploy the autostart service");
     }
 
     #[test]
