@@ -815,6 +815,19 @@ pub(crate) fn dependencies(s: &str, strict: bool) -> (Vec<Dependency>, Vec<Strin
         let mut p = part
             .trim()
             .trim_matches(|c: char| c == '*' || c == '`' || c == '_');
+        // The usual entry, a bare code (`1.2`, `T012`): no prefix, range,
+        // link type or lag to look for.
+        if !p.is_empty() && code_len(p) == p.len() && !p.contains('-') && !p.contains("..") {
+            deps.push(Dependency {
+                target: p.to_owned(),
+                kind: LinkKind::default(),
+                lag: None,
+                text: part.to_owned(),
+                resolved: false,
+                span: None,
+            });
+            continue;
+        }
         for prefix in [
             "depends on",
             "depends",
