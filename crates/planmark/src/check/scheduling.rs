@@ -17,9 +17,15 @@ pub(crate) fn check(cx: &WsCx<'_>, out: &mut Vec<Diagnostic>) {
     }
     let mut opts = schedule::Options::new(cx.opts.today);
     // Without a date to meet, no finding depends on how well the work is
-    // levelled (demands are checked before levelling): one schedule will do.
-    if !dates_matter(cx) {
-        opts.schedules = Some(1);
+    // levelled (demands are checked before levelling): one schedule will do
+    // for the plans that have none.
+    if cx.opts.project.deadline().is_none() {
+        let dated: Vec<bool> = cx.ws.documents.iter().map(has_dates).collect();
+        if dated.iter().any(|&d| d) {
+            opts.dated = Some(dated);
+        } else {
+            opts.schedules = Some(1);
+        }
     }
     let computed;
     let s: &Schedule = if let Some(s) = &cx.opts.schedule {
@@ -49,19 +55,16 @@ pub(crate) fn check(cx: &WsCx<'_>, out: &mut Vec<Diagnostic>) {
     timeline(ws, s, out);
 }
 
-/// Whether any finding here compares the schedule with a date: a
+/// Whether a finding here compares a plan's schedule with a date: its
 /// deadline, a due date, a milestone target or a Timeline entry.
-fn dates_matter(cx: &WsCx<'_>) -> bool {
-    cx.opts.project.deadline().is_some()
-        || cx.ws.documents.iter().any(|d| {
-            d.front_matter
-                .as_ref()
-                .is_some_and(|f| f.deadline.is_some())
-                || d.focus.timeframe.is_some()
-                || !d.timeline.is_empty()
-                || d.tasks.iter().any(|t| t.due.is_some())
-                || d.milestones.iter().any(|m| m.target.is_some())
-        })
+fn has_dates(d: &Document) -> bool {
+    d.front_matter
+        .as_ref()
+        .is_some_and(|f| f.deadline.is_some())
+        || d.focus.timeframe.is_some()
+        || !d.timeline.is_empty()
+        || d.tasks.iter().any(|t| t.due.is_some())
+        || d.milestones.iter().any(|m| m.target.is_some())
 }
 
 /// Plans by path.

@@ -162,9 +162,10 @@ enum HitKind {
 }
 
 /// Scans `text` (`base` is its offset in the document) for template text:
-/// one pass per marker over the whole text, then the lines for numbered
-/// labels, whose first letters are checked before anything else.
-fn scan(text: &str, base: usize, out: &mut Vec<Hit>) {
+/// one pass per marker over the whole text, then, with `labels`, the lines
+/// for numbered labels and filler, whose first letters are checked before
+/// anything else.
+fn scan(text: &str, base: usize, labels: bool, out: &mut Vec<Hit>) {
     let b = text.as_bytes();
     let hit = |start: usize, end: usize, kind: HitKind| Hit {
         start: base + start,
@@ -213,7 +214,7 @@ fn scan(text: &str, base: usize, out: &mut Vec<Hit>) {
         }
     }
     let mut at = 0;
-    while at < b.len() {
+    while labels && at < b.len() {
         let end = memchr::memchr(b'\n', &b[at..]).map_or(b.len(), |k| at + k);
         let line = text[at..end].trim_end_matches('\r');
         units(line, base + at, out);
@@ -404,13 +405,10 @@ fn code_ranges(text: &str) -> Vec<(usize, usize)> {
 pub(crate) fn check(cx: &DocCx<'_>, out: &mut Vec<Diagnostic>) {
     let text = cx.text();
     let mut hits = Vec::new();
-    scan(text, 0, &mut hits);
     // Numbered names and filler words are template text only in a plan made
     // from a template; elsewhere `Milestone 2` is a name and `Description`
     // a column. Nothing in code is a placeholder.
-    if cx.doc.kind == DocumentKind::Generic {
-        hits.retain(|h| matches!(h.kind, HitKind::Bracket | HitKind::Variable | HitKind::Link));
-    }
+    scan(text, 0, cx.doc.kind != DocumentKind::Generic, &mut hits);
     if !hits.is_empty() {
         let code = code_ranges(text);
         hits.retain(|h| !code.iter().any(|&(a, b)| a <= h.start && h.start < b));
@@ -579,16 +577,22 @@ mod tests {
     #[test]
     fn scan_finds_each_form_once() {
         let mut hits = Vec::new();
-        scan("| Task 1 | 2h | High | None |", 0, &mut hits);
-        scan("- Person 1: [Role/Responsibility]", 100, &mut hits);
-        scan("- [Document 1](link)", 200, &mut hits);
+        scan("| Task 1 | 2h | High | None |", 0, true, &mut hits);
+        scan("- Person 1: [Role/Responsibility]", 100, true, &mut hits);
+        scan("- [Document 1](link)", 200, true, &mut hits);
         scan(
             "- [ ] Milestone 1: Beta (target 2026-12-15)",
             300,
+            true,
             &mut hits,
         );
-        scan("let x = arr[index];", 400, &mut hits);
-        scan("| Review the API | 1h | High | Task 1.1 |", 500, &mut hits);
+        scan("let x = arr[index];", 400, true, &mut hits);
+        scan(
+            "| Review the API | 1h | High | Task 1.1 |",
+            500,
+            true,
+            &mut hits,
+        );
         let mut spans: Vec<(usize, usize)> = hits.iter().map(|h| (h.start, h.end)).collect();
         spans.sort_unstable();
         assert_eq!(spans, [(2, 8), (102, 110), (112, 133), (214, 220)]);

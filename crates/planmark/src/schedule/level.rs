@@ -649,11 +649,41 @@ struct Individual {
 /// Returns an error when the links have a cycle, an activity demands more
 /// than a resource has, or the problem is malformed.
 pub fn solve(p: &Problem, settings: Settings) -> Result<Solution, LevelError> {
+    solve_marked(p, settings, &[])
+}
+
+/// [`solve`], searching with the whole budget only in the groups that hold
+/// an activity marked in `thorough` (empty: every group); the others get
+/// one pass, for a caller that reads only the marked activities' times.
+///
+/// # Errors
+///
+/// As [`solve`].
+pub(crate) fn solve_marked(
+    p: &Problem,
+    settings: Settings,
+    thorough: &[bool],
+) -> Result<Solution, LevelError> {
+    let budget = |acts: &[usize]| {
+        if thorough.is_empty()
+            || acts
+                .iter()
+                .any(|&j| thorough.get(j).copied().unwrap_or(true))
+        {
+            settings
+        } else {
+            Settings {
+                schedules: 1,
+                ..settings
+            }
+        }
+    };
     let Some(groups) = independent_groups(p) else {
         return solve_one(p, settings);
     };
     if groups.len() < 2 {
-        return solve_scaled(p, settings);
+        let all: Vec<usize> = groups.into_iter().flatten().collect();
+        return solve_scaled(p, budget(&all));
     }
     let n = p.durations.len();
     let mut out = Solution {
@@ -663,7 +693,7 @@ pub fn solve(p: &Problem, settings: Settings) -> Result<Solution, LevelError> {
         lower_bound: 0,
     };
     for (acts, (sub, resources)) in groups.iter().zip(split(p, &groups)) {
-        let sol = solve_scaled(&sub, settings).map_err(|e| match e {
+        let sol = solve_scaled(&sub, budget(acts)).map_err(|e| match e {
             LevelError::Cycle(stuck) => LevelError::Cycle(stuck.iter().map(|&j| acts[j]).collect()),
             LevelError::Demand {
                 activity,
@@ -1231,6 +1261,23 @@ mod tests {
         };
         let a = solve(&alone, Settings::default()).unwrap();
         assert_eq!(a.start, vec![s.start[0], s.start[2], s.start[4]]);
+
+        // Searching only where the caller reads: plan A marked keeps its
+        // starts; unmarked, every group is placed in one pass.
+        let marked = solve_marked(
+            &p,
+            Settings::default(),
+            &[true, false, true, false, true, false],
+        )
+        .unwrap();
+        verify(&p, &marked.start).unwrap();
+        assert_eq!(
+            [marked.start[0], marked.start[2], marked.start[4]],
+            [s.start[0], s.start[2], s.start[4]]
+        );
+        let quick = solve_marked(&p, Settings::default(), &[false; 6]).unwrap();
+        verify(&p, &quick.start).unwrap();
+        assert_eq!(quick.schedules, 3, "one pass for each of the three groups");
 
         let mut bad = p.clone();
         bad.demands[3] = vec![(0, 3)];

@@ -32,6 +32,10 @@ pub struct Options {
     /// Schedules the levelling may generate (`None`: the default for the
     /// plan's size).
     pub schedules: Option<u32>,
+    /// The plans (by index in the workspace) whose dates the caller reads:
+    /// resources that only other plans use are levelled in one pass.
+    /// `None`: every plan's dates are read.
+    pub dated: Option<Vec<bool>>,
 }
 
 impl Options {
@@ -44,6 +48,7 @@ impl Options {
             level: None,
             seed: 1,
             schedules: None,
+            dated: None,
         }
     }
 }
@@ -989,12 +994,23 @@ pub fn schedule(
             .or(config.schedule.schedules)
             .unwrap_or_else(|| default_schedules(n));
         let seed = config.schedule.seed.unwrap_or(opts.seed);
-        match level::solve(
+        let thorough: Vec<bool> = match &opts.dated {
+            Some(dated) => nodes
+                .iter()
+                .map(|nd| {
+                    let (Node::Task(di, _) | Node::PhaseEnd(di, _) | Node::Milestone(di, _)) = *nd;
+                    dated.get(di).copied().unwrap_or(true)
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        match level::solve_marked(
             &problem,
             Settings {
                 seed,
                 schedules: budget,
             },
+            &thorough,
         ) {
             Ok(sol) => {
                 start_min = sol.start.iter().map(|&s| s * tick).collect();
