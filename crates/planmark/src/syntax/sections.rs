@@ -370,7 +370,7 @@ pub(crate) fn classify_normalized(n: &str, level: u8) -> SectionKind {
     }) {
         return SectionKind::Notes;
     }
-    if phase_number(&n).is_some() {
+    if phase_number(n).is_some() {
         return SectionKind::Phase;
     }
     // `## Monday 2026-12-07`: a day's lane or section is a time bucket.
@@ -380,7 +380,7 @@ pub(crate) fn classify_normalized(n: &str, level: u8) -> SectionKind {
     {
         return SectionKind::Phase;
     }
-    if let Some(kind) = vocab::section_exact(&n) {
+    if let Some(kind) = vocab::section_exact(n) {
         return kind;
     }
     if let Some(&(_, kind)) = vocab::SECTIONS_PREFIX.iter().find(|(k, _)| {
@@ -399,7 +399,7 @@ pub(crate) fn classify_normalized(n: &str, level: u8) -> SectionKind {
     }
     // The first rule in list order whose keyword occurs anywhere.
     let Some((i, at)) = CONTAINS_AC
-        .find_overlapping_iter(&n)
+        .find_overlapping_iter(n)
         .map(|m| (m.pattern().as_usize(), m.start()))
         .min()
     else {
@@ -408,7 +408,7 @@ pub(crate) fn classify_normalized(n: &str, level: u8) -> SectionKind {
     let kind = CONTAINS[i].1;
     // A story section is named so ("User Stories (P1)"); "Within User
     // Story 1" and "Within each user story" are about stories, not of them.
-    if kind == SectionKind::UserStories && (at > 0 || names_one_story(&n)) {
+    if kind == SectionKind::UserStories && (at > 0 || names_one_story(n)) {
         return SectionKind::Other;
     }
     kind
