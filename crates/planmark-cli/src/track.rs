@@ -95,17 +95,24 @@ pub(crate) fn find(ws: &Workspace, links: &Links, query: &str) -> anyhow::Result
     }
 }
 
-/// Writes a plan's new text; with `dry_run`, writes nothing and returns
-/// the diff instead (empty when written).
-fn save(cx: &Context, doc: &Document, new: &str, dry_run: bool) -> anyhow::Result<String> {
+/// Writes a plan's change through the locked write path: `make` computes
+/// the new text from the plan (as read, or as found on disk when it changed
+/// since) and the indices of the tasks it touches (`tasks`, found again by
+/// identity). `new` is the text computed from the plan as read; with
+/// `dry_run`, nothing is written and the diff to it is returned instead
+/// (empty when written).
+fn save(
+    cx: &Context,
+    doc: &Document,
+    tasks: &[usize],
+    new: &str,
+    dry_run: bool,
+    make: &edit::Make<'_>,
+) -> anyhow::Result<String> {
     if dry_run {
         return Ok(edit::diff(&doc.path, &doc.source, new));
     }
-    edit::write_if_unchanged(
-        &cx.root.join(&doc.path),
-        doc.source.as_bytes(),
-        new.as_bytes(),
-    )?;
+    edit::commit(&cx.root.join(&doc.path), doc, tasks, new, make)?;
     Ok(String::new())
 }
 
@@ -220,11 +227,13 @@ pub(crate) fn set_status(
     let mut writes = Vec::new();
     for (&di, tasks) in &by_doc {
         let doc = &ws.documents[di];
-        writes.push((doc, edit::set_statuses(doc, tasks, to, reason)?));
+        writes.push((doc, tasks, edit::set_statuses(doc, tasks, to, reason)?));
     }
     let mut out = String::new();
-    for (doc, new) in &writes {
-        out.push_str(&save(cx, doc, new, a.dry_run)?);
+    for (doc, tasks, new) in &writes {
+        out.push_str(&save(cx, doc, tasks, new, a.dry_run, &|d, found| {
+            edit::set_statuses(d, found, to, reason)
+        })?);
     }
     if a.format == Format::Json {
         output::json(&EditReport {
@@ -256,6 +265,30 @@ pub(crate) fn set_status(
         output::print(&out)?;
     }
     Ok(finish(ws))
+}
+
+/// The plan's text with task `ti`'s attributes set, and the first value
+/// (by index in `pairs`) it does not read back with, the task keeping its id.
+fn set_values(
+    doc: &Document,
+    ti: usize,
+    pairs: &[(edit::Attribute, &str)],
+) -> Result<(String, Option<usize>), edit::EditError> {
+    let task = &doc.tasks[ti];
+    let mut edits = Vec::new();
+    for &(attr, v) in pairs {
+        edits.extend(edit::set_attribute(doc, task, attr, v)?);
+    }
+    let new = edit::apply(&doc.path, &doc.source, &edits)?;
+    let again = planmark::syntax::parse_str(&doc.path, &new);
+    let after = again
+        .tasks
+        .iter()
+        .find(|t| t.origin.span.line == task.origin.span.line && t.id == task.id);
+    let missed = pairs
+        .iter()
+        .position(|&(attr, v)| !after.is_some_and(|t| attr.holds(t, v)));
+    Ok((new, missed))
 }
 
 /// One attribute's change, as printed and as JSON.
@@ -291,28 +324,17 @@ pub(crate) fn set(cx: &Context, a: &SetArgs) -> anyhow::Result<ExitCode> {
     let (di, ti) = find(&ws, &Links::new(&ws), &a.id)?;
     let doc = &ws.documents[di];
     let task = &doc.tasks[ti];
-    let mut edits = Vec::new();
-    for &(attr, v) in &pairs {
-        edits.extend(edit::set_attribute(doc, task, attr, v)?);
-    }
-    let new = edit::apply(&doc.path, &doc.source, &edits)?;
-    // Read the result back: the task keeps its id and holds every value.
-    let again = planmark::syntax::parse_str(&doc.path, &new);
-    let after = again
-        .tasks
-        .iter()
-        .find(|t| t.origin.span.line == task.origin.span.line && t.id == task.id);
-    for &(attr, v) in &pairs {
-        if !after.is_some_and(|t| attr.holds(t, v)) {
-            bail!(
-                "{}:{}: `{}={v}` cannot be written for `{}` in this plan's form (or is not a valid {}); nothing was written",
-                doc.path,
-                task.origin.span.line,
-                attr.name(),
-                task.id,
-                attr.name()
-            );
-        }
+    let (new, missed) = set_values(doc, ti, &pairs)?;
+    if let Some(k) = missed {
+        let (attr, v) = pairs[k];
+        bail!(
+            "{}:{}: `{}={v}` cannot be written for `{}` in this plan's form (or is not a valid {}); nothing was written",
+            doc.path,
+            task.origin.span.line,
+            attr.name(),
+            task.id,
+            attr.name()
+        );
     }
     let changes: Vec<AttributeChange> = pairs
         .iter()
@@ -324,7 +346,18 @@ pub(crate) fn set(cx: &Context, a: &SetArgs) -> anyhow::Result<ExitCode> {
             value,
         })
         .collect();
-    let diff = save(cx, doc, &new, a.dry_run)?;
+    let diff = save(cx, doc, &[ti], &new, a.dry_run, &|d, found| {
+        let ti = found[0];
+        match set_values(d, ti, &pairs)? {
+            (new, None) => Ok(new),
+            (_, Some(_)) => Err(edit::EditError::NotHeld {
+                path: d.path.clone(),
+                line: d.tasks[ti].origin.span.line,
+                id: d.tasks[ti].id.clone(),
+                what: "the values asked for".to_owned(),
+            }),
+        }
+    })?;
     let mut human = String::new();
     for c in &changes {
         let _ = writeln!(
@@ -408,13 +441,7 @@ pub(crate) fn add(cx: &Context, a: &AddArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let doc = &ws.documents[di];
-    let phase = pi.map(|pi| &doc.phases[pi]);
-    let last = doc
-        .tasks
-        .iter()
-        .rev()
-        .filter(|t| t.parent.is_none())
-        .find(|t| phase.is_none_or(|p| t.phase.as_deref() == Some(p.name.as_str())));
+    let phase = pi.map(|pi| doc.phases[pi].name.as_str());
     let depends = match &a.after {
         Some(q) => {
             let (dj, tj) = find(&ws, &Links::new(&ws), q)?;
@@ -436,35 +463,42 @@ pub(crate) fn add(cx: &Context, a: &AddArgs) -> anyhow::Result<ExitCode> {
         owner: a.owner.as_deref(),
         depends: depends.as_deref(),
     };
-    let (r, _) = edit::insert_task(doc, last, phase.map(|p| p.origin.span), &new_task)?;
-    let new = edit::apply(&doc.path, &doc.source, &[r])?;
-    // Read back: one more task, with the title, values and phase asked for.
-    let again = planmark::syntax::parse_str(&doc.path, &new);
-    let added = again.tasks.iter().find(|t| {
-        t.title == title
-            && !doc
-                .tasks
-                .iter()
-                .any(|o| o.origin.span.line == t.origin.span.line && o.title == t.title)
-    });
-    let ok = again.tasks.len() == doc.tasks.len() + 1
-        && added.is_some_and(|t| {
-            phase.is_none_or(|p| t.phase.as_deref() == Some(p.name.as_str()))
-                && a.estimate
-                    .as_deref()
-                    .is_none_or(|e| edit::Attribute::Estimate.holds(t, e))
-                && a.owner
-                    .as_deref()
-                    .is_none_or(|o| edit::Attribute::Owner.holds(t, o))
-        });
-    let Some(added) = added.filter(|_| ok) else {
-        bail!(
+    let (new, added) = add_task(doc, phase, &new_task, a)?;
+    let cannot = |d: &Document| {
+        format!(
             "{}: the task cannot be added in this plan's form (is `{}` a valid estimate?); nothing was written",
-            doc.path,
+            d.path,
             a.estimate.as_deref().unwrap_or("")
-        );
+        )
     };
-    let diff = save(cx, doc, &new, a.dry_run)?;
+    let Some(mut added) = added else {
+        bail!(cannot(doc));
+    };
+    // Added again to the plan as it is on disk when it changed meanwhile:
+    // report where the task landed there.
+    let landed = std::cell::RefCell::new(None);
+    let diff = save(
+        cx,
+        doc,
+        &[],
+        &new,
+        a.dry_run,
+        &|d, _| match add_task(d, phase, &new_task, a)? {
+            (text, Some(t)) => {
+                *landed.borrow_mut() = Some(t);
+                Ok(text)
+            }
+            (_, None) => Err(edit::EditError::NotHeld {
+                path: d.path.clone(),
+                line: 0,
+                id: String::new(),
+                what: cannot(d),
+            }),
+        },
+    )?;
+    if let Some(t) = landed.into_inner() {
+        added = t;
+    }
     let human = format!(
         "added {} {}  {}\n",
         added.id,
@@ -480,6 +514,53 @@ pub(crate) fn add(cx: &Context, a: &AddArgs) -> anyhow::Result<ExitCode> {
     });
     report(a.format, a.dry_run, json, diff, &human)?;
     Ok(finish(ws))
+}
+
+/// The plan's text with `new_task` added at the end of `phase` (by name;
+/// the plan's end without one), in the form the phase already uses, and
+/// the task as it reads back: `None` when it does not read back with the
+/// title, values and phase asked for.
+fn add_task(
+    doc: &Document,
+    phase: Option<&str>,
+    new_task: &edit::NewTask<'_>,
+    a: &AddArgs,
+) -> Result<(String, Option<Task>), edit::EditError> {
+    let heading = match phase {
+        Some(name) => match doc.phases.iter().find(|p| p.name == name) {
+            Some(p) => Some(p.origin.span),
+            None => return Ok((doc.source.to_string(), None)),
+        },
+        None => None,
+    };
+    let last = doc
+        .tasks
+        .iter()
+        .rev()
+        .filter(|t| t.parent.is_none())
+        .find(|t| phase.is_none_or(|p| t.phase.as_deref() == Some(p)));
+    let (r, _) = edit::insert_task(doc, last, heading, new_task)?;
+    let new = edit::apply(&doc.path, &doc.source, &[r])?;
+    // Read back: one more task, with the title, values and phase asked for.
+    let again = planmark::syntax::parse_str(&doc.path, &new);
+    let added = again.tasks.iter().find(|t| {
+        t.title == new_task.title
+            && !doc
+                .tasks
+                .iter()
+                .any(|o| o.origin.span.line == t.origin.span.line && o.title == t.title)
+    });
+    let ok = again.tasks.len() == doc.tasks.len() + 1
+        && added.is_some_and(|t| {
+            phase.is_none_or(|p| t.phase.as_deref() == Some(p))
+                && a.estimate
+                    .as_deref()
+                    .is_none_or(|e| edit::Attribute::Estimate.holds(t, e))
+                && a.owner
+                    .as_deref()
+                    .is_none_or(|o| edit::Attribute::Owner.holds(t, o))
+        });
+    Ok((new, added.filter(|_| ok).cloned()))
 }
 
 /// `history` and `burndown`: the same days, as progress or as work left.

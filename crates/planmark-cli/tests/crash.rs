@@ -1,4 +1,5 @@
-//! A writer killed at any point leaves the old plan or the new one, whole.
+//! A writer killed at any point leaves the old plan or the new one, whole,
+//! and does not leave the plan locked.
 
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -77,4 +78,23 @@ fn a_killed_writer_leaves_the_old_or_the_new_file() {
     }
     // Both outcomes happen: the kills land before and after the rename.
     assert!(saw_old > 0 && saw_new > 0, "old {saw_old}, new {saw_new}");
+    // No killed writer keeps the plan locked: the next edit does not wait.
+    let current = std::fs::read_to_string(&path).unwrap();
+    let verb = if current == old { "done" } else { "reopen" };
+    let started = std::time::Instant::now();
+    let out = std::process::Command::new(&bin)
+        .args([verb, "T500"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "waited {:?} for a lock",
+        started.elapsed()
+    );
 }

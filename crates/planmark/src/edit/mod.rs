@@ -2,20 +2,21 @@
 //!
 //! Every change to a document, from any front end, is a list of
 //! [`Replacement`]s by byte span. They are applied together, in one write
-//! that is atomic (a temporary file in the same folder, flushed to disk,
-//! renamed over the original) and refused when the file changed since it was
-//! read. Bytes outside the replaced spans are never touched.
+//! made under a lock on the file ([`commit`]): the change is re-applied to
+//! the text on disk by the identity of the tasks it touches, so edits to
+//! different tasks of one plan all land, and the new text replaces the file
+//! atomically (a temporary file in the same folder, flushed to disk,
+//! swapped in). Bytes outside the replaced spans are never touched.
 
 mod ops;
-
-use std::io::Write;
-use std::path::Path;
+mod write;
 
 pub use crate::diag::Replacement;
 pub use ops::{
     Attribute, NewTask, OpError, add_column, insert_task, next_id, set_attribute,
     set_blocked_reason, set_cell, set_status,
 };
+pub use write::{LOCK_WAIT, Make, PlanLock, commit, write_if_unchanged};
 
 use crate::model::{Document, Status};
 
@@ -46,6 +47,41 @@ pub enum EditError {
     Changed {
         /// The document.
         path: String,
+    },
+    /// Another writer held the file longer than an edit waits.
+    #[error(
+        "{path} is being written by another process (waited {}s); nothing was written. Run the command again.",
+        waited.as_secs()
+    )]
+    Locked {
+        /// The document.
+        path: String,
+        /// How long the edit waited.
+        waited: std::time::Duration,
+    },
+    /// A task the edit changes was changed by someone else since it was read.
+    #[error(
+        "{path}:{line}: task `{id}` changed since it was read (was `{was}`, now `{now}`); nothing was written"
+    )]
+    TaskChanged {
+        /// The document.
+        path: String,
+        /// The task's line now.
+        line: u32,
+        /// The task.
+        id: String,
+        /// Its first line as it was read.
+        was: String,
+        /// Its first line now.
+        now: String,
+    },
+    /// A task the edit changes is no longer in the plan.
+    #[error("{path}: task `{id}` is no longer in the plan; nothing was written")]
+    TaskGone {
+        /// The document.
+        path: String,
+        /// The task.
+        id: String,
     },
     /// The change cannot be written in the document's form.
     #[error(transparent)]
@@ -172,45 +208,6 @@ pub fn set_statuses(
     Ok(new)
 }
 
-/// Replaces the file at `path` with `new`, provided it still holds
-/// `expected`. The write is atomic: readers see the old file or the new
-/// one, never a mix, and the file keeps its permissions.
-///
-/// # Errors
-///
-/// Returns [`EditError::Changed`] when the file no longer holds `expected`,
-/// and [`EditError::Io`] when it cannot be read or written.
-pub fn write_if_unchanged(path: &Path, expected: &[u8], new: &[u8]) -> Result<(), EditError> {
-    let shown = path.display().to_string();
-    let io = |source| EditError::Io {
-        path: shown.clone(),
-        source,
-    };
-    let current = std::fs::read(path).map_err(io)?;
-    if current != expected {
-        return Err(EditError::Changed { path: shown });
-    }
-    let permissions = std::fs::metadata(path).map_err(io)?.permissions();
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".planmark-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(io)?;
-    tmp.write_all(new).map_err(io)?;
-    tmp.as_file().set_permissions(permissions).map_err(io)?;
-    tmp.as_file().sync_all().map_err(io)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
-    // Make the rename itself durable where the platform allows it.
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
-}
-
 /// Returns a unified diff of `old` and `new`, headed with `path`.
 #[must_use]
 pub fn diff(path: &str, old: &str, new: &str) -> String {
@@ -247,22 +244,5 @@ mod tests {
             apply("p", "é", &[r(1, 2, "x")]),
             Err(EditError::OutOfRange { .. })
         ));
-    }
-
-    #[test]
-    fn writes_only_when_the_file_is_unchanged() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("plan.md");
-        std::fs::write(&p, "- [ ] a\n").unwrap();
-        write_if_unchanged(&p, b"- [ ] a\n", b"- [x] a\n").unwrap();
-        assert_eq!(std::fs::read_to_string(&p).unwrap(), "- [x] a\n");
-        let e = write_if_unchanged(&p, b"- [ ] a\n", b"- [-] a\n").unwrap_err();
-        assert!(
-            e.to_string().contains("plan.md changed since it was read"),
-            "{e}"
-        );
-        assert_eq!(std::fs::read_to_string(&p).unwrap(), "- [x] a\n");
-        // No temporary file is left behind.
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }
