@@ -494,3 +494,38 @@ fn a_front_matter_todo_changes_its_status_value_only() {
         text.replacen("status: in_progress", "status: pending", 1)
     );
 }
+
+/// Every attribute set on every task of every fixture and example: the
+/// edit is made or refused, never a panic, and the result applies. (The
+/// fuzzer found `set` slicing a Cyrillic `Зависимость:` line under a
+/// heading task mid-character.)
+#[test]
+fn every_attribute_on_every_task_is_made_or_refused() {
+    use planmark::edit::{Attribute, set_attribute};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<_> = std::fs::read_dir(root.join("tests/fixtures"))
+        .unwrap()
+        .chain(std::fs::read_dir(root.join("../../examples")).unwrap())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .collect();
+    files.sort();
+    assert!(files.len() > 20);
+    let mut made = 0;
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let doc = parse_str("plan.md", &text);
+        for task in &doc.tasks {
+            for attr in Attribute::ALL {
+                for value in ["@alice", "3d", "High", "2027-01-15", "T1"] {
+                    if let Ok(edits) = set_attribute(&doc, task, attr, value) {
+                        apply("plan.md", &text, &edits)
+                            .unwrap_or_else(|e| panic!("{}: {}: {e}", f.display(), task.id));
+                        made += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(made > 1_000, "{made}");
+}

@@ -697,7 +697,10 @@ fn attribute_line(doc: &Document, task: &Task, keys: &[&str]) -> Option<Span> {
             .trim_start_matches(['-', '*', '+', ' '])
             .trim_start_matches(['*', '_']);
         for key in keys {
-            if body.len() > key.len() && body[..key.len()].eq_ignore_ascii_case(key) {
+            // Keys are ASCII: matching bytes end on a character boundary.
+            if body.len() > key.len()
+                && body.as_bytes()[..key.len()].eq_ignore_ascii_case(key.as_bytes())
+            {
                 let rest = body[key.len()..]
                     .trim_start_matches(['*', '_'])
                     .trim_start();
