@@ -339,3 +339,20 @@ fn text_whose_lower_case_is_longer_is_sliced_safely() {
     assert_eq!(d.milestones.len(), 1);
     assert_eq!(d.user_stories.len(), 1);
 }
+
+/// A risk whose text has a word in another script right before a colon:
+/// the `key:` reader stepped into the middle of the character (found by
+/// the schedule fuzz target).
+#[test]
+fn risk_details_after_words_in_other_scripts() {
+    let doc = parse_str(
+        "plan.md",
+        "# Plan\n\n## Risks\n\n- **R1**: Vendor slips — Likelihood: High, Impact: Med, Mitigation: ask theпоставщик: twice\n- **R2**: 供应商延迟 — Likelihood: Low\n",
+    );
+    assert_eq!(doc.risks.len(), 2);
+    let r = &doc.risks[0];
+    assert_eq!(
+        r.likelihood.as_ref().and_then(|l| l.level),
+        Some(planmark::model::Level::High)
+    );
+}

@@ -2790,8 +2790,11 @@ fn risk_detail(r: &mut Risk, text: &str) {
     // Each `word:` in the text, matched against the keys.
     let mut found: Vec<(usize, &str)> = Vec::new();
     for (colon, _) in lower.match_indices(':') {
-        let word_start = lower[..colon]
-            .rfind(|c: char| !c.is_ascii_alphabetic())
+        // By bytes: the last byte of any other character is not a letter,
+        // so the word starts on a character boundary.
+        let word_start = lower.as_bytes()[..colon]
+            .iter()
+            .rposition(|b| !b.is_ascii_alphabetic())
             .map_or(0, |i| i + 1);
         if let Some(k) = keys.iter().find(|k| **k == &lower[word_start..colon]) {
             found.push((word_start, k));
