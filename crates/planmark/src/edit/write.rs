@@ -1,6 +1,7 @@
-//! The one write path: a plan file is changed under an advisory lock, the
-//! change is re-applied to the text on disk by the identity of the tasks it
-//! touches, and the new text replaces the file atomically.
+//! The one write path: a plan file is changed under an advisory lock (on
+//! its folder), the change is re-applied to the text on disk by the
+//! identity of the tasks it touches, and the new text replaces the file
+//! atomically.
 //!
 //! Writers that take the lock (every planmark process, the web UI, the
 //! agent server) are serialised per file. A writer that does not (a
@@ -11,7 +12,7 @@
 //! overwritten.
 
 use std::fs::{File, TryLockError};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -25,81 +26,76 @@ pub const LOCK_WAIT: Duration = Duration::from_secs(10);
 /// (only writers that do not take the lock can cause that).
 const MAX_RETRIES: usize = 8;
 
-/// An exclusive advisory lock on a plan file, held until dropped.
+/// An exclusive advisory lock for writing a plan file, held until dropped.
 ///
-/// The lock is taken on the file itself, so it needs no lock file beside
-/// the plan. Since a write replaces the file, a waiter that wins the lock
-/// on a file that has meanwhile been replaced lets it go and locks the new
-/// one. The operating system releases it when the process ends, however it
-/// ends.
+/// The lock is the kernel's (`flock`), taken on the folder that holds the
+/// plan: planmark writers of the plans of one folder take turns. A lock on
+/// the plan file itself would not hold: a write replaces the file, and a
+/// writer that arrives after an editor has saved would lock the new file
+/// while another still holds the old one. Locking the folder needs no lock
+/// file beside the plans, and the operating system releases it when the
+/// process ends, however it ends. Where a folder cannot be locked (some
+/// systems cannot open one), the plan file is locked instead.
 #[derive(Debug)]
 pub struct PlanLock {
-    file: File,
+    _held: File,
 }
 
 impl PlanLock {
-    /// Locks the plan file at `path`, waiting at most `wait` for another
-    /// writer.
+    /// Locks for writing the plan file at `path`, waiting at most `wait`
+    /// for another writer.
     ///
     /// # Errors
     ///
     /// [`EditError::Locked`] when the wait runs out, [`EditError::Io`] when
-    /// the file cannot be opened or locked.
+    /// the file or its folder cannot be opened or locked.
     pub fn acquire(path: &Path, wait: Duration) -> Result<PlanLock, EditError> {
         let io = |source| EditError::Io {
             path: path.display().to_string(),
             source,
         };
+        // The plan must exist and be readable before anything waits on it.
+        File::open(path).map_err(io)?;
+        let target = File::open(folder(path))
+            .or_else(|_| File::open(path))
+            .map_err(io)?;
         let deadline = Instant::now() + wait;
         let mut pause = Duration::from_millis(1);
         loop {
-            let file = File::open(path).map_err(io)?;
-            loop {
-                match file.try_lock() {
-                    Ok(()) => break,
-                    Err(TryLockError::WouldBlock) => {
-                        if Instant::now() >= deadline {
-                            return Err(EditError::Locked {
-                                path: path.display().to_string(),
-                                waited: wait,
-                            });
-                        }
-                        std::thread::sleep(pause);
-                        pause = (pause * 2).min(Duration::from_millis(20));
+            match target.try_lock() {
+                Ok(()) => return Ok(PlanLock { _held: target }),
+                Err(TryLockError::WouldBlock) => {
+                    if Instant::now() >= deadline {
+                        return Err(EditError::Locked {
+                            path: path.display().to_string(),
+                            waited: wait,
+                        });
                     }
-                    Err(TryLockError::Error(e)) => return Err(io(e)),
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_millis(20));
                 }
+                Err(TryLockError::Error(e)) => return Err(io(e)),
             }
-            let current = std::fs::metadata(path).map_err(io)?;
-            if same_file(&file.metadata().map_err(io)?, &current) {
-                return Ok(PlanLock { file });
-            }
-            // Replaced while we waited: lock the file the path names now.
         }
     }
 
-    /// The locked file's bytes.
+    /// The plan's bytes, read under the lock (taking the lock as an
+    /// argument is what says it is held).
+    #[allow(clippy::unused_self)]
     fn read(&self, path: &Path) -> Result<Vec<u8>, EditError> {
-        let mut out = Vec::new();
-        (&self.file)
-            .read_to_end(&mut out)
-            .map_err(|source| EditError::Io {
-                path: path.display().to_string(),
-                source,
-            })?;
-        Ok(out)
+        std::fs::read(path).map_err(|source| EditError::Io {
+            path: path.display().to_string(),
+            source,
+        })
     }
 }
 
-#[cfg(unix)]
-fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    a.dev() == b.dev() && a.ino() == b.ino()
-}
-
-#[cfg(not(unix))]
-fn same_file(_: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
-    true
+/// The folder of `path` (`.` for a bare file name).
+fn folder(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
 }
 
 /// Computes a plan's new text from the plan and the indices of the tasks
@@ -231,10 +227,7 @@ fn replace_with(
         path: shown(),
         source,
     };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
+    let dir = folder(path);
     let permissions = std::fs::metadata(path).map_err(io)?.permissions();
     // What the file holds now, and the text to build on.
     let mut holds = on_disk;
@@ -247,7 +240,7 @@ fn replace_with(
             Ok(n) => n,
             Err(e) => {
                 if let Some(theirs) = set_aside.take() {
-                    put_back(&theirs, path);
+                    put_back(&theirs, path, &holds);
                 }
                 return Err(e);
             }
@@ -296,7 +289,7 @@ fn replace_with(
         }
     }
     if let Some(theirs) = set_aside.take() {
-        put_back(&theirs, path);
+        put_back(&theirs, path, &holds);
     }
     Err(EditError::Changed { path: shown() })
 }
@@ -324,13 +317,22 @@ fn swap(_: &Path, _: &Path) -> std::io::Result<bool> {
     Ok(false)
 }
 
-/// Puts text set aside by a swap back in place of what was swapped in.
-fn put_back(theirs: &Path, path: &Path) {
-    if swap(theirs, path).is_err() {
-        // Leave it where it is; the temporary path is removed on drop, so
-        // keep a copy next to the plan.
-        let keep = path.with_extension("md.planmark-conflict");
-        let _ = std::fs::copy(theirs, keep);
+/// Puts text set aside by a swap back in place of `ours`, what was swapped
+/// in. When what comes out is not `ours`, someone saved after us: their
+/// newer file goes back in place, and the older one set aside is dropped.
+fn put_back(theirs: &Path, path: &Path, ours: &[u8]) {
+    match swap(theirs, path) {
+        Ok(true) => {
+            if std::fs::read(theirs).is_ok_and(|out| out != ours) {
+                let _ = swap(theirs, path);
+            }
+        }
+        _ => {
+            // Leave it where it is; the temporary path is removed on drop, so
+            // keep a copy next to the plan.
+            let keep = path.with_extension("md.planmark-conflict");
+            let _ = std::fs::copy(theirs, keep);
+        }
     }
 }
 
