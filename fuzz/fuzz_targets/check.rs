@@ -4,17 +4,12 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use planmark::model::Workspace;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(doc) = planmark::syntax::parse_bytes("plan.md", data) else {
+    let Some(ws) = planmark_fuzz::workspace(data) else {
         return;
     };
-    let ws = Workspace {
-        documents: vec![doc],
-        ..Workspace::default()
-    };
-    let opts = planmark::check::Options::new(jiff::civil::date(2026, 11, 21));
+    let opts = planmark::check::Options::new(planmark_fuzz::today());
     let report = planmark::check::check(&ws, &opts);
     let text: &str = &ws.documents[0].source;
     for d in &report.diagnostics {
@@ -29,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = planmark::render::risk_matrix_svg(&ws);
     let _ = planmark::render::risk_matrix_text(&ws, true, 80);
     let config = planmark::config::Config::default();
-    let sopts = planmark::schedule::Options::new(jiff::civil::date(2026, 11, 21));
+    let sopts = planmark::schedule::Options::new(planmark_fuzz::today());
     if let Ok(s) = planmark::schedule::schedule(&ws, &config, &sopts) {
         let _ = planmark::render::gantt_svg(&ws, &s);
         let _ = planmark::render::gantt_mermaid(&ws, &s);

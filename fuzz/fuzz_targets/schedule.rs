@@ -5,18 +5,13 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use planmark::model::Workspace;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(doc) = planmark::syntax::parse_bytes("plan.md", data) else {
+    let Some(ws) = planmark_fuzz::workspace(data) else {
         return;
     };
-    let ws = Workspace {
-        documents: vec![doc],
-        ..Workspace::default()
-    };
     let config = planmark::config::Config::default();
-    let mut opts = planmark::schedule::Options::new(jiff::civil::date(2026, 11, 21));
+    let mut opts = planmark::schedule::Options::new(planmark_fuzz::today());
     // A small search: the fuzzer looks for crashes, not for good schedules.
     opts.schedules = Some(20);
     let Ok(s) = planmark::schedule::schedule(&ws, &config, &opts) else {

@@ -33,6 +33,25 @@ fn text(path: &PathBuf) -> String {
     std::fs::read_to_string(path).unwrap()
 }
 
+/// Runs `job(worker, k)` for `k` in `0..each` on each of `workers` threads
+/// at once; the results, worker by worker.
+fn in_parallel<T: Send>(
+    workers: usize,
+    each: usize,
+    job: impl Fn(usize, usize) -> T + Sync,
+) -> Vec<T> {
+    let job = &job;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|w| s.spawn(move || (0..each).map(|k| job(w, k)).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    })
+}
+
 #[test]
 fn edits_to_different_tasks_all_land() {
     const WORKERS: usize = 8;
@@ -41,25 +60,13 @@ fn edits_to_different_tasks_all_land() {
     let path = dir.path().join("plan.md");
     let old = plan(WORKERS * EACH);
     std::fs::write(&path, &old).unwrap();
-    let results: Vec<Vec<(usize, Output)>> = std::thread::scope(|s| {
-        let workers: Vec<_> = (0..WORKERS)
-            .map(|w| {
-                let dir = dir.path();
-                s.spawn(move || {
-                    (0..EACH)
-                        .map(|k| {
-                            let i = w * EACH + k;
-                            (i, run(dir, &["start", &format!("T{i}")]))
-                        })
-                        .collect()
-                })
-            })
-            .collect();
-        workers.into_iter().map(|h| h.join().unwrap()).collect()
+    let results = in_parallel(WORKERS, EACH, |w, k| {
+        let i = w * EACH + k;
+        (i, run(dir.path(), &["start", &format!("T{i}")]))
     });
     let mut expected = old.clone();
     let mut refused = Vec::new();
-    for (i, out) in results.into_iter().flatten() {
+    for (i, out) in results {
         if out.status.success() {
             let line = format!("- [ ] T{i}: ");
             expected = expected.replacen(&line, &format!("- [~] T{i}: "), 1);
@@ -88,25 +95,10 @@ fn edits_to_one_task_land_or_are_refused_never_lost() {
     let path = dir.path().join("plan.md");
     let old = plan(20);
     std::fs::write(&path, &old).unwrap();
-    let results: Vec<(String, Output)> = std::thread::scope(|s| {
-        let workers: Vec<_> = (0..WORKERS)
-            .map(|w| {
-                let dir = dir.path();
-                s.spawn(move || {
-                    (0..EACH)
-                        .map(|k| {
-                            let owner = format!("@w{w}k{k}");
-                            let out = run(dir, &["set", "T7", &format!("owner={owner}")]);
-                            (owner, out)
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|h| h.join().unwrap())
-            .collect()
+    let results = in_parallel(WORKERS, EACH, |w, k| {
+        let owner = format!("@w{w}k{k}");
+        let out = run(dir.path(), &["set", "T7", &format!("owner={owner}")]);
+        (owner, out)
     });
     let mut won = Vec::new();
     for (owner, out) in &results {
@@ -160,16 +152,10 @@ fn a_change_made_outside_planmark_survives() {
             }
             done.store(true, Ordering::SeqCst);
         });
-        for w in 0..WORKERS {
-            let dir = dir.path();
-            s.spawn(move || {
-                for k in 0..EACH {
-                    let out = run(dir, &["start", &format!("T{}", w * EACH + k)]);
-                    // Refused or done, never damaged (checked below).
-                    let _ = out;
-                }
-            });
-        }
+        // Refused or done, never damaged (checked below).
+        in_parallel(WORKERS, EACH, |w, k| {
+            run(dir.path(), &["start", &format!("T{}", w * EACH + k)])
+        });
         outside.join().unwrap();
     });
     assert!(done.load(Ordering::SeqCst));

@@ -54,8 +54,6 @@ impl PlanLock {
             path: path.display().to_string(),
             source,
         };
-        // The plan must exist and be readable before anything waits on it.
-        File::open(path).map_err(io)?;
         let target = File::open(folder(path))
             .or_else(|_| File::open(path))
             .map_err(io)?;

@@ -682,8 +682,8 @@ pub(crate) fn solve_marked(
         return solve_one(p, settings);
     };
     if groups.len() < 2 {
-        let all: Vec<usize> = groups.into_iter().flatten().collect();
-        return solve_scaled(p, budget(&all));
+        // The one group (if any) holds every activity.
+        return solve_scaled(p, budget(groups.first().map_or(&[], Vec::as_slice)));
     }
     let n = p.durations.len();
     let mut out = Solution {

@@ -153,11 +153,19 @@ pub(crate) fn entry(text: &str) -> Option<(Symbol, Option<Status>)> {
 fn starts_with_mark(t: &str) -> bool {
     let t = t.trim_start().trim_start_matches('`');
     let t = t.strip_prefix("**").unwrap_or(t).trim_start_matches('`');
-    t.chars().next().is_some_and(|c| {
-        c == '['
-            || (!c.is_ascii() && !c.is_alphanumeric())
-            || matches!(c, '*' | '+' | '!' | '?' | '~')
-    })
+    t.chars()
+        .next()
+        .is_some_and(|c| c == '[' || emoji_mark(c) || ascii_mark(c))
+}
+
+/// A symbol beyond ASCII that can be a mark (an emoji, `✔`).
+fn emoji_mark(c: char) -> bool {
+    !c.is_ascii() && !c.is_alphanumeric()
+}
+
+/// A short ASCII mark (`*`, `!`).
+fn ascii_mark(c: char) -> bool {
+    matches!(c, '*' | '+' | '!' | '?' | '~')
 }
 
 /// A mark at the start of `t` and its length.
@@ -174,7 +182,7 @@ fn mark(t: &str) -> Option<(Symbol, usize)> {
         // `[P]`, `[US1]`: a short tag.
         return (close < 5).then_some((Symbol::Other, len));
     }
-    if !c.is_ascii() && !c.is_alphanumeric() {
+    if emoji_mark(c) {
         let mut len = c.len_utf8();
         let rest = &t[len..];
         if let Some(vs) = rest.strip_prefix('\u{fe0f}') {
@@ -182,7 +190,7 @@ fn mark(t: &str) -> Option<(Symbol, usize)> {
         }
         return Some((Symbol::Emoji(c), len));
     }
-    if matches!(c, '*' | '+' | '!' | '?' | '~') {
+    if ascii_mark(c) {
         return Some((Symbol::Other, 1));
     }
     None

@@ -812,20 +812,21 @@ pub(crate) fn dependencies(s: &str, strict: bool) -> (Vec<Dependency>, Vec<Strin
         return (deps, bad);
     }
     for part in split_list(s) {
+        let dep = |target: String, kind, lag| Dependency {
+            target,
+            kind,
+            lag,
+            text: part.to_owned(),
+            resolved: false,
+            span: None,
+        };
         let mut p = part
             .trim()
             .trim_matches(|c: char| c == '*' || c == '`' || c == '_');
         // The usual entry, a bare code (`1.2`, `T012`): no prefix, range,
         // link type or lag to look for.
         if !p.is_empty() && code_len(p) == p.len() && !p.contains('-') && !p.contains("..") {
-            deps.push(Dependency {
-                target: p.to_owned(),
-                kind: LinkKind::default(),
-                lag: None,
-                text: part.to_owned(),
-                resolved: false,
-                span: None,
-            });
+            deps.push(dep(p.to_owned(), LinkKind::default(), None));
             continue;
         }
         for prefix in [
@@ -849,14 +850,10 @@ pub(crate) fn dependencies(s: &str, strict: bool) -> (Vec<Dependency>, Vec<Strin
             continue;
         }
         if let Some(ids) = id_range(p) {
-            deps.extend(ids.into_iter().map(|target| Dependency {
-                target,
-                kind: LinkKind::default(),
-                lag: None,
-                text: part.to_owned(),
-                resolved: false,
-                span: None,
-            }));
+            deps.extend(
+                ids.into_iter()
+                    .map(|target| dep(target, LinkKind::default(), None)),
+            );
             continue;
         }
         let (target, kind, lag) = link_suffix(p);
@@ -879,14 +876,7 @@ pub(crate) fn dependencies(s: &str, strict: bool) -> (Vec<Dependency>, Vec<Strin
             bad.push(part.to_owned());
             continue;
         }
-        deps.push(Dependency {
-            target: target.to_owned(),
-            kind,
-            lag,
-            text: part.to_owned(),
-            resolved: false,
-            span: None,
-        });
+        deps.push(dep(target.to_owned(), kind, lag));
     }
     (deps, bad)
 }
