@@ -1,33 +1,20 @@
 //! `planmark check`: run the rules, render the findings, apply the fixes.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use anyhow::{anyhow, bail};
-use planmark::check::{self, Level, Options, RealFiles, Report, render};
-use planmark::diag::{Code, Diagnostic, Replacement};
-use planmark::model::Workspace;
+use anyhow::bail;
+use planmark::check::{Level, Options, Report, render};
+use planmark::diag::Code;
+use planmark::project::Snapshot;
 
 use crate::args::{CheckArgs, CheckFormat};
-use crate::commands::Context;
+use crate::common::{Context, today};
 use crate::output;
 
-/// Reads `--today`, default the current date.
-pub(crate) fn today(arg: Option<&str>) -> anyhow::Result<jiff::civil::Date> {
-    match arg {
-        None => Ok(jiff::Zoned::now().date()),
-        Some(s) => s
-            .trim()
-            .parse()
-            .map_err(|_| anyhow!("--today: `{s}` is not a date (write YYYY-MM-DD)")),
-    }
-}
-
 /// The options from planmark.toml and the command line.
-pub(crate) fn options(cx: &Context, a: &CheckArgs) -> anyhow::Result<Options> {
-    let mut opts = Options::from_config(&cx.config.check, today(a.today.as_deref())?, cx.work)
-        .with_project(&cx.config);
+fn options(snap: &Snapshot, a: &CheckArgs) -> anyhow::Result<Options> {
+    let mut opts = snap.check_options();
     for (rules, level) in [
         (&a.allow, Level::Allow),
         (&a.warn, Level::Warn),
@@ -55,23 +42,25 @@ pub(crate) fn options(cx: &Context, a: &CheckArgs) -> anyhow::Result<Options> {
 }
 
 pub(crate) fn run(cx: &Context, a: &CheckArgs) -> anyhow::Result<ExitCode> {
-    let opts = options(cx, a)?;
-    let mut ws = cx.load(&a.paths)?;
-    let mut report = check::check_with(&ws, &opts, &RealFiles);
+    let today = today(a.today.as_deref())?;
+    let mut snap = cx.load_at(&a.paths, today)?;
+    let opts = options(&snap, a)?;
+    let mut report = snap.check_with(&opts);
     if a.fix {
-        let changed = fix(cx, &ws, &report, a.dry_run)?;
+        let changed = fix(&snap, &report, a.dry_run)?;
         if a.dry_run {
             return Ok(exit(&report));
         }
         if changed > 0 {
-            ws = cx.load(&a.paths)?;
-            report = check::check_with(&ws, &opts, &RealFiles);
+            snap = cx.load_at(&a.paths, today)?;
+            report = snap.check_with(&opts);
         }
     }
+    let ws = snap.workspace();
     let text = match a.format {
         CheckFormat::Human => {
             let mut s = render::human(
-                &ws,
+                ws,
                 &report.diagnostics,
                 render::Style {
                     color: true,
@@ -81,9 +70,9 @@ pub(crate) fn run(cx: &Context, a: &CheckArgs) -> anyhow::Result<ExitCode> {
             s.push_str(&render::summary(&report.diagnostics, ws.documents.len()));
             s
         }
-        CheckFormat::Json => render::json(&ws, &report.diagnostics),
-        CheckFormat::Sarif => render::sarif(&ws, &report.diagnostics),
-        CheckFormat::Github => render::github(&ws, &report.diagnostics),
+        CheckFormat::Json => render::json(ws, &report.diagnostics),
+        CheckFormat::Sarif => render::sarif(ws, &report.diagnostics),
+        CheckFormat::Github => render::github(ws, &report.diagnostics),
     };
     if a.format == CheckFormat::Human {
         output::print(&text)?;
@@ -91,7 +80,7 @@ pub(crate) fn run(cx: &Context, a: &CheckArgs) -> anyhow::Result<ExitCode> {
         output::raw(&text)?;
     }
     let code = exit(&report);
-    std::mem::forget(ws);
+    std::mem::forget(snap);
     Ok(code)
 }
 
@@ -105,48 +94,13 @@ fn exit(report: &Report) -> ExitCode {
 
 /// Applies (or with `dry_run`, shows) every fix that does not overlap an
 /// earlier one; returns the number of files changed.
-fn fix(cx: &Context, ws: &Workspace, report: &Report, dry_run: bool) -> anyhow::Result<usize> {
-    let mut by_file: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
-    for d in report.diagnostics.iter().filter(|d| d.fix.is_some()) {
-        by_file.entry(d.file.as_str()).or_default().push(d);
-    }
-    let mut changed = 0;
-    let mut notes = String::new();
-    for (file, found) in by_file {
-        let Some(doc) = ws.documents.iter().find(|d| d.path == file) else {
-            continue;
-        };
-        let mut edits: Vec<Replacement> = Vec::new();
-        let mut done = Vec::new();
-        for d in found {
-            let Some(f) = &d.fix else { continue };
-            let clashes = f
-                .edits
-                .iter()
-                .any(|e| edits.iter().any(|o| e.start < o.end && o.start < e.end));
-            if clashes {
-                continue;
-            }
-            edits.extend(f.edits.iter().cloned());
-            done.push(&f.description);
-        }
-        let old: &str = &doc.source;
-        let new = planmark::edit::apply(file, old, &edits)?;
-        if new == old {
-            continue;
-        }
-        if dry_run {
-            output::raw(&planmark::edit::diff(file, old, &new))?;
-        } else {
-            let path = cx.root.join(file);
-            planmark::edit::write_if_unchanged(&path, old.as_bytes(), new.as_bytes())?;
-            for what in &done {
-                let _ = writeln!(notes, "fixed {file}: {what}");
-            }
-        }
-        changed += 1;
-    }
+fn fix(snap: &Snapshot, report: &Report, dry_run: bool) -> anyhow::Result<usize> {
+    let fixed = snap.fix(&report.diagnostics, dry_run)?;
+    let changed = fixed.len();
     if dry_run {
+        for f in &fixed {
+            output::raw(&f.diff)?;
+        }
         anstream::eprintln!(
             "{changed} file{} would change; nothing was written",
             if changed == 1 { "" } else { "s" }
@@ -154,6 +108,12 @@ fn fix(cx: &Context, ws: &Workspace, report: &Report, dry_run: bool) -> anyhow::
     } else if changed == 0 {
         anstream::eprintln!("nothing to fix");
     } else {
+        let mut notes = String::new();
+        for f in &fixed {
+            for what in &f.fixes {
+                let _ = writeln!(notes, "fixed {}: {what}", f.document);
+            }
+        }
         anstream::eprint!("{notes}");
     }
     Ok(changed)

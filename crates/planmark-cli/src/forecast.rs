@@ -9,13 +9,13 @@ use anyhow::anyhow;
 use comfy_table::{ContentArrangement, Table, presets};
 use planmark::diag::Code;
 use planmark::forecast::{self, Bin, Forecast, Method, Options, Shape, Spread};
-use planmark::model::Workspace;
 use planmark::schedule::Schedule;
 
 use crate::args::{Distribution, ForecastArgs, Format};
-use crate::commands::{Context, finish};
-use crate::output::{self, BOLD, DIM, ERR, GOOD, WARN, paint};
-use crate::schedule::days;
+use crate::common::{
+    Context, days, finish, odds, page, percent, schedule_options, settle, whose, write_file,
+};
+use crate::output::{self, BOLD, DIM, GOOD, paint};
 
 /// Runs times activities above which a terminal gets a progress bar.
 const BAR_WORK: u64 = 50_000_000;
@@ -26,13 +26,11 @@ pub(crate) fn forecast(cx: &Context, a: &ForecastArgs) -> anyhow::Result<ExitCod
         .as_deref()
         .map(|s| Spread::parse(s).map_err(|e| anyhow!("--spread: {e}")))
         .transpose()?;
-    let ws = cx.load_plans(&a.paths)?;
-    let s = match crate::schedule::compute_for(
-        cx,
-        &ws,
-        &a.scheduling,
-        &[Code::EstimateOutOfOrder],
-        "forecast",
+    let sopts = schedule_options(&a.scheduling)?;
+    let snap = cx.load_plans(&a.paths, sopts.today)?;
+    let s = match settle(
+        &snap,
+        snap.schedule(&sopts, &[Code::EstimateOutOfOrder], "forecast"),
     )? {
         Ok(s) => s,
         Err(code) => return Ok(code),
@@ -49,7 +47,7 @@ pub(crate) fn forecast(cx: &Context, a: &ForecastArgs) -> anyhow::Result<ExitCod
     };
     let runs = opts
         .runs
-        .or(cx.config.forecast.runs)
+        .or(cx.project.config().forecast.runs)
         .unwrap_or(forecast::DEFAULT_RUNS);
     let bar = (std::io::stderr().is_terminal()
         && u64::from(runs) * s.tasks.len() as u64 > BAR_WORK)
@@ -67,53 +65,29 @@ pub(crate) fn forecast(cx: &Context, a: &ForecastArgs) -> anyhow::Result<ExitCod
             b.set_position(u64::from(done));
         }
     };
-    let result = forecast::forecast(&ws, &cx.config, &s, &opts, Some(&progress));
+    let result = snap.forecast(&s, &opts, Some(&progress));
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    let f = match result {
+    let f = match settle(&snap, result)? {
         Ok(f) => f,
-        Err(e @ forecast::ForecastError::Settings(_)) => return Err(e.into()),
-        Err(e) => return Ok(crate::schedule::refuse(&ws, e.findings(), "forecast")),
+        Err(code) => return Ok(code),
     };
     if let Some(path) = &a.output {
         let svg = planmark::render::forecast_svg(&f);
         let text = match path.extension().and_then(|e| e.to_str()) {
             Some("svg") => svg,
-            Some("html" | "htm") => crate::charts::page("Forecast", &svg),
+            Some("html" | "htm") => page("Forecast", &svg),
             _ => anyhow::bail!("{}: draw the forecast as .svg or .html", path.display()),
         };
-        crate::charts::write_file(path, &text)?;
+        write_file(path, &text)?;
     }
     if a.format == Format::Json {
         output::json(&f)?;
     } else {
-        output::print(&report(&f, &s, ws.documents.len() > 1))?;
+        output::print(&report(&f, &s, snap.workspace().documents.len() > 1))?;
     }
-    Ok(finish(ws))
-}
-
-fn percent(p: f64) -> String {
-    let x = p * 100.0;
-    if x > 99.5 && p < 1.0 {
-        ">99%".to_owned()
-    } else if x < 0.5 && p > 0.0 {
-        "<1%".to_owned()
-    } else {
-        format!("{x:.0}%")
-    }
-}
-
-/// Green when likely, yellow when a coin toss, red when unlikely.
-fn odds(p: f64) -> String {
-    let style = if p >= 0.8 {
-        GOOD
-    } else if p >= 0.5 {
-        WARN
-    } else {
-        ERR
-    };
-    paint(style, format!("{} likely", percent(p)))
+    Ok(finish(snap))
 }
 
 fn method(m: Method) -> &'static str {
@@ -333,62 +307,4 @@ fn histogram(bins: &[Bin], runs: u32, marks: &[(i64, String)]) -> String {
         );
     }
     out
-}
-
-/// Runs for `status`: as many as keep it quick on a large plan.
-pub(crate) fn status_runs(activities: usize) -> u32 {
-    (50_000_000 / activities.max(1)).min(forecast::DEFAULT_RUNS as usize) as u32
-}
-
-/// The forecast `status` shows, when the plans are big enough to be
-/// uncertain and small enough to be quick.
-pub(crate) fn for_status(cx: &Context, ws: &Workspace, s: &Schedule) -> Option<Forecast> {
-    let runs =
-        status_runs(s.tasks.len()).min(cx.config.forecast.runs.unwrap_or(forecast::DEFAULT_RUNS));
-    if runs < 200 || s.tasks.iter().all(|t| t.status.is_closed()) {
-        return None;
-    }
-    let opts = Options {
-        runs: Some(runs),
-        ..Options::default()
-    };
-    forecast::forecast(ws, &cx.config, s, &opts, None).ok()
-}
-
-/// The forecast lines of `status`.
-pub(crate) fn status_lines(f: &Forecast, many: bool) -> String {
-    let mut out = String::new();
-    let p = &f.finish.percentiles;
-    let _ = writeln!(
-        out,
-        "{} P50 {}, P80 {} {}",
-        paint(BOLD, "Forecast:"),
-        p[50].date,
-        p[80].date,
-        paint(
-            DIM,
-            format!(
-                "({} runs; `planmark forecast` for details)",
-                output::count(u64::from(f.runs))
-            )
-        )
-    );
-    for d in f.deadline.iter().chain(&f.plan_deadlines) {
-        let _ = writeln!(
-            out,
-            "  deadline {}{}: {}",
-            d.date,
-            whose(d, many),
-            odds(d.probability)
-        );
-    }
-    out
-}
-
-/// ` (plan.md)` after a plan's own deadline, when there are several plans.
-fn whose(d: &forecast::Odds, many: bool) -> String {
-    match &d.plan {
-        Some(p) if many => format!(" ({p})"),
-        _ => String::new(),
-    }
 }

@@ -18,6 +18,8 @@
 //! - [`check`] runs the rules over a workspace and renders findings.
 //! - [`history`] reads progress over time from git.
 //! - [`links`] resolves dependencies to tasks across plans.
+//! - [`project`] is the engine every front end asks: an open workspace
+//!   kept current, answering questions and edits as values.
 //! - [`schedule`] computes timelines (the working calendar so far).
 //! - [`workspace`] finds and reads the plan files of a folder.
 //! - [`config`] reads `planmark.toml`.
@@ -33,6 +35,7 @@ pub mod forecast;
 pub mod history;
 pub mod links;
 pub mod model;
+pub mod project;
 pub mod render;
 pub mod schedule;
 pub mod summary;

@@ -50,7 +50,7 @@ fn is_markdown(p: &Path) -> bool {
 
 /// Whether a document has anything a plan has; files found by walking a
 /// folder that have none (a README, a changelog) are left out.
-fn is_plan(d: &Document) -> bool {
+pub(crate) fn is_plan(d: &Document) -> bool {
     d.kind != DocumentKind::Generic
         || !d.tasks.is_empty()
         || !d.milestones.is_empty()
@@ -109,6 +109,22 @@ pub fn relative(root: &Path, path: &Path) -> String {
 ///
 /// Returns an error when a named path does not exist or the configuration is invalid.
 pub fn load(root: &Path, paths: &[PathBuf], config: &Config) -> Result<Workspace, LoadError> {
+    let jobs = files(root, paths, config)?;
+    let results: Vec<(Result<Document, Box<crate::diag::Diagnostic>>, bool)> = jobs
+        .par_iter()
+        .map(|(p, explicit)| (read_plan(root, p, config), *explicit))
+        .collect();
+    Ok(assemble(root, results))
+}
+
+/// The files `paths` name (files or folders; none means the whole
+/// workspace), each with whether it was named itself (and so is read even
+/// when it holds no plan).
+pub(crate) fn files(
+    root: &Path,
+    paths: &[PathBuf],
+    config: &Config,
+) -> Result<Vec<(PathBuf, bool)>, LoadError> {
     let mut named = Vec::new();
     let mut walked = Vec::new();
     if paths.is_empty() {
@@ -123,23 +139,24 @@ pub fn load(root: &Path, paths: &[PathBuf], config: &Config) -> Result<Workspace
             return Err(LoadError::NotFound(p.clone()));
         }
     }
-    let jobs: Vec<(PathBuf, bool)> = named
+    Ok(named
         .into_iter()
         .map(|p| (p, true))
         .chain(walked.into_iter().map(|p| (p, false)))
-        .collect();
-    let results: Vec<(Result<Document, Box<crate::diag::Diagnostic>>, bool)> = jobs
-        .par_iter()
-        .map(|(p, explicit)| {
-            let rel = relative(root, p);
-            (read(p, &rel, &config.read), *explicit)
-        })
-        .collect();
-    let mut ws = finish_load(root, results);
-    for d in &mut ws.documents {
-        config.estimates.apply(d);
-    }
-    Ok(ws)
+        .collect())
+}
+
+/// Reads and parses one plan file as the workspace reads it: its path
+/// relative to `root`, the reading options and estimate mapping of `config`.
+pub(crate) fn read_plan(
+    root: &Path,
+    p: &Path,
+    config: &Config,
+) -> Result<Document, Box<crate::diag::Diagnostic>> {
+    let rel = relative(root, p);
+    let mut d = read(p, &rel, &config.read)?;
+    config.estimates.apply(&mut d);
+    Ok(d)
 }
 
 /// Reads and parses one file; a file over the size limit is refused
@@ -182,7 +199,7 @@ fn read(
 
 /// Keeps the documents that are plans (and every named file), sorted, with
 /// cross-document dependencies resolved.
-fn finish_load(
+pub(crate) fn assemble(
     root: &Path,
     results: Vec<(Result<Document, Box<crate::diag::Diagnostic>>, bool)>,
 ) -> Workspace {

@@ -313,6 +313,89 @@ pub fn check(ws: &Workspace, opts: &Options) -> Report {
 /// Checks a workspace, asking `files` whether linked files exist.
 #[must_use]
 pub fn check_with(ws: &Workspace, opts: &Options, files: &dyn Files) -> Report {
+    check_memo(ws, opts, files, None)
+}
+
+/// The findings of the rules that look at one plan alone, kept from one
+/// check to the next: a plan whose text has not changed (the same shared
+/// text, not only equal) is not checked again. The findings of a plan
+/// depend on its text and on the options, so a memo filled under other
+/// options is emptied first; they also depend on which linked files exist,
+/// so a caller that sees files come and go calls [`Memo::clear`].
+#[derive(Debug, Default)]
+pub struct Memo {
+    inner: std::sync::Mutex<MemoInner>,
+}
+
+#[derive(Debug, Default)]
+struct MemoInner {
+    /// The options the findings were computed under.
+    key: Option<(Date, [u64; 4])>,
+    /// Per plan path: its text and its plan rules' findings.
+    plans: rustc_hash::FxHashMap<String, (std::sync::Arc<str>, Vec<Diagnostic>)>,
+}
+
+impl Memo {
+    /// Forgets every plan's findings.
+    pub fn clear(&self) {
+        self.lock().plans.clear();
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, MemoInner> {
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Readies the memo for `opts` and `ws`: emptied when the options
+    /// differ, and rid of plans no longer in the workspace.
+    fn prepare(&self, opts: &Options, ws: &Workspace) {
+        let key = (
+            opts.today,
+            [
+                opts.work.hours_per_day.to_bits(),
+                opts.work.days_per_week.to_bits(),
+                opts.max_estimate_hours.to_bits(),
+                opts.estimate_coverage.to_bits(),
+            ],
+        );
+        let mut m = self.lock();
+        if m.key != Some(key) {
+            m.plans.clear();
+            m.key = Some(key);
+        }
+        if m.plans.len() > ws.documents.len() {
+            let live: rustc_hash::FxHashSet<&str> =
+                ws.documents.iter().map(|d| d.path.as_str()).collect();
+            m.plans.retain(|p, _| live.contains(p.as_str()));
+        }
+    }
+
+    fn get(&self, doc: &Document) -> Option<Vec<Diagnostic>> {
+        let m = self.lock();
+        let (source, found) = m.plans.get(&doc.path)?;
+        std::sync::Arc::ptr_eq(source, &doc.source).then(|| found.clone())
+    }
+
+    fn put(&self, doc: &Document, found: &[Diagnostic]) {
+        self.lock()
+            .plans
+            .insert(doc.path.clone(), (doc.source.clone(), found.to_vec()));
+    }
+}
+
+/// Like [`check_with`], reusing (and filling) `memo` for the rules that
+/// look at one plan alone.
+#[must_use]
+pub fn check_memo(
+    ws: &Workspace,
+    opts: &Options,
+    files: &dyn Files,
+    memo: Option<&Memo>,
+) -> Report {
+    if let Some(m) = memo {
+        m.prepare(opts, ws);
+    }
     let root = Path::new(&ws.root);
     // The plans' own rules and the workspace rules (links, the schedule)
     // run at the same time; each side is parallel inside too.
@@ -322,6 +405,9 @@ pub fn check_with(ws: &Workspace, opts: &Options, files: &dyn Files) -> Report {
             ws.documents
                 .par_iter()
                 .map(|doc| {
+                    if let Some(found) = memo.and_then(|m| m.get(doc)) {
+                        return found;
+                    }
                     let cx = DocCx {
                         doc,
                         opts,
@@ -333,6 +419,9 @@ pub fn check_with(ws: &Workspace, opts: &Options, files: &dyn Files) -> Report {
                         if let Run::Document(f) = rule.run {
                             f(&cx, &mut out);
                         }
+                    }
+                    if let Some(m) = memo {
+                        m.put(doc, &out);
                     }
                     out
                 })
