@@ -14,7 +14,7 @@ pub fn today() -> jiff::civil::Date {
 pub fn workspace(data: &[u8]) -> Option<Workspace> {
     let doc = planmark::syntax::parse_bytes("plan.md", data).ok()?;
     Some(Workspace {
-        documents: vec![doc],
+        documents: vec![doc.into()],
         ..Workspace::default()
     })
 }

@@ -118,9 +118,9 @@ pub(crate) fn report(cx: &Context, a: &ReportArgs) -> anyhow::Result<ExitCode> {
     let mut opts = snap.check_options();
     opts.schedule = schedule.clone().map(std::sync::Arc::new);
     let findings = snap.check_with(&opts);
-    let runs = a.runs.unwrap_or_else(|| {
-        Snapshot::quick_runs(ws.documents.iter().map(|d| d.tasks.len()).sum())
-    });
+    let runs = a
+        .runs
+        .unwrap_or_else(|| Snapshot::quick_runs(ws.documents.iter().map(|d| d.tasks.len()).sum()));
     let forecast = match (&schedule, runs) {
         (Some(s), r) if r > 0 => snap
             .forecast(
@@ -176,4 +176,3 @@ pub(crate) fn export(cx: &Context, a: &ExportArgs) -> anyhow::Result<ExitCode> {
     }
     Ok(finish(snap))
 }
-

@@ -56,9 +56,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Start(a) => track::set_status(&cx()?, &a, Status::InProgress, None),
         Command::Reopen(a) => track::set_status(&cx()?, &a, Status::Todo, None),
         Command::Cancel(a) => track::set_status(&cx()?, &a, Status::Cancelled, None),
-        Command::Block(a) => {
-            track::set_status(&cx()?, &a.edit, Status::Blocked, Some(&a.reason))
-        }
+        Command::Block(a) => track::set_status(&cx()?, &a.edit, Status::Blocked, Some(&a.reason)),
         Command::Set(a) => track::set(&cx()?, &a),
         Command::Add(a) => track::add(&cx()?, &a),
         Command::Schedule(a) => schedule::schedule(&cx()?, &a),

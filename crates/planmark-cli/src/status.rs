@@ -196,7 +196,6 @@ pub(crate) fn status(cx: &Context, sa: &StatusArgs) -> anyhow::Result<ExitCode> 
     Ok(finish(snap))
 }
 
-
 /// `status --format json`: `{"documents": [...]}`.
 #[derive(serde::Serialize)]
 struct Documents<'a> {
@@ -228,4 +227,3 @@ struct ForecastView {
     #[serde(skip_serializing_if = "Option::is_none")]
     deadline_probability: Option<f64>,
 }
-

@@ -42,7 +42,7 @@ pub(crate) fn tasks(cx: &Context, a: &TasksArgs) -> anyhow::Result<ExitCode> {
     let selected: Vec<(&Document, &Task)> = snap
         .tasks(&filter)
         .into_iter()
-        .map(|(di, ti)| (&ws.documents[di], snap.task((di, ti))))
+        .map(|(di, ti)| (&*ws.documents[di], snap.task((di, ti))))
         .collect();
     print_tasks(
         cx,
@@ -60,7 +60,7 @@ pub(crate) fn next(cx: &Context, a: &NextArgs) -> anyhow::Result<ExitCode> {
     let picked: Vec<(&Document, &Task)> = snap
         .next(a.owner.as_deref(), a.limit)
         .into_iter()
-        .map(|n| (&ws.documents[n.at.0], snap.task(n.at)))
+        .map(|n| (&*ws.documents[n.at.0], snap.task(n.at)))
         .collect();
     print_tasks(
         cx,
@@ -141,7 +141,8 @@ pub(crate) fn show(cx: &Context, a: &ShowArgs) -> anyhow::Result<ExitCode> {
     };
     let d = &ws.documents[di];
     let t = &d.tasks[ti];
-    let ids = |v: Vec<usize>| -> Vec<&str> { v.into_iter().map(|i| d.tasks[i].id.as_str()).collect() };
+    let ids =
+        |v: Vec<usize>| -> Vec<&str> { v.into_iter().map(|i| d.tasks[i].id.as_str()).collect() };
     let dependents = ids(snap.dependents((di, ti)));
     let children = ids(snap.subtasks((di, ti)));
     if a.read.format == Format::Json {
@@ -536,4 +537,3 @@ fn task_json<'a>(t: &'a Task, d: &'a Document, work: WorkTime) -> TaskView<'a> {
         line: t.origin.span.line,
     }
 }
-

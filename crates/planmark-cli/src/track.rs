@@ -41,10 +41,7 @@ pub(crate) fn set_status(
 ) -> anyhow::Result<ExitCode> {
     let snap = cx.load(&[])?;
     let ids: Vec<&str> = a.ids.iter().map(String::as_str).collect();
-    let done = match settle(
-        &snap,
-        snap.set_status(&ids, to, reason, a.force, a.dry_run),
-    )? {
+    let done = match settle(&snap, snap.set_status(&ids, to, reason, a.force, a.dry_run))? {
         Ok(done) => done,
         Err(code) => return Ok(code),
     };
@@ -134,7 +131,11 @@ pub(crate) fn add(cx: &Context, a: &AddArgs) -> anyhow::Result<ExitCode> {
     let req = NewTaskRequest {
         title: a.title.clone(),
         // A plan named on the command line is the only one loaded.
-        plan: a.plan.as_ref().and_then(|_| docs.first()).map(|d| d.path.clone()),
+        plan: a
+            .plan
+            .as_ref()
+            .and_then(|_| docs.first())
+            .map(|d| d.path.clone()),
         phase: a.phase.clone(),
         estimate: a.estimate.clone(),
         owner: a.owner.clone(),

@@ -586,14 +586,20 @@ fn next_shows_work_in_progress_first() {
     let plan = TRACKED.replace("- [ ] 1.3 Upload", "- [~] 1.3 Upload");
     std::fs::write(dir.path().join("plan.md"), &plan).unwrap();
     assert_eq!(ids(&["next", "--format", "json"]), ["1.3", "1.2"]);
-    assert_eq!(ids(&["next", "--owner", "ana", "--format", "json"]), ["1.3"]);
+    assert_eq!(
+        ids(&["next", "--owner", "ana", "--format", "json"]),
+        ["1.3"]
+    );
     // The only open work is in progress: it is listed, not "everything waits".
-    let plan = "# P\n\n## Tasks\n- [x] 1 Design (1d)\n- [~] 2 Build (2d) (depends on 1)\n- [ ] 3 Ship (1d) (depends on 2)\n";
+    let plan = "# P\n\n## Tasks\n- [x] 1.1 Design (1d)\n- [~] 1.2 Build (2d) (depends on 1.1)\n- [ ] 1.3 Ship (1d) (depends on 1.2)\n";
     std::fs::write(dir.path().join("plan.md"), plan).unwrap();
-    assert_eq!(ids(&["next", "--format", "json"]), ["2"]);
+    assert_eq!(ids(&["next", "--format", "json"]), ["1.2"]);
     let out = planmark(dir.path()).arg("next").assert().success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
-    assert!(text.contains("Build") && text.contains("in progress"), "{text}");
+    assert!(
+        text.contains("Build") && text.contains("in progress"),
+        "{text}"
+    );
     assert!(out.get_output().stderr.is_empty());
 }
 

@@ -29,10 +29,9 @@ fn main() {
 fn scheduled(tasks: usize) -> (Workspace, Schedule) {
     let ws = Workspace {
         root: String::new(),
-        documents: vec![planmark::syntax::parse_str(
-            "plan.md",
-            &plans::plan(tasks, 20, true),
-        )],
+        documents: vec![
+            planmark::syntax::parse_str("plan.md", &plans::plan(tasks, 20, true)).into(),
+        ],
         findings: vec![],
     };
     let s = schedule::schedule(

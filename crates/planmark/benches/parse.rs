@@ -93,7 +93,7 @@ fn parse_and_check_plan(bencher: divan::Bencher, phases: usize) {
             let doc =
                 planmark::syntax::parse_str(divan::black_box("plan.md"), divan::black_box(&text));
             let ws = planmark::model::Workspace {
-                documents: vec![doc],
+                documents: vec![doc.into()],
                 ..planmark::model::Workspace::default()
             };
             planmark::check::check(&ws, &opts)
@@ -181,7 +181,7 @@ fn parse_and_check_corpus(bencher: divan::Bencher) {
             let documents = docs
                 .iter()
                 .enumerate()
-                .map(|(i, d)| planmark::syntax::parse_str(&format!("plan-{i}.md"), d))
+                .map(|(i, d)| planmark::syntax::parse_str(&format!("plan-{i}.md"), d).into())
                 .collect();
             let ws = planmark::model::Workspace {
                 documents,

@@ -210,7 +210,7 @@ fn through_plan(inst: &Instance, write: Option<&Path>) -> Result<(Vec<i64>, u32)
     let doc = planmark::syntax::parse_str(&inst.name, &text);
     let ws = planmark::model::Workspace {
         root: String::new(),
-        documents: vec![doc],
+        documents: vec![doc.into()],
         findings: vec![],
     };
     let opts = planmark::schedule::Options::new(date(2027, 1, 4));

@@ -23,10 +23,9 @@ fn main() {
 fn scheduled() -> (Workspace, Schedule) {
     let ws = Workspace {
         root: String::new(),
-        documents: vec![planmark::syntax::parse_str(
-            "plan.md",
-            &plans::plan(5_000, 20, false),
-        )],
+        documents: vec![
+            planmark::syntax::parse_str("plan.md", &plans::plan(5_000, 20, false)).into(),
+        ],
         findings: vec![],
     };
     let s = schedule::schedule(

@@ -31,7 +31,7 @@ fn parse_schedule_print(text: &str, level: bool) -> usize {
     let doc = planmark::syntax::parse_str("plan.md", text);
     let ws = Workspace {
         root: String::new(),
-        documents: vec![doc],
+        documents: vec![doc.into()],
         findings: vec![],
     };
     let mut o = Options::new(date(2027, 1, 4));

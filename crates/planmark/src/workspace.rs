@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -24,6 +25,12 @@ pub enum LoadError {
     #[error("invalid glob in planmark.toml: {0}")]
     Glob(String),
 }
+
+/// One file as read: its plan (shared), or why it could not be read.
+pub(crate) type Read = Result<Arc<Document>, Box<crate::diag::Diagnostic>>;
+
+/// Per task and dependency of a plan, a new `resolved` flag.
+type Flips = Vec<(usize, usize, bool)>;
 
 /// Finds the workspace root for `start`: the nearest folder with
 /// `planmark.toml`, else the git root, else `start` itself.
@@ -110,9 +117,9 @@ pub fn relative(root: &Path, path: &Path) -> String {
 /// Returns an error when a named path does not exist or the configuration is invalid.
 pub fn load(root: &Path, paths: &[PathBuf], config: &Config) -> Result<Workspace, LoadError> {
     let jobs = files(root, paths, config)?;
-    let results: Vec<(Result<Document, Box<crate::diag::Diagnostic>>, bool)> = jobs
+    let results: Vec<(Read, bool)> = jobs
         .par_iter()
-        .map(|(p, explicit)| (read_plan(root, p, config), *explicit))
+        .map(|(p, explicit)| (read_plan(root, p, config).map(Arc::new), *explicit))
         .collect();
     Ok(assemble(root, results))
 }
@@ -199,10 +206,7 @@ fn read(
 
 /// Keeps the documents that are plans (and every named file), sorted, with
 /// cross-document dependencies resolved.
-pub(crate) fn assemble(
-    root: &Path,
-    results: Vec<(Result<Document, Box<crate::diag::Diagnostic>>, bool)>,
-) -> Workspace {
+pub(crate) fn assemble(root: &Path, results: Vec<(Read, bool)>) -> Workspace {
     let mut ws = Workspace {
         root: root.display().to_string(),
         ..Workspace::default()
@@ -236,20 +240,43 @@ pub fn resolve_cross_document(ws: &mut Workspace) {
             .unwrap_or_default();
         index.entry(stem).or_insert(i);
     }
-    let ids: Vec<std::collections::HashSet<String>> = ws
-        .documents
-        .iter()
-        .map(|d| d.tasks.iter().map(|t| t.id.clone()).collect())
-        .collect();
-    for d in &mut ws.documents {
-        for t in &mut d.tasks {
-            for dep in &mut t.dependencies {
+    let mut ids: rustc_hash::FxHashMap<usize, rustc_hash::FxHashSet<&str>> =
+        rustc_hash::FxHashMap::default();
+    // Per plan, the new flags of its cross-plan dependencies, by
+    // (task, dependency); a plan is changed (and, when shared, copied)
+    // only when one differs.
+    let mut updates: Vec<(usize, Flips)> = Vec::new();
+    for (di, d) in ws.documents.iter().enumerate() {
+        let mut flips = Vec::new();
+        for (ti, t) in d.tasks.iter().enumerate() {
+            for (k, dep) in t.dependencies.iter().enumerate() {
                 if let Some((doc, id)) = dep.target.split_once('#')
                     && let Some(&i) = index.get(doc.trim())
                 {
-                    dep.resolved = ids[i].contains(id.trim());
+                    let resolved = ids
+                        .entry(i)
+                        .or_insert_with(|| {
+                            ws.documents[i]
+                                .tasks
+                                .iter()
+                                .map(|t| t.id.as_str())
+                                .collect()
+                        })
+                        .contains(id.trim());
+                    if resolved != dep.resolved {
+                        flips.push((ti, k, resolved));
+                    }
                 }
             }
+        }
+        if !flips.is_empty() {
+            updates.push((di, flips));
+        }
+    }
+    for (di, flips) in updates {
+        let d = Arc::make_mut(&mut ws.documents[di]);
+        for (ti, k, resolved) in flips {
+            d.tasks[ti].dependencies[k].resolved = resolved;
         }
     }
 }

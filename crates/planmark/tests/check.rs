@@ -96,7 +96,7 @@ fn a_new_plan_has_only_template_findings() {
             let text = planmark::templates::render(b.text(), &vars);
             let doc = planmark::syntax::parse_str("new.md", &text);
             let ws = Workspace {
-                documents: vec![doc],
+                documents: vec![doc.into()],
                 ..Workspace::default()
             };
             let report = planmark::check::check(&ws, &Options::new(today()));
@@ -353,7 +353,7 @@ fn checklist_fixes_change_only_the_marker() {
     assert_eq!(doc.source.len(), fixed.len());
     let again = planmark::syntax::parse_str(&doc.path, &fixed);
     let ws2 = Workspace {
-        documents: vec![again],
+        documents: vec![again.into()],
         ..Workspace::default()
     };
     let r2 = planmark::check::check(&ws2, &Options::new(today()));
@@ -456,7 +456,7 @@ fn the_examples_in_docs_rules_hold() {
     for (code, bad, good) in examples {
         for (text, should) in [(bad, true), (good, false)] {
             let ws = Workspace {
-                documents: vec![planmark::syntax::parse_str("plan.md", &text)],
+                documents: vec![planmark::syntax::parse_str("plan.md", &text).into()],
                 ..Workspace::default()
             };
             let r = check_with(&ws, &opts, &OnlyRunbook);
@@ -492,7 +492,7 @@ fn many_broken_links_and_a_long_cycle_stay_fast() {
         );
     }
     let ws = Workspace {
-        documents: vec![planmark::syntax::parse_str("big.md", &text)],
+        documents: vec![planmark::syntax::parse_str("big.md", &text).into()],
         ..Workspace::default()
     };
     let r = planmark::check::check(&ws, &Options::new(today()));
@@ -541,7 +541,7 @@ fn deadline_confidence_comes_from_the_configuration_or_the_plan() {
     let found = |text: &str, config: &str| {
         let config = Config::parse(config).unwrap();
         let ws = Workspace {
-            documents: vec![planmark::syntax::parse_str("plan.md", text)],
+            documents: vec![planmark::syntax::parse_str("plan.md", text).into()],
             ..Workspace::default()
         };
         let opts =

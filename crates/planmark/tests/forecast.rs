@@ -16,7 +16,7 @@ const RUNS: u32 = 20_000;
 fn ws(text: &str) -> Workspace {
     Workspace {
         root: String::new(),
-        documents: vec![planmark::syntax::parse_str("plan.md", text)],
+        documents: vec![planmark::syntax::parse_str("plan.md", text).into()],
         findings: vec![],
     }
 }
@@ -635,7 +635,9 @@ fn every_fixture_and_example_can_be_forecast() {
         for p in paths {
             let text = std::fs::read_to_string(&p).unwrap();
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            docs.push(planmark::syntax::parse_str(&name, &text));
+            docs.push(std::sync::Arc::new(planmark::syntax::parse_str(
+                &name, &text,
+            )));
         }
     }
     let config = Config::parse("").unwrap();

@@ -11,7 +11,7 @@ use planmark::schedule::{self, Schedule};
 fn ws(text: &str) -> Workspace {
     Workspace {
         root: String::new(),
-        documents: vec![planmark::syntax::parse_str("plan.md", text)],
+        documents: vec![planmark::syntax::parse_str("plan.md", text).into()],
         findings: vec![],
     }
 }

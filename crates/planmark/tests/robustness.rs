@@ -299,7 +299,7 @@ mod props {
     fn check_renders(d: planmark::model::Document, text: &str) -> Result<(), TestCaseError> {
         use planmark::check::{Options, check, render};
         let ws = planmark::model::Workspace {
-            documents: vec![d],
+            documents: vec![d.into()],
             ..Default::default()
         };
         let r = check(&ws, &Options::new(jiff::civil::date(2026, 11, 21)));

@@ -13,7 +13,7 @@ use proptest::prelude::*;
 fn ws(text: &str) -> Workspace {
     Workspace {
         root: String::new(),
-        documents: vec![planmark::syntax::parse_str("plan.md", text)],
+        documents: vec![planmark::syntax::parse_str("plan.md", text).into()],
         findings: vec![],
     }
 }

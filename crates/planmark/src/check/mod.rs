@@ -13,7 +13,7 @@
 //! use planmark::check::{check, Options};
 //! use planmark::model::Workspace;
 //! let doc = planmark::syntax::parse_str("plan.md", "## Tasks\n- [ ] 1.1 Build (2d) (depends on 1.3)\n");
-//! let ws = Workspace { documents: vec![doc], ..Workspace::default() };
+//! let ws = Workspace { documents: vec![doc.into()], ..Workspace::default() };
 //! let report = check(&ws, &Options::new(jiff::civil::date(2026, 11, 23)));
 //! assert_eq!(report.diagnostics[0].code.as_str(), "PM016");
 //! ```

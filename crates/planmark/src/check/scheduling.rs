@@ -20,7 +20,7 @@ pub(crate) fn check(cx: &WsCx<'_>, out: &mut Vec<Diagnostic>) {
     // levelled (demands are checked before levelling): one schedule will do
     // for the plans that have none.
     if cx.opts.project.deadline().is_none() {
-        let dated: Vec<bool> = cx.ws.documents.iter().map(has_dates).collect();
+        let dated: Vec<bool> = cx.ws.documents.iter().map(|d| has_dates(d)).collect();
         if dated.iter().any(|&d| d) {
             opts.dated = Some(dated);
         } else {
@@ -48,7 +48,11 @@ pub(crate) fn check(cx: &WsCx<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     };
-    let by: ByPath = ws.documents.iter().map(|d| (d.path.as_str(), d)).collect();
+    let by: ByPath = ws
+        .documents
+        .iter()
+        .map(|d| (d.path.as_str(), &**d))
+        .collect();
     deadlines(&by, s, out);
     at_risk(cx, &by, s, out);
     overallocation(&by, s, out);

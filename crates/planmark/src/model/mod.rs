@@ -89,8 +89,10 @@ pub struct Origin {
 pub struct Workspace {
     /// The folder the documents' paths are relative to.
     pub root: String,
-    /// The documents, in path order.
-    pub documents: Vec<Document>,
+    /// The documents, in path order. Shared: a workspace kept current
+    /// (the engine's) hands the same parse of an unchanged plan to every
+    /// snapshot.
+    pub documents: Vec<std::sync::Arc<Document>>,
     /// Findings about files that could not be read as documents.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub findings: Vec<Diagnostic>,

@@ -209,9 +209,10 @@ impl Snapshot {
             writes.push((doc, tasks, edit::set_statuses(doc, tasks, to, reason)?));
         }
         for (doc, tasks, new) in &writes {
-            out.diff.push_str(&self.save(doc, tasks, new, dry_run, &|d, found| {
-                edit::set_statuses(d, found, to, reason)
-            })?);
+            out.diff
+                .push_str(&self.save(doc, tasks, new, dry_run, &|d, found| {
+                    edit::set_statuses(d, found, to, reason)
+                })?);
         }
         Ok(out)
     }
@@ -379,8 +380,12 @@ impl Snapshot {
         // Added again to the plan as it is on disk when it changed
         // meanwhile: report where the task landed there.
         let landed = std::cell::RefCell::new(None);
-        let diff = self.save(doc, &[], &new, dry_run, &|d, _| {
-            match with_task(d, phase, &new_task)? {
+        let diff = self.save(
+            doc,
+            &[],
+            &new,
+            dry_run,
+            &|d, _| match with_task(d, phase, &new_task)? {
                 (text, Some(t)) => {
                     *landed.borrow_mut() = Some(t);
                     Ok(text)
@@ -391,8 +396,8 @@ impl Snapshot {
                     id: String::new(),
                     what: cannot(d),
                 }),
-            }
-        })?;
+            },
+        )?;
         if let Some(t) = landed.into_inner() {
             added = t;
         }

@@ -41,9 +41,7 @@ use crate::model::{Document, Task, WorkTime, Workspace};
 use crate::schedule::{self, Schedule};
 use crate::workspace::{self, LoadError};
 
-pub use change::{
-    Added, AttributeChange, Edit, Fixed, NewTaskRequest, StatusChange, Waiting,
-};
+pub use change::{Added, AttributeChange, Edit, Fixed, NewTaskRequest, StatusChange, Waiting};
 pub use query::{NextTask, TaskFilter, phase_matches};
 
 /// Why the engine could not answer.
@@ -133,7 +131,7 @@ struct Cached {
     len: u64,
     modified: Option<SystemTime>,
     explicit: bool,
-    parsed: Result<Document, Box<Diagnostic>>,
+    parsed: workspace::Read,
 }
 
 /// What a refresh found.
@@ -233,7 +231,13 @@ impl Project {
         Ok(snap)
     }
 
-    fn snapshot(&self, ws: Workspace, today: Date, memo: Option<Arc<Memo>>, version: u64) -> Snapshot {
+    fn snapshot(
+        &self,
+        ws: Workspace,
+        today: Date,
+        memo: Option<Arc<Memo>>,
+        version: u64,
+    ) -> Snapshot {
         Snapshot {
             version,
             root: self.root.clone(),
@@ -284,13 +288,12 @@ impl Project {
 
     fn update(&self, today: Date, touched: Option<&[PathBuf]>) -> Result<Update, ProjectError> {
         let mut st = self.lock();
-        let known = |p: &Path, st: &State| st.files.contains_key(p) || !p.exists();
         // A watcher's report about files already known (and still there)
-        // needs no new listing; anything else does.
+        // needs no new listing: only those files are looked at.
         let relist = match touched {
-            Some(files) if st.current.is_some() => {
-                !files.iter().all(|f| known(f, &st) && f.exists() == st.files.contains_key(f))
-            }
+            Some(files) if st.current.is_some() => files
+                .iter()
+                .any(|f| !st.files.contains_key(f) || !f.is_file()),
             _ => true,
         };
         let listing: Vec<(PathBuf, bool)> = if relist {
@@ -307,25 +310,34 @@ impl Project {
             .iter()
             .map(PathBuf::as_path)
             .collect();
+        let candidates: Vec<(PathBuf, bool)> = if relist {
+            listing.clone()
+        } else {
+            listing
+                .iter()
+                .filter(|(p, _)| forced.contains(p.as_path()))
+                .cloned()
+                .collect()
+        };
         // What to read again: new files, forced ones, and those whose
         // size or time of change moved.
-        let stale: Vec<(PathBuf, bool, Option<std::fs::Metadata>)> = listing
-            .par_iter()
+        let stale: Vec<(PathBuf, bool, Option<std::fs::Metadata>)> = candidates
+            .into_par_iter()
             .filter_map(|(p, explicit)| {
-                let meta = std::fs::metadata(p).ok();
-                let same = st.files.get(p).is_some_and(|c| {
+                let meta = std::fs::metadata(&p).ok();
+                let same = st.files.get(&p).is_some_and(|c| {
                     !forced.contains(p.as_path())
-                        && meta.as_ref().is_some_and(|m| {
-                            m.len() == c.len && m.modified().ok() == c.modified
-                        })
+                        && meta
+                            .as_ref()
+                            .is_some_and(|m| m.len() == c.len && m.modified().ok() == c.modified)
                 });
-                (!same).then(|| (p.clone(), *explicit, meta))
+                (!same).then_some((p, explicit, meta))
             })
             .collect();
         let read: Vec<(PathBuf, Cached)> = stale
             .into_par_iter()
             .map(|(p, explicit, meta)| {
-                let parsed = workspace::read_plan(&self.root, &p, &self.config);
+                let parsed = workspace::read_plan(&self.root, &p, &self.config).map(Arc::new);
                 let cached = Cached {
                     len: meta.as_ref().map_or(0, std::fs::Metadata::len),
                     modified: meta.and_then(|m| m.modified().ok()),
@@ -351,7 +363,10 @@ impl Project {
             }
         }
         for (p, c) in read {
-            let same = st.files.get(&p).is_some_and(|old| same_text(&old.parsed, &c.parsed));
+            let same = st
+                .files
+                .get(&p)
+                .is_some_and(|old| same_text(&old.parsed, &c.parsed));
             if same {
                 // The bytes did not change: keep the old parse (and with
                 // it the memo of its findings), take the new file times.
@@ -361,8 +376,9 @@ impl Project {
                 }
                 continue;
             }
-            let shown = |r: &Result<Document, Box<Diagnostic>>| {
-                r.as_ref().map_or(true, |d| c.explicit || workspace::is_plan(d))
+            let shown = |r: &workspace::Read| {
+                r.as_ref()
+                    .map_or(true, |d| c.explicit || workspace::is_plan(d))
             };
             if shown(&c.parsed) || st.files.get(&p).is_some_and(|o| shown(&o.parsed)) {
                 changed.push(workspace::relative(&self.root, &p));
@@ -374,7 +390,7 @@ impl Project {
             st.memo.clear();
         }
         if !changed.is_empty() || st.current.as_ref().is_none_or(|c| c.today != today) {
-            let results: Vec<(Result<Document, Box<Diagnostic>>, bool)> = st
+            let results: Vec<(workspace::Read, bool)> = st
                 .files
                 .values()
                 .map(|c| (c.parsed.clone(), c.explicit))
@@ -393,7 +409,7 @@ impl Project {
 }
 
 /// Whether two reads of a file found the same text.
-fn same_text(a: &Result<Document, Box<Diagnostic>>, b: &Result<Document, Box<Diagnostic>>) -> bool {
+fn same_text(a: &workspace::Read, b: &workspace::Read) -> bool {
     match (a, b) {
         (Ok(a), Ok(b)) => a.source == b.source && a.bom == b.bom,
         (Err(a), Err(b)) => a.message == b.message,

@@ -650,7 +650,7 @@ pub fn schedule(
     let phase_of: Vec<Vec<Option<usize>>> = ws
         .documents
         .iter()
-        .map(crate::links::phase_indexes)
+        .map(|d| crate::links::phase_indexes(d))
         .collect();
     for (di, d) in ws.documents.iter().enumerate() {
         let mut ends = vec![None; d.phases.len()];
