@@ -18,7 +18,7 @@ pub(crate) enum Command {
     Status(StatusArgs),
     /// Check plans for mistakes: cycles, unknown dependencies, overdue actions, template text...
     Check(CheckArgs),
-    /// The tasks that can start now: dependencies done, earlier phases finished.
+    /// What to work on now: work in progress first, then tasks that can start, critical first.
     Next(NextArgs),
     /// Mark tasks done (refused while their dependencies are unfinished, unless --force).
     Done(EditArgs),
@@ -52,6 +52,8 @@ pub(crate) enum Command {
     Graph(ChartArgs),
     /// One self-contained HTML file: progress, forecast, findings, Gantt, risks, actions, burndown.
     Report(ReportArgs),
+    /// The live local web UI: overview, board, tasks, timeline, findings, updated as plans change.
+    Serve(ServeArgs),
     /// List tasks, optionally filtered.
     Tasks(TasksArgs),
     /// Show one task with everything known about it.
@@ -453,4 +455,23 @@ pub(crate) struct NewArgs {
     /// List the available templates.
     #[arg(long)]
     pub(crate) list: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// Plan files or folders; none means the workspace.
+    pub(crate) paths: Vec<PathBuf>,
+    /// The port (0: any free one).
+    #[arg(long, default_value_t = 4000)]
+    pub(crate) port: u16,
+    /// The address to listen on; anything but 127.0.0.1 or ::1 asks every
+    /// visitor for the access token printed at start.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub(crate) host: std::net::IpAddr,
+    /// Open the page in the default browser.
+    #[arg(long)]
+    pub(crate) open: bool,
+    /// Measure progress at this date (YYYY-MM-DD) instead of today.
+    #[arg(long)]
+    pub(crate) today: Option<String>,
 }

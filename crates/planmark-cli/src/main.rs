@@ -9,6 +9,7 @@ mod history;
 mod new;
 mod output;
 mod schedule;
+mod serve;
 mod status;
 mod tasks;
 mod track;
@@ -68,6 +69,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Risks(a) => charts::chart(&cx()?, &a, charts::Kind::Risks),
         Command::Graph(a) => charts::chart(&cx()?, &a, charts::Kind::Graph),
         Command::Report(a) => charts::report(&cx()?, &a),
+        Command::Serve(a) => serve::serve(&cx()?, &a),
         Command::Tasks(a) => tasks::tasks(&cx()?, &a),
         Command::Show(a) => tasks::show(&cx()?, &a),
         Command::Export(a) => charts::export(&cx()?, &a),

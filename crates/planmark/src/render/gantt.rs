@@ -163,10 +163,48 @@ const TOP: f64 = 44.0;
 /// Every label is cut to fit, with the full text in a tooltip.
 #[must_use]
 pub fn gantt_svg(ws: &Workspace, s: &Schedule) -> String {
+    gantt_svg_with(ws, s, &GanttOptions::default())
+}
+
+/// How wide a day is drawn.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Zoom {
+    /// The whole plan in about 1,000 pixels.
+    #[default]
+    Fit,
+    /// 24 pixels a day.
+    Day,
+    /// 6 pixels a day.
+    Week,
+    /// 2 pixels a day.
+    Month,
+}
+
+/// Makes the link of a task's row from its plan's path and its id.
+pub type TaskHref<'a> = &'a dyn Fn(&str, &str) -> String;
+
+/// Options of [`gantt_svg_with`].
+#[derive(Default)]
+pub struct GanttOptions<'a> {
+    /// How wide a day is drawn.
+    pub zoom: Zoom,
+    /// A link for each task's row (by plan path and id), for a page that
+    /// shows the task.
+    pub href: Option<TaskHref<'a>>,
+}
+
+/// [`gantt_svg`] at a zoom, with each task's row a link.
+#[must_use]
+pub fn gantt_svg_with(ws: &Workspace, s: &Schedule, opts: &GanttOptions<'_>) -> String {
     let rows = rows(ws, s);
     let (first, last) = span(s);
     let days = days_between(first, last) + 1;
-    let dw = (1000.0 / days as f64).clamp(2.0, 24.0);
+    let dw = match opts.zoom {
+        Zoom::Fit => (1000.0 / days as f64).clamp(2.0, 24.0),
+        Zoom::Day => 24.0,
+        Zoom::Week => 6.0,
+        Zoom::Month => 2.0,
+    };
     let chart = days as f64 * dw;
     let width = LABEL + chart + 140.0;
     let height = TOP + rows.len() as f64 * ROW + 12.0;
@@ -306,7 +344,17 @@ pub fn gantt_svg(ws: &Workspace, s: &Schedule) -> String {
                 }
                 out.push_str("</g>");
             }
-            Row::Task(i) => task_row(&mut out, s, &s.tasks[*i], top, &bar_x, &x, dw),
+            Row::Task(i) => {
+                let t = &s.tasks[*i];
+                let link = opts.href.map(|f| f(&t.plan, &t.id));
+                if let Some(l) = &link {
+                    let _ = write!(out, r#"<a href="{}">"#, esc(l));
+                }
+                task_row(&mut out, s, t, top, &bar_x, &x, dw);
+                if link.is_some() {
+                    out.push_str("</a>");
+                }
+            }
             Row::Milestone(k) => {
                 let m = &s.milestones[*k];
                 let cx = x(m.date) + dw;

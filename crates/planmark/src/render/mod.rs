@@ -23,7 +23,7 @@ mod svg;
 mod terminal;
 
 pub use charts::{burndown_svg, forecast_svg};
-pub use gantt::{gantt_mermaid, gantt_svg};
+pub use gantt::{GanttOptions, TaskHref, Zoom, gantt_mermaid, gantt_svg, gantt_svg_with};
 pub use graph::{graph_dot, graph_mermaid, graph_svg};
 pub use report::{ReportInput, report_html};
 pub use risks::{risk_matrix_svg, risk_matrix_text};

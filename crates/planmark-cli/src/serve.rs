@@ -1,0 +1,39 @@
+//! `serve`: the live local web UI.
+
+use std::io::Write as _;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+
+use crate::args::ServeArgs;
+use crate::common::{Context, date};
+
+pub(crate) fn serve(cx: &Context, a: &ServeArgs) -> anyhow::Result<ExitCode> {
+    let mut opts = planmark_server::Options::new(cx.root().to_path_buf());
+    opts.paths.clone_from(&a.paths);
+    opts.host = a.host;
+    opts.port = a.port;
+    opts.today = date(a.today.as_deref(), "--today")?;
+    let server = planmark_server::Server::bind(opts)
+        .with_context(|| format!("cannot serve on {}:{}", a.host, a.port))?;
+    // The address first, alone on its line: scripts and tests read it.
+    let mut out = std::io::stdout();
+    writeln!(out, "{}", server.url)?;
+    out.flush()?;
+    if !a.host.is_loopback() {
+        anstream::eprintln!(
+            "listening on {}: visitors need the access token in the address above",
+            a.host
+        );
+    }
+    anstream::eprintln!("serving {}; Ctrl-C stops", cx.root().display());
+    if a.open {
+        let _ = std::process::Command::new("xdg-open")
+            .arg(&server.url)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+    }
+    server.run()?;
+    Ok(ExitCode::SUCCESS)
+}

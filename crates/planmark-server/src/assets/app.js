@@ -1,0 +1,143 @@
+// planmark serve: live updates, dragging cards, forms that answer in place.
+// The pages read without this script; it only adds to them.
+"use strict";
+(function () {
+  const token = document.querySelector('meta[name="planmark-token"]').content;
+  const live = document.getElementById("live");
+  const notice = document.getElementById("notice");
+  let version = Number(document.getElementById("main").dataset.version);
+  let loading = null;
+
+  function say(text) {
+    if (!text) {
+      notice.hidden = true;
+      notice.textContent = "";
+      return;
+    }
+    notice.textContent = text;
+    notice.hidden = false;
+  }
+
+  // Replaces the page's main part with the server's current one, keeping
+  // the scroll position, the focused element and open details.
+  async function reload() {
+    if (loading) return loading;
+    loading = (async () => {
+      const res = await fetch(location.href, { headers: { "X-Planmark-Live": "1" } });
+      if (!res.ok) return;
+      const doc = new DOMParser().parseFromString(await res.text(), "text/html");
+      const fresh = doc.getElementById("main");
+      const main = document.getElementById("main");
+      if (!fresh) return;
+      const x = window.scrollX, y = window.scrollY;
+      const focus = document.activeElement && document.activeElement.closest(".card");
+      const key = focus ? focus.dataset.plan + "#" + focus.dataset.id : null;
+      const open = [...main.querySelectorAll("details[open]")].map((d) => d.className);
+      main.replaceWith(fresh);
+      version = Number(fresh.dataset.version);
+      for (const c of open) {
+        const d = fresh.querySelector("details." + c);
+        if (d) d.open = true;
+      }
+      if (key) {
+        const again = [...fresh.querySelectorAll(".card")].find(
+          (c) => c.dataset.plan + "#" + c.dataset.id === key
+        );
+        if (again) again.focus({ preventScroll: true });
+      }
+      window.scrollTo(x, y);
+      wire(fresh);
+      live.textContent = "updated " + new Date().toLocaleTimeString();
+    })();
+    try {
+      await loading;
+    } finally {
+      loading = null;
+    }
+  }
+
+  // Posts a change; answers with the JSON reply, and says what went wrong.
+  async function change(url, body) {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Planmark-Token": token },
+      body: JSON.stringify(body),
+    });
+    let reply = {};
+    try {
+      reply = await res.json();
+    } catch (e) {
+      reply = { error: "the server answered " + res.status };
+    }
+    if (!res.ok) {
+      say(reply.error || "not changed");
+      await reload();
+      return null;
+    }
+    say("");
+    if (reply.version > version) await reload();
+    return reply;
+  }
+
+  function fields(form) {
+    const body = {};
+    for (const [k, v] of new FormData(form)) body[k] = v;
+    return body;
+  }
+
+  function move(card, to) {
+    return change("/api/status", {
+      plan: card.dataset.plan,
+      id: card.dataset.id,
+      base: card.dataset.base,
+      to: to,
+    });
+  }
+
+  function wire(root) {
+    for (const form of root.querySelectorAll("form[method=post]")) {
+      form.addEventListener("submit", (e) => {
+        e.preventDefault();
+        change(form.action, fields(form));
+      });
+    }
+    for (const card of root.querySelectorAll(".card")) {
+      card.addEventListener("dragstart", (e) => {
+        e.dataTransfer.setData("text/plain", card.dataset.plan + "#" + card.dataset.id);
+        e.dataTransfer.effectAllowed = "move";
+        card.classList.add("dragging");
+      });
+      card.addEventListener("dragend", () => card.classList.remove("dragging"));
+    }
+    for (const col of root.querySelectorAll(".column")) {
+      col.addEventListener("dragover", (e) => {
+        e.preventDefault();
+        col.classList.add("over");
+      });
+      col.addEventListener("dragleave", () => col.classList.remove("over"));
+      col.addEventListener("drop", (e) => {
+        e.preventDefault();
+        col.classList.remove("over");
+        const card = root.querySelector(".card.dragging");
+        if (card && card.dataset.status !== col.dataset.status) {
+          col.querySelector(".cards").appendChild(card);
+          move(card, col.dataset.status);
+        }
+      });
+    }
+  }
+
+  wire(document);
+
+  // Live: the server says when the workspace changed.
+  if (window.EventSource) {
+    const events = new EventSource("/events");
+    events.addEventListener("change", (e) => {
+      live.textContent = "live";
+      if (Number(e.data) !== version) reload();
+    });
+    events.addEventListener("error", () => {
+      live.textContent = "reconnecting…";
+    });
+  }
+})();

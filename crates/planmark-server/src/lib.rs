@@ -1,0 +1,366 @@
+//! `planmark serve`: the live local web UI over the planmark engine.
+//!
+//! The server holds one [`planmark::project::Project`], kept current by a
+//! file watcher, and renders its answers as pages: an overview, a board,
+//! each task, the timeline and the findings. Pages are plain HTML that
+//! read without JavaScript; the project's own small script adds dragging
+//! cards, forms that report conflicts in place, and live updates over
+//! server-sent events. Every change goes through the engine's locked edit
+//! path.
+//!
+//! Security: it binds to 127.0.0.1 unless told otherwise, and then asks
+//! for an access token; the Host header is checked on every request (DNS
+//! rebinding) and Origin on every change; changes carry a per-session
+//! token; bodies are size-limited; no request names a file: plans are
+//! found among the loaded ones by their workspace path, so nothing outside
+//! the workspace is ever read or written.
+
+mod api;
+mod html;
+mod pages;
+mod watch;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use planmark::project::{Project, Snapshot};
+use tokio::sync::broadcast;
+
+/// How to serve.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The workspace root.
+    pub root: PathBuf,
+    /// The plans served (files or folders; none: the whole workspace).
+    pub paths: Vec<PathBuf>,
+    /// The address to bind (127.0.0.1 unless given).
+    pub host: IpAddr,
+    /// The port (0: any free one).
+    pub port: u16,
+    /// The day progress is measured at (`None`: the current day, each refresh).
+    pub today: Option<jiff::civil::Date>,
+}
+
+impl Options {
+    /// Serves the whole workspace at `root` on 127.0.0.1:4000.
+    #[must_use]
+    pub fn new(root: PathBuf) -> Options {
+        Options {
+            root,
+            paths: Vec::new(),
+            host: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 4000,
+            today: None,
+        }
+    }
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServeError {
+    /// The workspace could not be opened or loaded.
+    #[error(transparent)]
+    Project(#[from] planmark::project::ProjectError),
+    /// The address could not be bound, or the runtime not started.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// The file watcher could not start.
+    #[error("cannot watch the workspace: {0}")]
+    Watch(#[from] notify::Error),
+}
+
+/// The largest request body accepted: an edit is a few hundred bytes.
+const BODY_LIMIT: usize = 64 * 1024;
+
+/// What every request handler shares.
+pub(crate) struct App {
+    pub(crate) project: Project,
+    pub(crate) today: Option<jiff::civil::Date>,
+    /// The workspace as last loaded.
+    pub(crate) current: RwLock<Arc<Snapshot>>,
+    /// Tells open pages that the workspace changed (its version).
+    pub(crate) events: broadcast::Sender<u64>,
+    /// Changes carry this token (it is in every page).
+    pub(crate) session: String,
+    /// With a public address: every request carries this token (a cookie
+    /// after the first).
+    pub(crate) access: Option<String>,
+    /// Host header values accepted.
+    pub(crate) hosts: Vec<String>,
+}
+
+impl App {
+    pub(crate) fn snapshot(&self) -> Arc<Snapshot> {
+        self.current
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    pub(crate) fn today(&self) -> jiff::civil::Date {
+        self.today.unwrap_or_else(|| jiff::Zoned::now().date())
+    }
+
+    /// Re-reads `files` (none: everything) and tells open pages when
+    /// something changed; what the pages show is computed before they are
+    /// told.
+    pub(crate) fn refresh(&self, files: &[PathBuf]) {
+        let up = if files.is_empty() {
+            self.project.refresh(self.today())
+        } else {
+            self.project.changed(files, self.today())
+        };
+        let Ok(up) = up else { return };
+        let old = self.snapshot().version;
+        if up.snapshot.version != old {
+            warm(&up.snapshot);
+            *self
+                .current
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = up.snapshot.clone();
+            let _ = self.events.send(up.snapshot.version);
+        }
+    }
+}
+
+/// Computes what every page needs, so that the first page after a change
+/// does not wait for it.
+fn warm(s: &Snapshot) {
+    let _ = s.timeline();
+    let _ = s.check();
+}
+
+/// A random token of 32 hex digits.
+fn token() -> Result<String, std::io::Error> {
+    let mut b = [0u8; 16];
+    getrandom::fill(&mut b).map_err(|e| std::io::Error::other(e.to_string()))?;
+    let mut out = String::with_capacity(32);
+    for x in b {
+        use std::fmt::Write as _;
+        let _ = write!(out, "{x:02x}");
+    }
+    Ok(out)
+}
+
+/// A server bound to its address, ready to run.
+pub struct Server {
+    app: Arc<App>,
+    listener: std::net::TcpListener,
+    /// The URL to open (with the access token when one is needed).
+    pub url: String,
+}
+
+impl Server {
+    /// Opens the workspace, loads it and binds the address.
+    ///
+    /// # Errors
+    ///
+    /// When the workspace cannot be opened or the address bound.
+    pub fn bind(opts: Options) -> Result<Server, ServeError> {
+        let project = Project::open(&opts.root)?.with_paths(opts.paths);
+        let today = opts.today.unwrap_or_else(|| jiff::Zoned::now().date());
+        let first = project.refresh(today)?.snapshot;
+        warm(&first);
+        let listener = std::net::TcpListener::bind(SocketAddr::new(opts.host, opts.port))?;
+        listener.set_nonblocking(true)?;
+        let port = listener.local_addr()?.port();
+        let loopback = opts.host.is_loopback();
+        let mut hosts: Vec<String> = ["127.0.0.1", "localhost", "[::1]"]
+            .iter()
+            .map(|h| format!("{h}:{port}"))
+            .collect();
+        if !loopback {
+            let h = match opts.host {
+                IpAddr::V6(a) => format!("[{a}]:{port}"),
+                IpAddr::V4(a) => format!("{a}:{port}"),
+            };
+            hosts.push(h);
+        }
+        let access = if loopback { None } else { Some(token()?) };
+        let shown = match opts.host {
+            IpAddr::V4(a) if !a.is_unspecified() => a.to_string(),
+            IpAddr::V6(a) if !a.is_unspecified() => format!("[{a}]"),
+            _ => "127.0.0.1".to_owned(),
+        };
+        let url = match &access {
+            Some(t) => format!("http://{shown}:{port}/?token={t}"),
+            None => format!("http://{shown}:{port}/"),
+        };
+        let (events, _) = broadcast::channel(64);
+        let app = Arc::new(App {
+            project,
+            today: opts.today,
+            current: RwLock::new(first),
+            events,
+            session: token()?,
+            access,
+            hosts,
+        });
+        Ok(Server { app, listener, url })
+    }
+
+    /// Serves until the process is stopped (Ctrl-C ends it cleanly).
+    ///
+    /// # Errors
+    ///
+    /// When the runtime or the watcher cannot start.
+    pub fn run(self) -> Result<(), ServeError> {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?;
+        let _watcher = watch::start(self.app.clone())?;
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(self.listener)?;
+            axum::serve(listener, router(self.app))
+                .with_graceful_shutdown(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await
+        })?;
+        Ok(())
+    }
+}
+
+fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/", get(pages::overview))
+        .route("/board", get(pages::board))
+        .route("/task", get(pages::task))
+        .route("/timeline", get(pages::timeline))
+        .route("/findings", get(pages::findings))
+        .route("/events", get(pages::events))
+        .route("/assets/app.css", get(pages::css))
+        .route("/assets/app.js", get(pages::js))
+        .route("/api/status", post(api::status))
+        .route("/api/set", post(api::set))
+        .route("/api/add", post(api::add))
+        .fallback(pages::not_found)
+        .layer(middleware::from_fn_with_state(app.clone(), guard))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(app)
+}
+
+/// The checks every request passes: the Host header names this server,
+/// the access token when one is needed, Origin and the session token on
+/// every change. Responses forbid framing, sniffing and any request to
+/// another origin.
+async fn guard(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
+    let h = req.headers();
+    let host = h.get(header::HOST).and_then(|v| v.to_str().ok());
+    // On loopback, the Host must be this server's own (a page of another
+    // site resolving its name to 127.0.0.1 sends its own). On a public
+    // address visitors use names the server cannot know; the access
+    // token protects it there.
+    let known = host.is_some_and(|x| app.hosts.iter().any(|a| a.eq_ignore_ascii_case(x)));
+    if app.access.is_none() && !known {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "unknown Host: this server answers only to its own address",
+        );
+    }
+    let mut set_cookie = None;
+    if let Some(t) = &app.access {
+        let query_token = req.uri().query().and_then(|q| {
+            q.split('&')
+                .find_map(|kv| kv.strip_prefix("token="))
+                .map(str::to_owned)
+        });
+        let cookie_ok = cookie(h, "planmark_access").is_some_and(|c| same(&c, t));
+        if query_token.as_deref().is_some_and(|q| same(q, t)) {
+            set_cookie = Some(format!(
+                "planmark_access={t}; HttpOnly; SameSite=Strict; Path=/"
+            ));
+        } else if !cookie_ok {
+            return refuse(
+                StatusCode::UNAUTHORIZED,
+                "this server needs its access token: open the URL it printed",
+            );
+        }
+    }
+    if req.method() != axum::http::Method::GET && req.method() != axum::http::Method::HEAD {
+        if let Some(o) = h.get(header::ORIGIN) {
+            let ok = o
+                .to_str()
+                .ok()
+                .and_then(|o| o.strip_prefix("http://"))
+                .is_some_and(|o| host.is_some_and(|x| o.eq_ignore_ascii_case(x)));
+            if !ok {
+                return refuse(
+                    StatusCode::FORBIDDEN,
+                    "a change from another origin is refused",
+                );
+            }
+        }
+        // The session token: a header (the script) or, for a plain form,
+        // checked by the handler from the form body.
+        let header_ok = h
+            .get("x-planmark-token")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| same(v, &app.session));
+        let form = h
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
+        if !header_ok && !form {
+            return refuse(StatusCode::FORBIDDEN, "a change needs this session's token");
+        }
+    }
+    let mut res = next.run(req).await;
+    let hs = res.headers_mut();
+    hs.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        ),
+    );
+    hs.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    hs.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    hs.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    if let Some(c) = set_cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        hs.insert(header::SET_COOKIE, c);
+    }
+    res
+}
+
+/// Compares tokens in time that does not depend on where they differ.
+pub(crate) fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+fn cookie(h: &HeaderMap, name: &str) -> Option<String> {
+    h.get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|kv| {
+            let (k, v) = kv.trim().split_once('=')?;
+            (k == name).then(|| v.to_owned())
+        })
+}
+
+fn refuse(status: StatusCode, why: &'static str) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        why,
+    )
+        .into_response()
+}
