@@ -3,9 +3,15 @@
 //! the target folder. The Mermaid CLI renders every Mermaid chart planmark
 //! writes, in the same Chromium; a chart Mermaid cannot read fails.
 //!
+//! `planmark serve` is driven in the same Chromium by Playwright, as a user
+//! would: a card dragged to done, a status changed by keyboard alone, an
+//! edit on disk showing up, a conflict shown; a screenshot of every page.
+//!
 //! What these tests need they install when it is missing: Chromium from
-//! Debian's packages, the Mermaid CLI from npm (pinned by the lock file in
-//! tests/mermaid).
+//! Debian's packages, the Mermaid CLI and playwright-core from npm (pinned
+//! by the lock files in tests/mermaid and tests/serve).
+
+mod common;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -93,6 +99,94 @@ fn mmdc() -> PathBuf {
         "the Mermaid CLI could not be installed with npm"
     );
     bin
+}
+
+/// playwright-core, installed with npm from the lock file when missing;
+/// returns the folder with the scripts and their node_modules.
+fn playwright() -> PathBuf {
+    let _guard = lock();
+    let dir = target().join("serve-browser");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/serve");
+    std::fs::create_dir_all(&dir).unwrap();
+    // The scripts are copied every time: they change with the tests.
+    for e in std::fs::read_dir(&src).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, dir.join(p.file_name().unwrap())).unwrap();
+    }
+    if dir
+        .join("node_modules/playwright-core/package.json")
+        .exists()
+    {
+        return dir;
+    }
+    let ok = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--silent"])
+        .current_dir(&dir)
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "playwright-core could not be installed with npm");
+    dir
+}
+
+#[test]
+fn the_board_works_in_chromium_by_mouse_keyboard_and_live_updates() {
+    let browser = chromium();
+    let scripts = playwright();
+    let dir = common::examples_copy();
+    let served = common::Served::start(dir.path(), &[]);
+    let shots = target().join("serve-screenshots");
+    let _ = std::fs::remove_dir_all(&shots);
+    std::fs::create_dir_all(&shots).unwrap();
+    let plan = dir.path().join("csv-importer-guide.md");
+    let out = Command::new("node")
+        .arg(scripts.join("board.mjs"))
+        .arg(&served.url)
+        .arg(&browser)
+        .arg(&plan)
+        .arg(&shots)
+        .output()
+        .unwrap();
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{log}");
+    let report: serde_json::Value = serde_json::from_str(log.lines().last().unwrap()).unwrap();
+    assert_eq!(report["ok"], true);
+    // Every page was looked at; a real picture each, not a blank one.
+    for name in [
+        "overview",
+        "board",
+        "board-dark",
+        "timeline",
+        "findings",
+        "task",
+        "board-live",
+        "conflict",
+    ] {
+        let png = std::fs::read(shots.join(format!("{name}.png"))).unwrap();
+        assert!(
+            png.starts_with(b"\x89PNG") && png.len() > 20_000,
+            "{name}: {} bytes",
+            png.len()
+        );
+    }
+    assert!(
+        std::fs::read(shots.join("board.pdf"))
+            .unwrap()
+            .starts_with(b"%PDF")
+    );
+    // The plan holds every change the browser made, and the edit made on disk.
+    let text = std::fs::read_to_string(&plan).unwrap();
+    for line in [
+        "- [x] Task 3.1:",
+        "- [~] Task 3.3: Docs and merchant help centre article",
+        "Apply job with batching and retries (4d) @dmitri",
+    ] {
+        assert!(text.contains(line), "{line}\n{text}");
+    }
 }
 
 fn planmark(args: &[&str], dir: &Path) {

@@ -132,25 +132,8 @@ pub(crate) async fn overview(State(app): State<Arc<App>>) -> Response {
                 );
             }
             for d in t.deadline.iter().chain(&t.plan_deadlines) {
-                let odds = forecast.and_then(|f| {
-                    f.deadline
-                        .iter()
-                        .chain(&f.plan_deadlines)
-                        .find(|o| o.date == d.date && o.plan == d.plan)
-                });
                 let whose = d.plan.as_deref().map_or(String::new(), |p| format!(" ({})", esc(p)));
-                let _ = write!(
-                    m,
-                    "<dt>Deadline {}{whose}</dt><dd class=\"{}\">{}{}</dd>",
-                    d.date,
-                    if d.late_days > 0 { "bad" } else { "good" },
-                    if d.late_days > 0 {
-                        format!("missed by {}", plural(d.late_days as usize, "working day"))
-                    } else {
-                        format!("met with {} to spare", plural((-d.late_days) as usize, "working day"))
-                    },
-                    odds.map_or(String::new(), |o| format!("; {:.0}% likely", o.probability * 100.0))
-                );
+                let _ = write!(m, "<dt>Deadline {}{whose}</dt><dd>{}</dd>", d.date, deadline(d, forecast));
             }
             if !t.critical_path.is_empty() {
                 let ids: Vec<String> = t
@@ -188,6 +171,23 @@ pub(crate) async fn overview(State(app): State<Arc<App>>) -> Response {
             m.push_str("<dl class=\"facts\">");
             if let Some(f) = plan_finish(snap, &doc.path) {
                 let _ = write!(m, "<dt>Planned finish</dt><dd>{f}</dd>");
+            }
+            let outcome = forecast.and_then(|f| {
+                if ws.documents.len() == 1 {
+                    Some(&f.finish)
+                } else {
+                    f.plans.iter().find(|p| p.plan == doc.path).map(|p| &p.outcome)
+                }
+            });
+            if let Some(o) = outcome {
+                let _ = write!(m, "<dt>Forecast</dt><dd>P50 {}, P80 {}</dd>", o.p50, o.p80);
+            }
+            if let Some(t) = snap.timeline() {
+                for d in t.deadline.iter().chain(&t.plan_deadlines).filter(|d| {
+                    d.plan.as_deref() == Some(doc.path.as_str()) || (d.plan.is_none() && ws.documents.len() == 1)
+                }) {
+                    let _ = write!(m, "<dt>Deadline {}</dt><dd>{}</dd>", d.date, deadline(d, forecast));
+                }
             }
             if s.milestones.1 > 0 {
                 let _ = write!(m, "<dt>Milestones</dt><dd>{}/{} reached</dd>", s.milestones.0, s.milestones.1);
@@ -238,6 +238,38 @@ pub(crate) async fn overview(State(app): State<Arc<App>>) -> Response {
         Ok(page("Overview", Nav::Overview, snap.version, &app.session, &m))
     })
     .await
+}
+
+/// A deadline's verdict: met or missed on the timeline, and the share of
+/// forecast runs that meet it, coloured by those odds when known.
+fn deadline(
+    d: &planmark::schedule::Deadline,
+    forecast: Option<&planmark::forecast::Forecast>,
+) -> String {
+    let odds = forecast.and_then(|f| {
+        f.deadline
+            .iter()
+            .chain(&f.plan_deadlines)
+            .find(|o| o.date == d.date && o.plan == d.plan)
+            .map(|o| o.probability)
+    });
+    let planned = if d.late_days > 0 {
+        format!("missed by {}", plural(d.late_days as usize, "working day"))
+    } else {
+        format!(
+            "met with {} to spare",
+            plural((-d.late_days) as usize, "working day")
+        )
+    };
+    let class = match odds {
+        Some(p) if p >= 0.8 => "good",
+        Some(p) if p >= 0.5 => "warn",
+        Some(_) => "bad",
+        None if d.late_days > 0 => "bad",
+        None => "good",
+    };
+    let likely = odds.map_or(String::new(), |p| format!("; {:.0}% likely", p * 100.0));
+    format!(r#"<span class="{class}">{planned}{likely}</span>"#)
 }
 
 /// A plan's name for people: the front matter's title (a guide's heading

@@ -256,6 +256,19 @@ pub struct MilestoneForecast {
     pub outcome: Outcome,
 }
 
+/// How many plans a forecast gives each its own finish dates (beyond,
+/// only plans with a deadline of their own): each costs a number per run.
+const PLAN_OUTCOMES: usize = 64;
+
+/// When one plan of several is done.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanForecast {
+    /// The plan.
+    pub plan: String,
+    /// When its last task ends, over the runs.
+    pub outcome: Outcome,
+}
+
 /// A task's part in the forecast.
 #[derive(Debug, Clone, Serialize)]
 pub struct TaskForecast {
@@ -335,6 +348,9 @@ pub struct Forecast {
     pub deadline: Option<Odds>,
     /// The chance of meeting each other plan's own deadline.
     pub plan_deadlines: Vec<Odds>,
+    /// With several plans (up to 64), when each is done.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub plans: Vec<PlanForecast>,
     /// Milestones placed by the schedule.
     pub milestones: Vec<MilestoneForecast>,
     /// Open tasks, in schedule order.
@@ -752,6 +768,12 @@ pub fn forecast(
                 .and_then(|p| ws.documents.iter().position(|d| &d.path == p))
         })
         .collect();
+    // Each plan's own finish too, while that stays small.
+    let per_plan = many && ws.documents.len() <= PLAN_OUTCOMES;
+    let mut recorded = plan_slots.clone();
+    if per_plan {
+        recorded.extend((0..ws.documents.len()).map(Some));
+    }
     let mut floors = vec![0i64; ws.documents.len()];
     let mut floor = 0;
     for t in &schedule.tasks {
@@ -760,7 +782,7 @@ pub fn forecast(
             floor = floor.max(t.finish_day * day);
         }
     }
-    model.plans(ws, &plan_slots, &floors, floor);
+    model.plans(ws, &recorded, &floors, floor);
 
     let out = model.run(set.runs, set.seed, progress);
 
@@ -832,6 +854,19 @@ pub fn forecast(
             }
         })
         .collect();
+    let plans = if per_plan {
+        ws.documents
+            .iter()
+            .enumerate()
+            .filter(|(di, _)| schedule.tasks.iter().any(|t| t.doc == *di))
+            .map(|(di, d)| PlanForecast {
+                plan: d.path.clone(),
+                outcome: outcome(&out.plan_end(di), day, &mut wd),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     for (k, r) in risks.iter_mut().enumerate() {
         let (occurred, effect) = out.risk(k);
         r.occurred = occurred;
@@ -848,6 +883,7 @@ pub fn forecast(
         finish,
         deadline,
         plan_deadlines: all_odds,
+        plans,
         milestones,
         tasks,
         risks,
