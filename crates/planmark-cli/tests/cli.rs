@@ -1352,3 +1352,29 @@ fn tasks_explain_says_how_each_block_was_read_and_read_settings_correct_it() {
         .code(2)
         .stderr(predicate::str::contains("[read]").or(predicate::str::contains("unknown variant")));
 }
+
+/// The command modules format what the engine answers; none reaches into
+/// another (shared pieces live in `common` and `output`).
+#[test]
+fn command_modules_do_not_call_each_other() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let shared = ["args", "common", "output"];
+    for e in std::fs::read_dir(&src).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_stem().unwrap().to_string_lossy().into_owned();
+        if shared.contains(&name.as_str()) || name == "main" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&p).unwrap();
+        for (at, _) in text.match_indices("crate::") {
+            let used: String = text[at + 7..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            assert!(
+                shared.contains(&used.as_str()),
+                "{name}.rs uses crate::{used}: a command module calls another"
+            );
+        }
+    }
+}

@@ -31,7 +31,8 @@ fn every_page_answers_and_reads_without_javascript() {
     // A card has its id, title, owner, estimate and phase, and a menu.
     assert!(board.body.contains("data-id=\"3.1\""));
     assert!(board.body.contains("Email summary when the job finishes"));
-    assert!(board.body.contains("<select name=\"to\">"));
+    assert!(board.body.contains("<details class=\"menu\"><summary>Move"));
+    assert!(board.body.contains("<button name=\"to\" value=\"done\">"));
     // Filters are a plain form; the board filtered by owner shows only theirs.
     let lee = get(&s, "/board?owner=lee");
     assert!(lee.body.contains("data-id=\"3.3\"") && !lee.body.contains("data-id=\"3.1\""));

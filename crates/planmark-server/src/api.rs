@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use planmark::edit::{Attribute, EditError};
 use planmark::project::{NewTaskRequest, ProjectError, Snapshot};
@@ -94,18 +94,35 @@ struct Input {
     json: bool,
 }
 
-fn read(app: &App, headers: &HeaderMap, body: &Bytes) -> Result<Input, Refusal> {
+fn read(
+    app: &App,
+    query: Option<&str>,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<Input, Refusal> {
     let json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|c| c.starts_with("application/json"));
-    let fields: Fields = if json {
-        serde_json::from_slice(body)
-            .map_err(|e| Refusal::new(StatusCode::BAD_REQUEST, format!("bad request: {e}")))?
-    } else {
-        serde_urlencoded::from_bytes(body)
-            .map_err(|e| Refusal::new(StatusCode::BAD_REQUEST, format!("bad request: {e}")))?
+    let bad = |e: &dyn std::fmt::Display| {
+        Refusal::new(StatusCode::BAD_REQUEST, format!("bad request: {e}"))
     };
+    let mut fields: serde_json::Map<String, serde_json::Value> = if json {
+        serde_json::from_slice(body).map_err(|e| bad(&e))?
+    } else {
+        serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+            .map_err(|e| bad(&e))?
+            .into_iter()
+            .map(|(k, v)| (k, v.into()))
+            .collect()
+    };
+    // A card's form names its task in its address; the body wins.
+    if let Some(q) = query {
+        for (k, v) in serde_urlencoded::from_str::<Vec<(String, String)>>(q).map_err(|e| bad(&e))? {
+            fields.entry(k).or_insert(v.into());
+        }
+    }
+    let fields: Fields = serde_json::from_value(fields.into()).map_err(|e| bad(&e))?;
     // The guard let a form through without the header: its body must
     // carry the token.
     let header_ok = headers
@@ -218,11 +235,12 @@ fn wrote(app: &App, plan: &str) {
 
 async fn blocking(
     app: Arc<App>,
+    uri: Uri,
     headers: HeaderMap,
     body: Bytes,
     f: fn(&App, &Fields) -> Result<serde_json::Value, Refusal>,
 ) -> Response {
-    let out = tokio::task::spawn_blocking(move || match read(&app, &headers, &body) {
+    let out = tokio::task::spawn_blocking(move || match read(&app, uri.query(), &headers, &body) {
         Ok(input) => {
             let r = f(&app, &input.fields);
             answer(&app, &input, r)
@@ -241,10 +259,11 @@ async fn blocking(
 
 pub(crate) async fn status(
     State(app): State<Arc<App>>,
+    uri: Uri,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    blocking(app, headers, body, |app, f| {
+    blocking(app, uri, headers, body, |app, f| {
         let to = f.to.as_deref().unwrap_or_default();
         let Some(&(_, to)) = STATUSES.iter().find(|(v, _)| *v == to) else {
             return Err(Refusal::new(
@@ -261,8 +280,13 @@ pub(crate) async fn status(
     .await
 }
 
-pub(crate) async fn set(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
-    blocking(app, headers, body, |app, f| {
+pub(crate) async fn set(
+    State(app): State<Arc<App>>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    blocking(app, uri, headers, body, |app, f| {
         let (snap, at) = current(app, f)?;
         let t = snap.task(at);
         let now = |a: Attribute| -> String {
@@ -319,8 +343,13 @@ pub(crate) async fn set(State(app): State<Arc<App>>, headers: HeaderMap, body: B
     .await
 }
 
-pub(crate) async fn add(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
-    blocking(app, headers, body, |app, f| {
+pub(crate) async fn add(
+    State(app): State<Arc<App>>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    blocking(app, uri, headers, body, |app, f| {
         let snap = app.snapshot();
         if !snap.workspace().documents.iter().any(|d| d.path == f.plan) {
             return Err(Refusal::new(

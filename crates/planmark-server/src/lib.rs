@@ -95,6 +95,9 @@ pub(crate) struct App {
     pub(crate) access: Option<String>,
     /// Host header values accepted.
     pub(crate) hosts: Vec<String>,
+    /// Set when the server stops: open event streams end, so that
+    /// stopping does not wait for pages left open.
+    pub(crate) closing: tokio::sync::watch::Sender<bool>,
 }
 
 impl App {
@@ -203,6 +206,7 @@ impl Server {
             session: token()?,
             access,
             hosts,
+            closing: tokio::sync::watch::Sender::new(false),
         });
         Ok(Server { app, listener, url })
     }
@@ -213,19 +217,96 @@ impl Server {
     ///
     /// When the runtime or the watcher cannot start.
     pub fn run(self) -> Result<(), ServeError> {
+        self.run_until(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+    }
+
+    /// Serves until `stop` completes.
+    ///
+    /// # Errors
+    ///
+    /// When the runtime or the watcher cannot start.
+    pub fn run_until(
+        self,
+        stop: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Result<(), ServeError> {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()?;
         let _watcher = watch::start(self.app.clone())?;
+        let app = self.app.clone();
         rt.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(self.listener)?;
             axum::serve(listener, router(self.app))
-                .with_graceful_shutdown(async {
-                    let _ = tokio::signal::ctrl_c().await;
+                .with_graceful_shutdown(async move {
+                    stop.await;
+                    app.closing.send_replace(true);
                 })
                 .await
         })?;
         Ok(())
+    }
+
+    /// Serves on a thread of its own until the returned handle is stopped
+    /// or dropped: for benchmarks and tests in one process.
+    ///
+    /// # Errors
+    ///
+    /// When the thread cannot start.
+    pub fn spawn(self) -> Result<Running, ServeError> {
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let url = self.url.clone();
+        let thread = std::thread::Builder::new()
+            .name("planmark-serve".into())
+            .spawn(move || {
+                self.run_until(async {
+                    let _ = rx.await;
+                })
+            })?;
+        Ok(Running {
+            url,
+            stop: Some(tx),
+            thread: Some(thread),
+        })
+    }
+}
+
+/// A server serving on its own thread; dropping it stops it.
+pub struct Running {
+    /// The server's URL.
+    pub url: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<Result<(), ServeError>>>,
+}
+
+impl Running {
+    /// Stops the server and waits for it.
+    ///
+    /// # Errors
+    ///
+    /// What the server ended with.
+    pub fn stop(mut self) -> Result<(), ServeError> {
+        self.finish()
+    }
+
+    fn finish(&mut self) -> Result<(), ServeError> {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        match self.thread.take().map(std::thread::JoinHandle::join) {
+            Some(Ok(r)) => r,
+            Some(Err(_)) => Err(ServeError::Io(std::io::Error::other(
+                "the server thread panicked",
+            ))),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.finish();
     }
 }
 

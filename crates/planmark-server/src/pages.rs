@@ -67,7 +67,15 @@ pub(crate) async fn events(
         v.ok()
             .map(|v| Ok(Event::default().event("change").data(v.to_string())))
     });
-    Sse::new(first.chain(rest)).keep_alive(KeepAlive::default())
+    let mut closing = app.closing.subscribe();
+    let closed = async move {
+        let _ = closing.wait_for(|c| *c).await;
+    };
+    Sse::new(futures_util::StreamExt::take_until(
+        first.chain(rest),
+        closed,
+    ))
+    .keep_alive(KeepAlive::default())
 }
 
 /// Runs page work off the async threads: a large workspace takes a while.
@@ -302,7 +310,14 @@ pub(crate) struct BoardQuery {
     owner: String,
     #[serde(default)]
     q: String,
+    /// Cards shown per column (default [`COLUMN`]).
+    #[serde(default)]
+    limit: Option<usize>,
 }
+
+/// Cards a column shows at first: a board of thousands is read through
+/// its filters, and a browser draws a few hundred cards at once quickly.
+const COLUMN: usize = 200;
 
 impl BoardQuery {
     fn filter(&self) -> TaskFilter {
@@ -327,6 +342,9 @@ impl BoardQuery {
             if !v.is_empty() {
                 parts.push(format!("{k}={}", enc(v)));
             }
+        }
+        if let Some(l) = self.limit {
+            parts.push(format!("limit={l}"));
         }
         if parts.is_empty() {
             "/board".to_owned()
@@ -380,6 +398,8 @@ pub(crate) async fn board(State(app): State<Arc<App>>, Query(q): Query<BoardQuer
         let picked = snap.tasks(&filter);
         let back = q.href();
         let cancelled = picked.iter().filter(|&&at| snap.task(at).status == Status::Cancelled).count();
+        let limit = q.limit.unwrap_or(COLUMN).max(1);
+        let mut more = false;
         m.push_str(r#"<div class="board">"#);
         for (status, label) in COLUMNS {
             let cards: Vec<(usize, usize)> = picked.iter().copied().filter(|&at| snap.task(at).status == status).collect();
@@ -389,14 +409,33 @@ pub(crate) async fn board(State(app): State<Arc<App>>, Query(q): Query<BoardQuer
                 s = status.as_str(),
                 n = cards.len()
             );
-            for (di, ti) in cards {
+            for &(di, ti) in cards.iter().take(limit) {
                 let d = &ws.documents[di];
                 let t = &d.tasks[ti];
                 card(&mut m, d, t, critical.contains(&(d.path.as_str(), t.id.as_str())), &app.session, &back, ws.documents.len() > 1);
             }
-            m.push_str("</div></section>");
+            m.push_str("</div>");
+            if cards.len() > limit {
+                more = true;
+                let _ = write!(m, r#"<p class="more muted">and {} more</p>"#, cards.len() - limit);
+            }
+            m.push_str("</section>");
         }
         m.push_str("</div>");
+        if more {
+            let wider = BoardQuery {
+                plan: q.plan.clone(),
+                phase: q.phase.clone(),
+                owner: q.owner.clone(),
+                q: q.q.clone(),
+                limit: Some(limit * 4),
+            };
+            let _ = write!(
+                m,
+                r#"<p>Columns show {limit} cards each: narrow the board with the filters, or <a href="{}">show more</a>.</p>"#,
+                esc(&wider.href())
+            );
+        }
         if cancelled > 0 {
             let _ = write!(m, "<p class=\"muted\">{} not shown.</p>", plural(cancelled, "cancelled task"));
         }
@@ -455,24 +494,32 @@ fn card(
         meta.push(format!("<span class=\"muted\">{}</span>", esc(&d.path)));
     }
     m.push_str(&meta.join(" · "));
+    // The menu: a closed `details` costs a browser little to build, and
+    // works by keyboard and without the script (each button posts).
+    let action = format!(
+        "/api/status?plan={}&id={}&base={}&back={}",
+        enc(&d.path),
+        enc(&t.id),
+        fingerprint(d, t),
+        enc(back)
+    );
     let _ = write!(
         m,
-        r#"</p><form class="move" method="post" action="/api/status"><input type="hidden" name="token" value="{token}"><input type="hidden" name="plan" value="{plan}"><input type="hidden" name="id" value="{id}"><input type="hidden" name="base" value="{base}"><input type="hidden" name="back" value="{back}"><label><span class="sr">Move {id} to</span><select name="to">"#,
-        token = esc(token),
-        plan = esc(&d.path),
+        r#"</p><details class="menu"><summary>Move<span class="sr"> {id}</span></summary><form class="move" method="post" action="{action}"><input type="hidden" name="token" value="{token}">"#,
         id = esc(&t.id),
-        base = fingerprint(d, t),
-        back = esc(back),
+        action = esc(&action),
+        token = esc(token),
     );
     for (v, s) in STATUSES {
-        let _ = write!(
-            m,
-            r#"<option value="{v}"{sel}>{l}</option>"#,
-            sel = if s == t.status { " selected" } else { "" },
-            l = status_label(s)
-        );
+        if s != t.status {
+            let _ = write!(
+                m,
+                r#"<button name="to" value="{v}">{}</button>"#,
+                status_label(s)
+            );
+        }
     }
-    m.push_str("</select></label> <button>Move</button></form></article>");
+    m.push_str("</form></details></article>");
 }
 
 /// The form that adds a task to a phase.
@@ -643,7 +690,14 @@ pub(crate) async fn task(State(app): State<Arc<App>>, Query(q): Query<TaskQuery>
 pub(crate) struct TimelineQuery {
     #[serde(default)]
     zoom: String,
+    /// One plan's charts only.
+    #[serde(default)]
+    plan: String,
 }
+
+/// Tasks above which the timeline draws one plan at a time: a chart of
+/// thousands of rows is neither quick to draw nor readable.
+const DRAWN: usize = 1500;
 
 pub(crate) async fn timeline(
     State(app): State<Arc<App>>,
@@ -658,14 +712,41 @@ pub(crate) async fn timeline(
             "month" => render::Zoom::Month,
             _ => render::Zoom::Fit,
         };
+        let plan = ws.documents.iter().find(|d| d.path == q.plan).map(|d| d.path.clone());
+        let with_plan = |v: &str| {
+            let mut parts = Vec::new();
+            if !v.is_empty() {
+                parts.push(format!("zoom={v}"));
+            }
+            if let Some(p) = &plan {
+                parts.push(format!("plan={}", enc(p)));
+            }
+            if parts.is_empty() { "/timeline".to_owned() } else { format!("/timeline?{}", parts.join("&")) }
+        };
+        m.push_str(r#"<form class="filters" method="get" action="/timeline"><label>Plan <select name="plan"><option value="">all</option>"#);
+        for d in &ws.documents {
+            let _ = write!(m, r#"<option value="{p}"{sel}>{p}</option>"#, p = esc(&d.path), sel = if plan.as_deref() == Some(d.path.as_str()) { " selected" } else { "" });
+        }
+        let _ = write!(m, r#"</select></label><input type="hidden" name="zoom" value="{}"> <button>Show</button></form>"#, esc(&q.zoom));
         m.push_str(r#"<nav class="zoom" aria-label="Zoom">Zoom:"#);
         for (z, v, label) in [(render::Zoom::Fit, "", "fit"), (render::Zoom::Day, "day", "day"), (render::Zoom::Week, "week", "week"), (render::Zoom::Month, "month", "month")] {
-            let href = if v.is_empty() { "/timeline".to_owned() } else { format!("/timeline?zoom={v}") };
             let cur = if z == zoom { r#" aria-current="true""# } else { "" };
-            let _ = write!(m, r#" <a href="{href}"{cur}>{label}</a>"#);
+            let _ = write!(m, r#" <a href="{}"{cur}>{label}</a>"#, esc(&with_plan(v)));
         }
         m.push_str("</nav>");
-        match snap.timeline() {
+        let whole = snap.timeline();
+        let cut = match (whole, &plan) {
+            (Some(s), Some(p)) => Some(std::sync::Arc::new(s.only_plans(|x| x == p))),
+            (Some(s), None) => Some(s.clone()),
+            (None, _) => None,
+        };
+        match cut.as_ref() {
+            Some(s) if s.tasks.len() > DRAWN => {
+                let _ = write!(m, r#"<p>The workspace has {} scheduled tasks: pick a plan above to draw its Gantt chart and dependencies (<code>planmark gantt -o gantt.svg</code> draws them all).</p>"#, s.tasks.len());
+                if let Some(f) = snap.quick_forecast() {
+                    let _ = write!(m, r#"<section id="forecast"><h2>Forecast</h2><div class="chart">{}</div></section>"#, render::forecast_svg(f));
+                }
+            }
             Some(s) if !s.tasks.is_empty() => {
                 let href = |plan: &str, id: &str| task_href(plan, id);
                 let opts = render::GanttOptions { zoom, href: Some(&href) };
@@ -678,8 +759,18 @@ pub(crate) async fn timeline(
             Some(_) => m.push_str("<p>No tasks to schedule.</p>"),
             None => m.push_str(r#"<p class="bad">The plans cannot be scheduled: <a href="/findings">the findings</a> say why.</p>"#),
         }
-        if ws.documents.iter().any(|d| !d.risks.is_empty()) {
-            let _ = write!(m, r#"<section id="risks"><h2>Risks</h2><div class="chart">{}</div></section>"#, render::risk_matrix_svg(ws));
+        let risky: Vec<&std::sync::Arc<Document>> = ws
+            .documents
+            .iter()
+            .filter(|d| plan.as_deref().is_none_or(|p| d.path == p) && !d.risks.is_empty())
+            .collect();
+        if !risky.is_empty() && risky.iter().map(|d| d.risks.len()).sum::<usize>() <= DRAWN {
+            let part = planmark::model::Workspace {
+                root: ws.root.clone(),
+                documents: risky.into_iter().cloned().collect(),
+                findings: Vec::new(),
+            };
+            let _ = write!(m, r#"<section id="risks"><h2>Risks</h2><div class="chart">{}</div></section>"#, render::risk_matrix_svg(&part));
         }
         match snap.history() {
             Ok(h) if !h.days.is_empty() => {

@@ -81,18 +81,20 @@ try {
   if (!oneLine(before, read(), "- [ ] Task 3.1:", "- [x] Task 3.1:")) fail(`drag changed more than the checkbox:\n${read()}`);
   await page.waitForSelector(`section.column[data-status="done"] ${card}`, { timeout: 2000 });
 
-  // 2. Keyboard only: Tab to a card's menu, pick "in progress", press Enter.
+  // 2. Keyboard only: Tab to a card's menu, open it, pick "in progress".
   before = read();
-  const target = `article.card${mine}[data-id="3.3"] select`;
+  const target = `article.card${mine}[data-id="3.3"] summary`;
   let found = false;
   for (let i = 0; i < 200 && !found; i++) {
     await page.keyboard.press("Tab");
     found = await page.evaluate((sel) => document.activeElement === document.querySelector(sel), target);
   }
   if (!found) fail("Tab never reached the card's menu");
-  // Options: todo, in progress, blocked, done, cancelled; from todo, one down.
-  await page.keyboard.press("ArrowDown");
+  // The menu offers the other statuses; from todo, "in progress" comes first.
+  await page.keyboard.press("Enter");
   await page.keyboard.press("Tab");
+  const label = await page.evaluate(() => document.activeElement.textContent);
+  if (label !== "in progress") fail(`the menu's first choice is ${label}`);
   await page.keyboard.press("Enter");
   await until("the keyboard's write", () => read() !== before, 3000);
   if (!oneLine(before, read(), "- [ ] Task 3.3:", "- [~] Task 3.3:")) fail(`keyboard change was not just 3.3's box:\n${read()}`);

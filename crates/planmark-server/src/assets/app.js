@@ -79,9 +79,11 @@
     return reply;
   }
 
-  function fields(form) {
+  // The form's fields and the button that sent it; the server reads the
+  // task named in the form's address too.
+  function fields(form, submitter) {
     const body = {};
-    for (const [k, v] of new FormData(form)) body[k] = v;
+    for (const [k, v] of new FormData(form, submitter || null)) body[k] = v;
     return body;
   }
 
@@ -98,7 +100,7 @@
     for (const form of root.querySelectorAll("form[method=post]")) {
       form.addEventListener("submit", (e) => {
         e.preventDefault();
-        change(form.action, fields(form));
+        change(form.action, fields(form, e.submitter));
       });
     }
     for (const card of root.querySelectorAll(".card")) {

@@ -302,6 +302,71 @@ pub enum ScheduleError {
     Findings(Vec<Diagnostic>),
 }
 
+impl Schedule {
+    /// This timeline cut down to the tasks, milestones and deadlines of
+    /// the plans `keep` accepts, their dates as they are in the whole: to
+    /// draw one plan of a large workspace. Links to the plans left out are
+    /// left out; [`explain`](crate::schedule::explain) needs the whole.
+    #[must_use]
+    pub fn only_plans(&self, keep: impl Fn(&str) -> bool) -> Schedule {
+        let mut new_index = vec![None; self.tasks.len()];
+        let mut tasks = Vec::new();
+        for (i, t) in self.tasks.iter().enumerate() {
+            if keep(&t.plan) {
+                new_index[i] = Some(tasks.len());
+                tasks.push(t.clone());
+            }
+        }
+        Schedule {
+            tasks,
+            critical_path: self
+                .critical_path
+                .iter()
+                .filter_map(|&i| new_index[i])
+                .collect(),
+            milestones: self
+                .milestones
+                .iter()
+                .filter(|m| keep(&m.plan))
+                .cloned()
+                .collect(),
+            plan_deadlines: self
+                .plan_deadlines
+                .iter()
+                .filter(|d| d.plan.as_deref().is_none_or(&keep))
+                .cloned()
+                .collect(),
+            overallocations: Vec::new(),
+            unmapped_sizes: Vec::new(),
+            ignored_dependencies: Vec::new(),
+            ..self.clone_head()
+        }
+    }
+
+    /// Everything but the lists, copied.
+    fn clone_head(&self) -> Schedule {
+        Schedule {
+            start: self.start,
+            start_from: self.start_from,
+            today: self.today,
+            finish: self.finish,
+            makespan_days: self.makespan_days,
+            deadline: self.deadline.clone(),
+            plan_deadlines: Vec::new(),
+            tasks: Vec::new(),
+            milestones: Vec::new(),
+            critical_path: Vec::new(),
+            levelling: self.levelling.clone(),
+            resources: self.resources.clone(),
+            overallocations: Vec::new(),
+            ignored_dependencies: Vec::new(),
+            unmapped_sizes: Vec::new(),
+            net: Net::default(),
+            calendar: self.calendar.clone(),
+        }
+    }
+}
+
 impl ScheduleError {
     /// The findings.
     #[must_use]
