@@ -742,7 +742,7 @@ pub(crate) async fn timeline(
         };
         match cut.as_ref() {
             Some(s) if s.tasks.len() > DRAWN => {
-                let _ = write!(m, r#"<p>The workspace has {} scheduled tasks: pick a plan above to draw its Gantt chart and dependencies (<code>planmark gantt -o gantt.svg</code> draws them all).</p>"#, s.tasks.len());
+                let _ = write!(m, "<p>The workspace has {} scheduled tasks: pick a plan above to draw its Gantt chart and dependencies (<code>planmark gantt -o gantt.svg</code> draws them all).</p>", s.tasks.len());
                 if let Some(f) = snap.quick_forecast() {
                     let _ = write!(m, r#"<section id="forecast"><h2>Forecast</h2><div class="chart">{}</div></section>"#, render::forecast_svg(f));
                 }
