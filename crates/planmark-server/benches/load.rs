@@ -119,7 +119,8 @@ fn main() {
     std::thread::sleep(Duration::from_secs(seconds));
     stop.store(true, Ordering::Relaxed);
     let mut times: Vec<Duration> = Vec::new();
-    let mut by_page: std::collections::BTreeMap<&str, Vec<Duration>> = Default::default();
+    let mut by_page: std::collections::BTreeMap<&str, Vec<Duration>> =
+        std::collections::BTreeMap::new();
     for r in readers {
         for (page, t) in r.join().unwrap() {
             times.push(t);
@@ -151,7 +152,7 @@ fn main() {
         "{seconds} s, {READERS} readers, {WRITERS} writers: {} pages ({:.0}/s), {edits} edits ({:.0}/s), {} errors, {lost} lost edits",
         times.len(),
         times.len() as f64 / seconds as f64,
-        edits as f64 / seconds as f64,
+        f64::from(edits) / seconds as f64,
         errors.load(Ordering::Relaxed)
     );
     println!(
