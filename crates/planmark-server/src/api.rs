@@ -169,7 +169,13 @@ fn answer(app: &App, input: &Input, result: Result<serde_json::Value, Refusal>) 
             );
             (
                 r.status,
-                Html(page("Not changed", Nav::None, version, &app.session, &main)),
+                Html(page(
+                    "Not changed",
+                    Nav::None,
+                    &app.stamp(),
+                    &app.session,
+                    &main,
+                )),
             )
                 .into_response()
         }

@@ -80,7 +80,8 @@ pub(crate) enum Nav {
 }
 
 /// A whole page around `main`.
-pub(crate) fn page(title: &str, nav: Nav, version: u64, token: &str, main: &str) -> String {
+pub(crate) fn page(title: &str, nav: Nav, stamp: &str, token: &str, main: &str) -> String {
+    let version = stamp.split('.').next().unwrap_or_default();
     let mut out = String::with_capacity(main.len() + 2048);
     let _ = write!(
         out,
@@ -107,7 +108,7 @@ pub(crate) fn page(title: &str, nav: Nav, version: u64, token: &str, main: &str)
         out,
         r#"</nav><span id="live" class="muted" role="status" aria-live="polite"></span></header>
 <div id="notice" role="alert" hidden></div>
-<main id="main" data-version="{version}">
+<main id="main" data-version="{version}" data-stamp="{stamp}">
 {main}</main></body></html>
 "#
     );

@@ -86,8 +86,22 @@ pub(crate) struct App {
     pub(crate) today: Option<jiff::civil::Date>,
     /// The workspace as last loaded.
     pub(crate) current: RwLock<Arc<Snapshot>>,
-    /// Tells open pages that the workspace changed (its version).
-    pub(crate) events: broadcast::Sender<u64>,
+    /// The latest workspace whose forecast is computed: pages show it
+    /// rather than wait for the forecast of the newest.
+    pub(crate) forecasted: RwLock<Arc<Snapshot>>,
+    /// Asks the forecast worker to catch up with the newest workspace.
+    forecast_jobs: std::sync::mpsc::Sender<()>,
+    forecast_queue: std::sync::Mutex<Option<std::sync::mpsc::Receiver<()>>>,
+    /// The git history, read at most every [`HISTORY_TTL`].
+    history: std::sync::Mutex<
+        Option<(
+            std::time::Instant,
+            Arc<Result<planmark::history::History, String>>,
+        )>,
+    >,
+    /// Tells open pages what they show changed: the stamp of the
+    /// workspace and of its forecast.
+    pub(crate) events: broadcast::Sender<String>,
     /// Changes carry this token (it is in every page).
     pub(crate) session: String,
     /// With a public address: every request carries this token (a cookie
@@ -100,12 +114,78 @@ pub(crate) struct App {
     pub(crate) closing: tokio::sync::watch::Sender<bool>,
 }
 
+/// How long the git history read for the burndown is reused: commits
+/// are rarer than page views.
+const HISTORY_TTL: std::time::Duration = std::time::Duration::from_secs(10);
+
 impl App {
     pub(crate) fn snapshot(&self) -> Arc<Snapshot> {
         self.current
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone()
+    }
+
+    pub(crate) fn forecasted(&self) -> Arc<Snapshot> {
+        self.forecasted
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// What an open page compares to know it is out of date.
+    pub(crate) fn stamp(&self) -> String {
+        format!("{}.{}", self.snapshot().version, self.forecasted().version)
+    }
+
+    /// The plans' git history, reused for a few seconds.
+    pub(crate) fn history(
+        &self,
+        snap: &Snapshot,
+    ) -> Arc<Result<planmark::history::History, String>> {
+        let mut h = self
+            .history
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((at, found)) = h.as_ref()
+            && at.elapsed() < HISTORY_TTL
+        {
+            return found.clone();
+        }
+        let found = Arc::new(snap.history().map_err(|e| e.to_string()));
+        *h = Some((std::time::Instant::now(), found.clone()));
+        found
+    }
+
+    /// Computes the forecast of the newest workspace whenever asked, one
+    /// at a time, skipping the versions that came and went meanwhile.
+    fn forecast_worker(self: &Arc<App>) -> std::io::Result<()> {
+        let Some(rx) = self
+            .forecast_queue
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+        else {
+            return Ok(());
+        };
+        let app = self.clone();
+        std::thread::Builder::new()
+            .name("planmark-forecast".into())
+            .spawn(move || {
+                while rx.recv().is_ok() {
+                    while rx.try_recv().is_ok() {}
+                    let snap = app.snapshot();
+                    if snap.version == app.forecasted().version {
+                        continue;
+                    }
+                    let _ = snap.quick_forecast();
+                    *app.forecasted
+                        .write()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner) = snap;
+                    let _ = app.events.send(app.stamp());
+                }
+            })?;
+        Ok(())
     }
 
     pub(crate) fn today(&self) -> jiff::civil::Date {
@@ -129,7 +209,8 @@ impl App {
                 .current
                 .write()
                 .unwrap_or_else(std::sync::PoisonError::into_inner) = up.snapshot.clone();
-            let _ = self.events.send(up.snapshot.version);
+            let _ = self.events.send(self.stamp());
+            let _ = self.forecast_jobs.send(());
         }
     }
 }
@@ -172,6 +253,7 @@ impl Server {
         let today = opts.today.unwrap_or_else(|| jiff::Zoned::now().date());
         let first = project.refresh(today)?.snapshot;
         warm(&first);
+        let _ = first.quick_forecast();
         let listener = std::net::TcpListener::bind(SocketAddr::new(opts.host, opts.port))?;
         listener.set_nonblocking(true)?;
         let port = listener.local_addr()?.port();
@@ -198,10 +280,15 @@ impl Server {
             None => format!("http://{shown}:{port}/"),
         };
         let (events, _) = broadcast::channel(64);
+        let (forecast_jobs, queue) = std::sync::mpsc::channel();
         let app = Arc::new(App {
             project,
             today: opts.today,
-            current: RwLock::new(first),
+            current: RwLock::new(first.clone()),
+            forecasted: RwLock::new(first),
+            forecast_jobs,
+            forecast_queue: std::sync::Mutex::new(Some(queue)),
+            history: std::sync::Mutex::new(None),
             events,
             session: token()?,
             access,
@@ -235,6 +322,7 @@ impl Server {
             .enable_all()
             .build()?;
         let _watcher = watch::start(self.app.clone())?;
+        self.app.forecast_worker()?;
         let app = self.app.clone();
         rt.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(self.listener)?;

@@ -61,12 +61,9 @@ pub(crate) async fn not_found() -> Response {
 pub(crate) async fn events(
     State(app): State<Arc<App>>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let now = app.snapshot().version;
-    let first = tokio_stream::once(Ok(Event::default().event("change").data(now.to_string())));
-    let rest = BroadcastStream::new(app.events.subscribe()).filter_map(|v| {
-        v.ok()
-            .map(|v| Ok(Event::default().event("change").data(v.to_string())))
-    });
+    let first = tokio_stream::once(Ok(Event::default().event("change").data(app.stamp())));
+    let rest = BroadcastStream::new(app.events.subscribe())
+        .filter_map(|v| v.ok().map(|v| Ok(Event::default().event("change").data(v))));
     let mut closing = app.closing.subscribe();
     let closed = async move {
         let _ = closing.wait_for(|c| *c).await;
@@ -121,7 +118,8 @@ pub(crate) async fn overview(State(app): State<Arc<App>>) -> Response {
                 esc(&snap.root().display().to_string())
             );
         }
-        let forecast = snap.quick_forecast();
+        let forecasted = app.forecasted();
+        let forecast = forecasted.quick_forecast();
         if let Some(t) = snap.timeline().filter(|t| !t.tasks.is_empty()) {
             m.push_str(r#"<section class="verdict"><h2>When it ends</h2><dl>"#);
             let _ = write!(
@@ -243,7 +241,7 @@ pub(crate) async fn overview(State(app): State<Arc<App>>) -> Response {
             }
             m.push_str("</section>\n");
         }
-        Ok(page("Overview", Nav::Overview, snap.version, &app.session, &m))
+        Ok(page("Overview", Nav::Overview, &app.stamp(), &app.session, &m))
     })
     .await
 }
@@ -440,7 +438,7 @@ pub(crate) async fn board(State(app): State<Arc<App>>, Query(q): Query<BoardQuer
             let _ = write!(m, "<p class=\"muted\">{} not shown.</p>", plural(cancelled, "cancelled task"));
         }
         add_form(&mut m, ws, &app.session, &back);
-        Ok(page("Board", Nav::Board, snap.version, &app.session, &m))
+        Ok(page("Board", Nav::Board, &app.stamp(), &app.session, &m))
     })
     .await
 }
@@ -564,7 +562,7 @@ pub(crate) async fn task(State(app): State<Arc<App>>, Query(q): Query<TaskQuery>
         let Some((di, ti)) = locate(snap, &q.plan, &q.id) else {
             return Err((
                 StatusCode::NOT_FOUND,
-                page("No such task", Nav::None, snap.version, &app.session, &format!(
+                page("No such task", Nav::None, &app.stamp(), &app.session, &format!(
                     "<h1>No such task</h1><p>No task <code>{}</code> in <code>{}</code>. <a href=\"/board\">The board</a> lists them all.</p>",
                     esc(&q.id),
                     esc(&q.plan)
@@ -680,7 +678,7 @@ pub(crate) async fn task(State(app): State<Arc<App>>, Query(q): Query<TaskQuery>
             due = value(t.due.map(|x| x.to_string()).unwrap_or_default()),
             deps = value(t.dependencies.iter().map(|x| x.text.clone()).collect::<Vec<_>>().join(", ")),
         );
-        Ok(page(&format!("{} {}", t.id, t.title), Nav::None, snap.version, &app.session, &m))
+        Ok(page(&format!("{} {}", t.id, t.title), Nav::None, &app.stamp(), &app.session, &m))
     })
     .await
 }
@@ -743,7 +741,7 @@ pub(crate) async fn timeline(
         match cut.as_ref() {
             Some(s) if s.tasks.len() > DRAWN => {
                 let _ = write!(m, "<p>The workspace has {} scheduled tasks: pick a plan above to draw its Gantt chart and dependencies (<code>planmark gantt -o gantt.svg</code> draws them all).</p>", s.tasks.len());
-                if let Some(f) = snap.quick_forecast() {
+                if let Some(f) = app.forecasted().quick_forecast() {
                     let _ = write!(m, r#"<section id="forecast"><h2>Forecast</h2><div class="chart">{}</div></section>"#, render::forecast_svg(f));
                 }
             }
@@ -752,7 +750,7 @@ pub(crate) async fn timeline(
                 let opts = render::GanttOptions { zoom, href: Some(&href) };
                 let _ = write!(m, r#"<section id="gantt"><h2>Gantt chart</h2><div class="chart">{}</div></section>"#, render::gantt_svg_with(ws, s, &opts));
                 let _ = write!(m, r#"<section id="graph"><h2>Dependencies</h2><div class="chart">{}</div></section>"#, render::graph_svg(ws, s));
-                if let Some(f) = snap.quick_forecast() {
+                if let Some(f) = app.forecasted().quick_forecast() {
                     let _ = write!(m, r#"<section id="forecast"><h2>Forecast</h2><div class="chart">{}</div></section>"#, render::forecast_svg(f));
                 }
             }
@@ -772,17 +770,17 @@ pub(crate) async fn timeline(
             };
             let _ = write!(m, r#"<section id="risks"><h2>Risks</h2><div class="chart">{}</div></section>"#, render::risk_matrix_svg(&part));
         }
-        match snap.history() {
+        match app.history(snap).as_ref() {
             Ok(h) if !h.days.is_empty() => {
                 let target = snap.timeline().map(|s| s.deadline.as_ref().map_or(s.finish, |d| d.date));
                 let _ = write!(m, r#"<section id="burndown"><h2>Burndown</h2><div class="chart">{}</div></section>"#, render::burndown_svg(&h, target, snap.work().hours_per_day));
             }
             Ok(_) => m.push_str(r#"<section id="burndown"><h2>Burndown</h2><p class="muted">No commits touch these plans yet.</p></section>"#),
             Err(e) => {
-                let _ = write!(m, r#"<section id="burndown"><h2>Burndown</h2><p class="muted">{}</p></section>"#, esc(&e.to_string()));
+                let _ = write!(m, r#"<section id="burndown"><h2>Burndown</h2><p class="muted">{}</p></section>"#, esc(e));
             }
         }
-        Ok(page("Timeline", Nav::Timeline, snap.version, &app.session, &m))
+        Ok(page("Timeline", Nav::Timeline, &app.stamp(), &app.session, &m))
     })
     .await
 }
@@ -826,7 +824,7 @@ pub(crate) async fn findings(State(app): State<Arc<App>>) -> Response {
         if !last.is_empty() {
             m.push_str("</ol></section>");
         }
-        Ok(page("Findings", Nav::Findings, snap.version, &app.session, &m))
+        Ok(page("Findings", Nav::Findings, &app.stamp(), &app.session, &m))
     })
     .await
 }

@@ -74,8 +74,9 @@ impl Events {
     pub(crate) fn next(&mut self) -> u64 {
         loop {
             let l = self.lines.next().unwrap().unwrap();
+            // A stamp: the workspace's version, then its forecast's.
             if let Some(v) = l.strip_prefix("data:") {
-                return v.trim().parse().unwrap();
+                return v.trim().split('.').next().unwrap().parse().unwrap();
             }
         }
     }

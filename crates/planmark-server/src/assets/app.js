@@ -6,6 +6,7 @@
   const live = document.getElementById("live");
   const notice = document.getElementById("notice");
   let version = Number(document.getElementById("main").dataset.version);
+  let stamp = document.getElementById("main").dataset.stamp;
   let loading = null;
 
   function say(text) {
@@ -35,6 +36,7 @@
       const open = [...main.querySelectorAll("details[open]")].map((d) => d.className);
       main.replaceWith(fresh);
       version = Number(fresh.dataset.version);
+      stamp = fresh.dataset.stamp;
       for (const c of open) {
         const d = fresh.querySelector("details." + c);
         if (d) d.open = true;
@@ -136,7 +138,7 @@
     const events = new EventSource("/events");
     events.addEventListener("change", (e) => {
       live.textContent = "live";
-      if (Number(e.data) !== version) reload();
+      if (e.data !== stamp) reload();
     });
     events.addEventListener("error", () => {
       live.textContent = "reconnecting…";
