@@ -169,6 +169,13 @@ impl App {
             return Ok(());
         };
         let app = self.clone();
+        // One thread of its own: the forecast of a large workspace takes a
+        // while, and requests and re-reading plans keep the other cores.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .thread_name(|_| "planmark-forecast-runs".into())
+            .build()
+            .map_err(std::io::Error::other)?;
         std::thread::Builder::new()
             .name("planmark-forecast".into())
             .spawn(move || {
@@ -178,7 +185,9 @@ impl App {
                     if snap.version == app.forecasted().version {
                         continue;
                     }
-                    let _ = snap.quick_forecast();
+                    pool.install(|| {
+                        let _ = snap.quick_forecast();
+                    });
                     *app.forecasted
                         .write()
                         .unwrap_or_else(std::sync::PoisonError::into_inner) = snap;
