@@ -373,3 +373,33 @@ fn an_open_page_hears_of_a_change_on_disk() {
         .unwrap();
     assert!(done.contains("data-id=\"3.1\""));
 }
+
+#[test]
+fn a_changed_configuration_applies_without_a_restart() {
+    let dir = examples_copy();
+    let s = Served::start(dir.path(), &[]);
+    let finish = |page: &str| -> String {
+        let at = page.find("<dt>Timeline</dt><dd>").unwrap();
+        page[at..at + 80].to_owned()
+    };
+    let before = finish(&get(&s, "/").body);
+    // A three-day week: the same work ends later.
+    std::fs::write(
+        dir.path().join("planmark.toml"),
+        "[calendar]\nworking_days = [\"mon\", \"tue\", \"wed\"]\n",
+    )
+    .unwrap();
+    let t0 = Instant::now();
+    loop {
+        let now = finish(&get(&s, "/").body);
+        if now != before {
+            break;
+        }
+        assert!(t0.elapsed() < Duration::from_secs(5), "still {now}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // A configuration that cannot be read keeps the last good one serving.
+    std::fs::write(dir.path().join("planmark.toml"), "[calendar\n").unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(get(&s, "/board").status, 200);
+}

@@ -200,7 +200,7 @@ fn current(app: &App, f: &Fields) -> Result<(Arc<Snapshot>, (usize, usize)), Ref
             format!("no plan `{}` in this workspace", f.plan),
         ));
     };
-    app.refresh(&[app.project.root().join(&doc.path)]);
+    app.refresh(&[app.root.join(&doc.path)]);
     let snap = app.snapshot();
     let Some(at) = locate(&snap, &f.plan, &f.id) else {
         return Err(Refusal::new(
@@ -236,7 +236,7 @@ fn current(app: &App, f: &Fields) -> Result<(Arc<Snapshot>, (usize, usize)), Ref
 
 /// After a write: read the plan again so that every page hears of it.
 fn wrote(app: &App, plan: &str) {
-    app.refresh(&[app.project.root().join(plan)]);
+    app.refresh(&[app.root.join(plan)]);
 }
 
 async fn blocking(
@@ -363,7 +363,7 @@ pub(crate) async fn add(
                 format!("no plan `{}` in this workspace", f.plan),
             ));
         }
-        app.refresh(&[app.project.root().join(&f.plan)]);
+        app.refresh(&[app.root.join(&f.plan)]);
         let snap = app.snapshot();
         let some = |s: &Option<String>| {
             s.as_deref()

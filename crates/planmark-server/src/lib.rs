@@ -82,7 +82,12 @@ const BODY_LIMIT: usize = 64 * 1024;
 
 /// What every request handler shares.
 pub(crate) struct App {
-    pub(crate) project: Project,
+    /// The open workspace; replaced when `planmark.toml` changes.
+    project: RwLock<Arc<Project>>,
+    /// The workspace root.
+    pub(crate) root: PathBuf,
+    /// The files and folders served.
+    paths: Vec<PathBuf>,
     pub(crate) today: Option<jiff::civil::Date>,
     /// The workspace as last loaded.
     pub(crate) current: RwLock<Arc<Snapshot>>,
@@ -124,6 +129,41 @@ impl App {
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone()
+    }
+
+    fn project(&self) -> Arc<Project> {
+        self.project
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Opens the workspace again after `planmark.toml` changed: its
+    /// calendar, resources and globs apply from now on. A configuration
+    /// that cannot be read leaves the last good one in place, and says so.
+    pub(crate) fn reopen(&self) {
+        match Project::open(&self.root) {
+            Ok(p) => {
+                *self
+                    .project
+                    .write()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(
+                    p.with_paths(self.paths.clone())
+                        .numbered_after(self.snapshot().version),
+                );
+                let up = self.project().refresh(self.today());
+                if let Ok(up) = up {
+                    warm(&up.snapshot);
+                    *self
+                        .current
+                        .write()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner) = up.snapshot;
+                    let _ = self.events.send(self.stamp());
+                    let _ = self.forecast_jobs.send(());
+                }
+            }
+            Err(e) => eprintln!("planmark serve: {e}; keeping the configuration read before"),
+        }
     }
 
     pub(crate) fn forecasted(&self) -> Arc<Snapshot> {
@@ -206,9 +246,9 @@ impl App {
     /// told.
     pub(crate) fn refresh(&self, files: &[PathBuf]) {
         let up = if files.is_empty() {
-            self.project.refresh(self.today())
+            self.project().refresh(self.today())
         } else {
-            self.project.changed(files, self.today())
+            self.project().changed(files, self.today())
         };
         let Ok(up) = up else { return };
         let old = self.snapshot().version;
@@ -258,7 +298,7 @@ impl Server {
     ///
     /// When the workspace cannot be opened or the address bound.
     pub fn bind(opts: Options) -> Result<Server, ServeError> {
-        let project = Project::open(&opts.root)?.with_paths(opts.paths);
+        let project = Project::open(&opts.root)?.with_paths(opts.paths.clone());
         let today = opts.today.unwrap_or_else(|| jiff::Zoned::now().date());
         let first = project.refresh(today)?.snapshot;
         warm(&first);
@@ -291,7 +331,9 @@ impl Server {
         let (events, _) = broadcast::channel(64);
         let (forecast_jobs, queue) = std::sync::mpsc::channel();
         let app = Arc::new(App {
-            project,
+            root: project.root().to_path_buf(),
+            project: RwLock::new(Arc::new(project)),
+            paths: opts.paths,
             today: opts.today,
             current: RwLock::new(first.clone()),
             forecasted: RwLock::new(first),

@@ -40,7 +40,7 @@ pub(crate) fn start(app: Arc<App>) -> Result<notify::RecommendedWatcher, notify:
         };
         let _ = tx.send(work);
     })?;
-    watcher.watch(app.project.root(), RecursiveMode::Recursive)?;
+    watcher.watch(&app.root, RecursiveMode::Recursive)?;
     std::thread::Builder::new()
         .name("planmark-watch".into())
         .spawn(move || {
@@ -61,7 +61,9 @@ pub(crate) fn start(app: Arc<App>) -> Result<notify::RecommendedWatcher, notify:
                     f.file_name()
                         .is_some_and(|n| n == planmark::config::FILE_NAME)
                 });
-                if all || config {
+                if config {
+                    app.reopen();
+                } else if all {
                     app.refresh(&[]);
                 } else {
                     app.refresh(&files);

@@ -182,6 +182,15 @@ impl Project {
         self
     }
 
+    /// Numbers this project's snapshots after `version`: a project opened
+    /// again (its configuration changed) continues its predecessor's count,
+    /// so that a front end can tell newer from older.
+    #[must_use]
+    pub fn numbered_after(self, version: u64) -> Project {
+        self.lock().version = version;
+        self
+    }
+
     /// The workspace root.
     #[must_use]
     pub fn root(&self) -> &Path {
