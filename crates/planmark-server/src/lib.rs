@@ -30,6 +30,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use planmark::history::History;
 use planmark::project::{Project, Snapshot};
 use tokio::sync::broadcast;
 
@@ -98,12 +99,7 @@ pub(crate) struct App {
     forecast_jobs: std::sync::mpsc::Sender<()>,
     forecast_queue: std::sync::Mutex<Option<std::sync::mpsc::Receiver<()>>>,
     /// The git history, read at most every [`HISTORY_TTL`].
-    history: std::sync::Mutex<
-        Option<(
-            std::time::Instant,
-            Arc<Result<planmark::history::History, String>>,
-        )>,
-    >,
+    history: std::sync::Mutex<Option<(std::time::Instant, Read<History>)>>,
     /// Tells open pages what they show changed: the stamp of the
     /// workspace and of its forecast.
     pub(crate) events: broadcast::Sender<String>,
@@ -118,6 +114,9 @@ pub(crate) struct App {
     /// stopping does not wait for pages left open.
     pub(crate) closing: tokio::sync::watch::Sender<bool>,
 }
+
+/// A result read once and shared by the pages that show it.
+type Read<T> = Arc<Result<T, String>>;
 
 /// How long the git history read for the burndown is reused: commits
 /// are rarer than page views.
@@ -179,10 +178,7 @@ impl App {
     }
 
     /// The plans' git history, reused for a few seconds.
-    pub(crate) fn history(
-        &self,
-        snap: &Snapshot,
-    ) -> Arc<Result<planmark::history::History, String>> {
+    pub(crate) fn history(&self, snap: &Snapshot) -> Read<History> {
         let mut h = self
             .history
             .lock()

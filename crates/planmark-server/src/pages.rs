@@ -773,7 +773,7 @@ pub(crate) async fn timeline(
         match app.history(snap).as_ref() {
             Ok(h) if !h.days.is_empty() => {
                 let target = snap.timeline().map(|s| s.deadline.as_ref().map_or(s.finish, |d| d.date));
-                let _ = write!(m, r#"<section id="burndown"><h2>Burndown</h2><div class="chart">{}</div></section>"#, render::burndown_svg(&h, target, snap.work().hours_per_day));
+                let _ = write!(m, r#"<section id="burndown"><h2>Burndown</h2><div class="chart">{}</div></section>"#, render::burndown_svg(h, target, snap.work().hours_per_day));
             }
             Ok(_) => m.push_str(r#"<section id="burndown"><h2>Burndown</h2><p class="muted">No commits touch these plans yet.</p></section>"#),
             Err(e) => {
