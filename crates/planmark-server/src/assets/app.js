@@ -19,8 +19,19 @@
     notice.hidden = false;
   }
 
+  // What on the page the user is in the middle of: a field being typed
+  // in, or a form changed and not sent. A live update waits for it.
+  function busy() {
+    const a = document.activeElement;
+    if (a && a.matches("input, textarea, select") && a.closest("#main")) return true;
+    return [...document.querySelectorAll("#main input, #main textarea")].some(
+      (i) => i.type !== "hidden" && i.value !== i.defaultValue
+    );
+  }
+
   // Replaces the page's main part with the server's current one, keeping
-  // the scroll position, the focused element and open details.
+  // the scroll position, the focus (and an open card menu) and open
+  // sections.
   async function reload() {
     if (loading) return loading;
     loading = (async () => {
@@ -31,9 +42,13 @@
       const main = document.getElementById("main");
       if (!fresh) return;
       const x = window.scrollX, y = window.scrollY;
-      const focus = document.activeElement && document.activeElement.closest(".card");
-      const key = focus ? focus.dataset.plan + "#" + focus.dataset.id : null;
-      const open = [...main.querySelectorAll("details[open]")].map((d) => d.className);
+      const active = document.activeElement;
+      const card = active && active.closest(".card");
+      const key = card ? card.dataset.plan + "#" + card.dataset.id : null;
+      const focusables = (c) => [...c.querySelectorAll("a, summary, button, select, input:not([type=hidden])")];
+      const at = card ? focusables(card).indexOf(active) : -1;
+      const menuOpen = card ? !!card.querySelector("details[open]") : false;
+      const open = [...main.querySelectorAll("details[open]:not(.menu)")].map((d) => d.className);
       main.replaceWith(fresh);
       version = Number(fresh.dataset.version);
       stamp = fresh.dataset.stamp;
@@ -45,7 +60,12 @@
         const again = [...fresh.querySelectorAll(".card")].find(
           (c) => c.dataset.plan + "#" + c.dataset.id === key
         );
-        if (again) again.focus({ preventScroll: true });
+        if (again) {
+          const menu = again.querySelector("details.menu");
+          if (menu && menuOpen) menu.open = true;
+          const target = at >= 0 ? focusables(again)[at] : again;
+          (target || again).focus({ preventScroll: true });
+        }
       }
       window.scrollTo(x, y);
       wire(fresh);
@@ -57,6 +77,23 @@
       loading = null;
     }
   }
+
+  // A live update for this page: now, or once the user is done typing.
+  let pending = false;
+  function update() {
+    if (busy()) {
+      pending = true;
+      live.textContent = "changed on disk; updates when you leave the form";
+      return;
+    }
+    pending = false;
+    reload();
+  }
+  document.addEventListener("focusout", () => {
+    setTimeout(() => {
+      if (pending && !busy()) update();
+    }, 0);
+  });
 
   // Posts a change; answers with the JSON reply, and says what went wrong.
   async function change(url, body) {
@@ -136,9 +173,13 @@
   // Live: the server says when the workspace changed.
   if (window.EventSource) {
     const events = new EventSource("/events");
+    // The overview and the timeline show the forecast; other pages only
+    // follow the workspace's version (the stamp's first part).
+    const forecast = location.pathname === "/" || location.pathname === "/timeline";
+    const part = (s) => (forecast ? s : String(s).split(".")[0]);
     events.addEventListener("change", (e) => {
-      live.textContent = "live";
-      if (e.data !== stamp) reload();
+      if (live.textContent === "" || live.textContent === "reconnecting…") live.textContent = "live";
+      if (part(e.data) !== part(stamp)) update();
     });
     events.addEventListener("error", () => {
       live.textContent = "reconnecting…";
