@@ -624,10 +624,7 @@ pub(crate) async fn task(State(app): State<Arc<App>>, Query(q): Query<TaskQuery>
         }
         field("Tags", esc(&t.tags.join(", ")));
         // The schedule and why.
-        let why = snap.timeline().and_then(|s| {
-            let i = s.tasks.iter().position(|x| x.plan == d.path && x.id == t.id)?;
-            Some(planmark::schedule::explain(ws, s, i))
-        });
+        let why = snap.why((di, ti));
         if let Some(e) = &why {
             field("Scheduled", format!("{} → {}{}", e.start, e.finish, if e.critical { " <strong class=\"bad\">critical</strong>".to_owned() } else { format!(", {:.1} working days of slack", e.slack_days) }));
         }

@@ -167,6 +167,20 @@ impl Snapshot {
         doing
     }
 
+    /// Why task `at` starts when it does on [`Snapshot::timeline`], what it
+    /// holds back and its slack; `None` when the plans cannot be scheduled.
+    #[must_use]
+    pub fn why(&self, at: (usize, usize)) -> Option<crate::schedule::Explanation> {
+        let s = self.timeline()?;
+        let d = &self.ws.documents[at.0];
+        let id = &d.tasks[at.1].id;
+        let i = s
+            .tasks
+            .iter()
+            .position(|x| x.plan == d.path && &x.id == id)?;
+        Some(crate::schedule::explain(&self.ws, s, i))
+    }
+
     /// The tasks of the same plan that depend on task `at`.
     #[must_use]
     pub fn dependents(&self, (di, ti): (usize, usize)) -> Vec<usize> {
