@@ -403,3 +403,59 @@ fn a_changed_configuration_applies_without_a_restart() {
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(get(&s, "/board").status, 200);
 }
+
+#[test]
+fn attributes_and_new_tasks_are_written_in_the_plans_own_form() {
+    let dir = examples_copy();
+    let path = dir.path().join(PLAN);
+    let before = std::fs::read_to_string(&path).unwrap();
+    let s = Served::start(dir.path(), &[]);
+    let token = session_token(&get(&s, "/").body);
+    let header = format!("X-Planmark-Token: {token}\r\n");
+    // A form sends every field; only the owner differs from the task's.
+    let a = post(
+        &s,
+        "/api/set",
+        "application/json",
+        &header,
+        r#"{"plan":"csv-importer-guide.md","id":"3.3","owner":"@sara","estimate":"1d","depends":""}"#,
+    );
+    assert_eq!(a.status, 200, "{a:?}");
+    let after = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        after,
+        before.replace(
+            "Task 3.3: Docs and merchant help article (1d) @lee",
+            "Task 3.3: Docs and merchant help article (1d) @sara"
+        )
+    );
+    // A new task lands at the end of its phase, numbered and shaped like
+    // the others.
+    let a = post(
+        &s,
+        "/api/add",
+        "application/x-www-form-urlencoded",
+        "",
+        &format!("token={token}&plan=csv-importer-guide.md&phase=Phase+3&title=Export+failed+rows&estimate=1d&owner=%40lee"),
+    );
+    assert_eq!(a.status, 303, "{a:?}");
+    let added = std::fs::read_to_string(&path).unwrap();
+    let new_lines: Vec<&str> = added
+        .lines()
+        .filter(|l| !after.lines().any(|o| o == *l))
+        .collect();
+    assert_eq!(new_lines, ["- [ ] Task 3.5: Export failed rows (1d) @lee"], "{added}");
+    assert_eq!(added.lines().count(), after.lines().count() + 1);
+    // The board shows it.
+    assert!(get(&s, "/board").body.contains("Export failed rows"));
+    // A value the plan's form cannot hold is refused, and nothing changes.
+    let a = post(
+        &s,
+        "/api/set",
+        "application/json",
+        &header,
+        r#"{"plan":"csv-importer-guide.md","id":"3.3","estimate":"soon"}"#,
+    );
+    assert_eq!(a.status, 422, "{a:?}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), added);
+}
