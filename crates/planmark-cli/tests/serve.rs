@@ -436,7 +436,9 @@ fn attributes_and_new_tasks_are_written_in_the_plans_own_form() {
         "/api/add",
         "application/x-www-form-urlencoded",
         "",
-        &format!("token={token}&plan=csv-importer-guide.md&phase=Phase+3&title=Export+failed+rows&estimate=1d&owner=%40lee"),
+        &format!(
+            "token={token}&plan=csv-importer-guide.md&phase=Phase+3&title=Export+failed+rows&estimate=1d&owner=%40lee"
+        ),
     );
     assert_eq!(a.status, 303, "{a:?}");
     let added = std::fs::read_to_string(&path).unwrap();
@@ -444,7 +446,11 @@ fn attributes_and_new_tasks_are_written_in_the_plans_own_form() {
         .lines()
         .filter(|l| !after.lines().any(|o| o == *l))
         .collect();
-    assert_eq!(new_lines, ["- [ ] Task 3.5: Export failed rows (1d) @lee"], "{added}");
+    assert_eq!(
+        new_lines,
+        ["- [ ] Task 3.5: Export failed rows (1d) @lee"],
+        "{added}"
+    );
     assert_eq!(added.lines().count(), after.lines().count() + 1);
     // The board shows it.
     assert!(get(&s, "/board").body.contains("Export failed rows"));
@@ -458,4 +464,39 @@ fn attributes_and_new_tasks_are_written_in_the_plans_own_form() {
     );
     assert_eq!(a.status, 422, "{a:?}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), added);
+}
+
+#[test]
+fn a_plan_in_a_new_folder_is_found_while_serving() {
+    let dir = examples_copy();
+    let s = Served::start(dir.path(), &[]);
+    assert!(!get(&s, "/board").body.contains("Wire the new importer"));
+    let deeper = dir.path().join("teams/data");
+    std::fs::create_dir_all(&deeper).unwrap();
+    std::fs::write(
+        deeper.join("importer.md"),
+        "# Importer\n\n## Tasks\n\n- [ ] 1.1 Wire the new importer (2d)\n",
+    )
+    .unwrap();
+    let t0 = Instant::now();
+    while !get(&s, "/board").body.contains("Wire the new importer") {
+        assert!(
+            t0.elapsed() < Duration::from_secs(5),
+            "the new plan never showed"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // And a change to it later, inside the new folder, shows too.
+    std::fs::write(
+        deeper.join("importer.md"),
+        "# Importer\n\n## Tasks\n\n- [ ] 1.1 Wire the new importer (2d)\n- [ ] 1.2 Backfill last year (1d)\n",
+    )
+    .unwrap();
+    while !get(&s, "/board").body.contains("Backfill last year") {
+        assert!(
+            t0.elapsed() < Duration::from_secs(8),
+            "the change never showed"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }

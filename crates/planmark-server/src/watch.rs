@@ -17,18 +17,49 @@ const SETTLE: Duration = Duration::from_millis(40);
 /// What to read again after a burst of events.
 enum Work {
     Files(Vec<PathBuf>),
+    /// A folder appeared: watch it, and look for plans in it.
+    Folder(PathBuf),
     Everything,
 }
 
+/// A watcher shared with the thread that adds the folders that appear.
+pub(crate) type Shared = Arc<std::sync::Mutex<notify::RecommendedWatcher>>;
+
+/// The folders to watch: the workspace's, less what git ignores and the
+/// folders never read (a `target/` or `node_modules/` can hold tens of
+/// thousands, each a watch the system counts).
+fn folders(root: &Path) -> Vec<PathBuf> {
+    ignore::WalkBuilder::new(root)
+        .require_git(false)
+        .filter_entry(|e| !skipped(e.path()))
+        .build()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_some_and(|t| t.is_dir()))
+        .map(ignore::DirEntry::into_path)
+        .collect()
+}
+
+fn watch_all(w: &Shared, root: &Path) {
+    let mut w = w.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    for f in folders(root) {
+        let _ = w.watch(&f, RecursiveMode::NonRecursive);
+    }
+}
+
 /// Starts watching; the watcher stops when the returned value is dropped.
-pub(crate) fn start(app: Arc<App>) -> Result<notify::RecommendedWatcher, notify::Error> {
+pub(crate) fn start(app: Arc<App>) -> Result<Shared, notify::Error> {
     let (tx, rx) = mpsc::channel::<Work>();
-    let mut watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
+    let watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
         let work = match ev {
             Ok(e) if e.need_rescan() => Work::Everything,
             Ok(e) => {
                 if matches!(e.kind, EventKind::Access(_)) {
                     return;
+                }
+                if matches!(e.kind, EventKind::Create(_)) {
+                    for p in e.paths.iter().filter(|p| p.is_dir() && !skipped(p)) {
+                        let _ = tx.send(Work::Folder(p.clone()));
+                    }
                 }
                 let files: Vec<PathBuf> = e.paths.into_iter().filter(|p| relevant(p)).collect();
                 if files.is_empty() {
@@ -40,7 +71,13 @@ pub(crate) fn start(app: Arc<App>) -> Result<notify::RecommendedWatcher, notify:
         };
         let _ = tx.send(work);
     })?;
-    watcher.watch(&app.root, RecursiveMode::Recursive)?;
+    let shared: Shared = Arc::new(std::sync::Mutex::new(watcher));
+    shared
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .watch(&app.root, RecursiveMode::NonRecursive)?;
+    watch_all(&shared, &app.root);
+    let adder = shared.clone();
     std::thread::Builder::new()
         .name("planmark-watch".into())
         .spawn(move || {
@@ -50,6 +87,11 @@ pub(crate) fn start(app: Arc<App>) -> Result<notify::RecommendedWatcher, notify:
                 let mut take = |w: Work| match w {
                     Work::Everything => all = true,
                     Work::Files(f) => files.extend(f),
+                    Work::Folder(f) => {
+                        // Plans may have come with it (a checkout, a copy).
+                        watch_all(&adder, &f);
+                        all = true;
+                    }
                 };
                 take(first);
                 while let Ok(w) = rx.recv_timeout(SETTLE) {
@@ -71,19 +113,23 @@ pub(crate) fn start(app: Arc<App>) -> Result<notify::RecommendedWatcher, notify:
             }
         })
         .map_err(|e| notify::Error::generic(&e.to_string()))?;
-    Ok(watcher)
+    Ok(shared)
+}
+
+/// Folders never read for plans.
+fn skipped(p: &Path) -> bool {
+    p.components().any(|c| {
+        matches!(
+            c.as_os_str().to_str(),
+            Some(".git" | "target" | "node_modules")
+        )
+    })
 }
 
 /// Whether a changed file can change what the server shows: a Markdown
 /// file outside the folders never read, or the configuration.
 fn relevant(p: &Path) -> bool {
-    let skipped = p.components().any(|c| {
-        matches!(
-            c.as_os_str().to_str(),
-            Some(".git" | "target" | "node_modules")
-        )
-    });
-    if skipped {
+    if skipped(p) {
         return false;
     }
     let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
