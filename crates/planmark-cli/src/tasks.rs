@@ -95,7 +95,7 @@ pub(crate) fn show(cx: &Context, a: &ShowArgs) -> anyhow::Result<ExitCode> {
                     output::json(&json!({ "milestone": m, "document": d.path }))?;
                 } else {
                     let mut f = Fields::new(&m.id, &m.title);
-                    f.add("status", status_label(m.status));
+                    f.add("status", m.status.label());
                     f.add("document", format!("{}:{}", d.path, m.origin.span.line));
                     f.add(
                         "target",
@@ -155,7 +155,7 @@ pub(crate) fn show(cx: &Context, a: &ShowArgs) -> anyhow::Result<ExitCode> {
     }
     let mut fields = Fields::new(&t.id, &t.title);
     let mut field = |k: &str, v: String| fields.add(k, v);
-    field("status", status_label(t.status).to_owned());
+    field("status", t.status.label().to_owned());
     field("document", format!("{}:{}", d.path, t.origin.span.line));
     field("phase", t.phase.clone().unwrap_or_default());
     if let Some(e) = &t.estimate {
@@ -362,7 +362,7 @@ fn print_tasks(
         .map(|(d, t)| {
             let mut row = vec![
                 t.id.clone(),
-                status_label(t.status).to_owned(),
+                t.status.label().to_owned(),
                 t.title.clone(),
                 t.phase.clone().unwrap_or_default(),
                 t.estimate
@@ -428,16 +428,6 @@ fn status_color(s: Status) -> Option<comfy_table::Color> {
         Status::Blocked => Some(comfy_table::Color::Red),
         Status::Cancelled => Some(comfy_table::Color::DarkGrey),
         Status::Todo => None,
-    }
-}
-
-fn status_label(s: Status) -> &'static str {
-    match s {
-        Status::Todo => "todo",
-        Status::InProgress => "in progress",
-        Status::Done => "done",
-        Status::Blocked => "blocked",
-        Status::Cancelled => "cancelled",
     }
 }
 

@@ -5,20 +5,7 @@ use std::fmt::Write as _;
 use planmark::model::{Document, Status, Task};
 
 /// Escapes text for HTML content and attribute values.
-pub(crate) fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub(crate) use planmark::render::escape as esc;
 
 /// Encodes a query value.
 pub(crate) fn enc(s: &str) -> String {
@@ -48,16 +35,6 @@ pub(crate) fn fingerprint(d: &Document, t: &Task) -> String {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     text.hash(&mut h);
     format!("{:016x}", h.finish())
-}
-
-pub(crate) fn status_label(s: Status) -> &'static str {
-    match s {
-        Status::Todo => "todo",
-        Status::InProgress => "in progress",
-        Status::Done => "done",
-        Status::Blocked => "blocked",
-        Status::Cancelled => "cancelled",
-    }
 }
 
 /// The statuses a task can be moved to, as (form value, label).

@@ -20,7 +20,7 @@ use tokio_stream::StreamExt as _;
 use tokio_stream::wrappers::BroadcastStream;
 
 use crate::App;
-use crate::html::{Nav, STATUSES, enc, esc, fingerprint, meter, page, status_label, task_href};
+use crate::html::{Nav, STATUSES, enc, esc, fingerprint, meter, page, task_href};
 
 const CSS: &str = include_str!("assets/app.css");
 const JS: &str = include_str!("assets/app.js");
@@ -510,11 +510,7 @@ fn card(
     );
     for (v, s) in STATUSES {
         if s != t.status {
-            let _ = write!(
-                m,
-                r#"<button name="to" value="{v}">{}</button>"#,
-                status_label(s)
-            );
+            let _ = write!(m, r#"<button name="to" value="{v}">{}</button>"#, s.label());
         }
     }
     m.push_str("</form></details></article>");
@@ -589,7 +585,7 @@ pub(crate) async fn task(State(app): State<Arc<App>>, Query(q): Query<TaskQuery>
                 let _ = write!(m, "<dt>{k}</dt><dd>{v}</dd>");
             }
         };
-        field("Status", status_label(t.status).to_owned());
+        field("Status", t.status.label().to_owned());
         if let Some(r) = &t.blocked_reason {
             field("Blocked by", esc(r));
         }
@@ -608,7 +604,7 @@ pub(crate) async fn task(State(app): State<Arc<App>>, Query(q): Query<TaskQuery>
                 Ok(at) => {
                     let o = snap.task(at);
                     let p = &ws.documents[at.0].path;
-                    format!(r#"<a href="{}">{}</a> <span class="muted">{}</span>"#, esc(&task_href(p, &o.id)), esc(id), status_label(o.status))
+                    format!(r#"<a href="{}">{}</a> <span class="muted">{}</span>"#, esc(&task_href(p, &o.id)), esc(id), o.status.label())
                 }
                 Err(_) => format!("{} <span class=\"bad\">(not found)</span>", esc(id)),
             }
@@ -658,7 +654,7 @@ pub(crate) async fn task(State(app): State<Arc<App>>, Query(q): Query<TaskQuery>
             back = esc(&back),
         );
         for (v, s) in STATUSES {
-            let _ = write!(m, r#"<option value="{v}"{}>{}</option>"#, if s == t.status { " selected" } else { "" }, status_label(s));
+            let _ = write!(m, r#"<option value="{v}"{}>{}</option>"#, if s == t.status { " selected" } else { "" }, s.label());
         }
         m.push_str("</select></label> <button>Set status</button></form>");
         let value = |v: String| esc(&v);

@@ -423,6 +423,15 @@ impl Status {
         }
     }
 
+    /// Returns the status's name for people: `in progress`.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::InProgress => "in progress",
+            s => s.as_str(),
+        }
+    }
+
     /// Returns whether no more work is expected (done or cancelled).
     #[must_use]
     pub fn is_closed(self) -> bool {

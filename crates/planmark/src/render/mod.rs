@@ -20,6 +20,10 @@ mod graph;
 mod report;
 mod risks;
 mod svg;
+
+/// Escapes text for XML and HTML content and attribute values (and
+/// replaces the control characters XML forbids).
+pub use svg::esc as escape;
 mod terminal;
 
 pub use charts::{burndown_svg, forecast_svg};

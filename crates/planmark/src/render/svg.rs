@@ -3,7 +3,8 @@
 use std::fmt::Write as _;
 
 /// Escapes text for XML content and attribute values.
-pub(crate) fn esc(s: &str) -> String {
+#[must_use]
+pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
