@@ -632,7 +632,15 @@ pub(crate) async fn task(State(app): State<Arc<App>>, Query(q): Query<TaskQuery>
             }
             m.push_str("</ul>");
             if !e.holds_back.is_empty() {
-                let ids: Vec<String> = e.holds_back.iter().map(|(p, id)| format!(r#"<a href="{}">{}</a>"#, esc(&task_href(p, id)), esc(id))).collect();
+                let ids: Vec<String> = e
+                    .holds_back
+                    .iter()
+                    .map(|(p, id)| match locate(snap, p, id) {
+                        Some(_) => format!(r#"<a href="{}">{}</a>"#, esc(&task_href(p, id)), esc(id)),
+                        // A milestone: no page of its own.
+                        None => esc(id),
+                    })
+                    .collect();
                 let _ = write!(m, "<p>It holds back {}.</p>", ids.join(", "));
             }
             let _ = write!(m, "<p>Finish: {}.</p>", esc(&e.finish_effect));
