@@ -48,7 +48,10 @@ fn every_page_answers_and_reads_without_javascript() {
     }
     // What it holds back: tasks link to their pages; a milestone has none.
     let held = get(&s, "/task?plan=csv-importer-guide.md&id=2.2").body;
-    assert!(held.contains("It holds back") && held.contains(", M2."), "{held}");
+    assert!(
+        held.contains("It holds back") && held.contains(", M2."),
+        "{held}"
+    );
     assert!(!held.contains("id=M2"));
     let timeline = get(&s, "/timeline?zoom=week");
     assert_eq!(timeline.status, 200);
