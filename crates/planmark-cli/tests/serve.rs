@@ -507,3 +507,22 @@ fn a_plan_in_a_new_folder_is_found_while_serving() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+#[test]
+fn a_taken_port_is_a_clear_error() {
+    let dir = examples_copy();
+    let s = Served::start(dir.path(), &[]);
+    let port = s.addr.rsplit(':').next().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_planmark"))
+        .args(["serve", "--port", port])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("cannot serve on 127.0.0.1:{port}")),
+        "{err}"
+    );
+    assert_eq!(err.matches("in use").count(), 1, "{err}");
+}

@@ -71,10 +71,10 @@ pub enum ServeError {
     #[error(transparent)]
     Project(#[from] planmark::project::ProjectError),
     /// The address could not be bound, or the runtime not started.
-    #[error("{0}")]
+    #[error(transparent)]
     Io(#[from] std::io::Error),
     /// The file watcher could not start.
-    #[error("cannot watch the workspace: {0}")]
+    #[error("cannot watch the workspace")]
     Watch(#[from] notify::Error),
 }
 
