@@ -237,8 +237,10 @@ struct Solver<'a> {
     lft: Vec<i64>,
     /// Schedules generated so far.
     generated: u32,
-    /// Whether every link keeps start order (FS, SS, no leads).
-    monotone: bool,
+    /// Whether sorting by time is already precedence-feasible: forwards
+    /// by start (every link FS or SS, no leads), backwards by finish
+    /// (every link FS or FF, no leads).
+    monotone: [bool; 2],
     /// Each activity's position in a topological order.
     rank: Vec<usize>,
     buf_back: Vec<i64>,
@@ -295,9 +297,20 @@ impl<'a> Solver<'a> {
             }
         }
         let lft = (0..n).map(|j| times.late_finish[j]).collect();
-        let monotone = p.links.iter().all(|l| {
-            l.lag >= 0 && matches!(l.kind, LinkKind::FinishToStart | LinkKind::StartToStart)
-        });
+        // Sorting by start is feasible forwards when every link keeps its
+        // successor's start at or after its predecessor's start (no lead);
+        // sorting by finish is feasible backwards when every link keeps
+        // the successor's finish at or after the predecessor's finish. A
+        // start-to-start link does not: a short successor can finish
+        // first.
+        let monotone = [
+            p.links.iter().all(|l| {
+                l.lag >= 0 && matches!(l.kind, LinkKind::FinishToStart | LinkKind::StartToStart)
+            }),
+            p.links.iter().all(|l| {
+                l.lag >= 0 && matches!(l.kind, LinkKind::FinishToStart | LinkKind::FinishToFinish)
+            }),
+        ];
         let fwd = Graph::new(n, p.links.iter().copied());
         let bwd = Graph::new(n, p.links.iter().map(mirror));
         let fwd_succ = Graph::new(
@@ -413,7 +426,7 @@ impl<'a> Solver<'a> {
     /// and topological rank is already feasible.
     fn order_into(&self, key: &[i64], dir: Dir, times: bool, order: &mut Vec<usize>) {
         order.clear();
-        if times && self.monotone {
+        if times && self.monotone[usize::from(dir == Dir::Backward)] {
             order.extend(0..self.n);
             match dir {
                 Dir::Forward => order.sort_unstable_by_key(|&j| (key[j], self.rank[j])),
