@@ -357,7 +357,7 @@ fn levelling_keeps_start_to_start_lags() {
         let s = schedule::schedule(&w, &Config::default(), &opts).unwrap();
         let at = |id: &str| s.tasks.iter().find(|t| t.id == id).unwrap();
         assert!(
-            at("T5").start_day >= at("T2").start_day + 1,
+            at("T5").start_day > at("T2").start_day,
             "seed {seed}: T5 starts on day {}, T2 on day {}",
             at("T5").start_day,
             at("T2").start_day
