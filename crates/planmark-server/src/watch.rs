@@ -25,24 +25,23 @@ enum Work {
 /// A watcher shared with the thread that adds the folders that appear.
 pub(crate) type Shared = Arc<std::sync::Mutex<notify::RecommendedWatcher>>;
 
-/// The folders to watch: the workspace's, less what git ignores and the
-/// folders never read (a `target/` or `node_modules/` can hold tens of
-/// thousands, each a watch the system counts).
-fn folders(root: &Path) -> Vec<PathBuf> {
-    ignore::WalkBuilder::new(root)
+/// Watches `root` and the folders under it: the workspace's, less what
+/// git ignores and the folders never read (a `target/` or `node_modules/`
+/// can hold tens of thousands, each a watch the system counts). Each
+/// folder is watched as the walk reaches it, before its own entries are
+/// listed, so that a folder made meanwhile is either listed or reported.
+fn watch_all(w: &Shared, root: &Path) {
+    let walk = ignore::WalkBuilder::new(root)
         .require_git(false)
         .filter_entry(|e| !skipped(e.path()))
-        .build()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_some_and(|t| t.is_dir()))
-        .map(ignore::DirEntry::into_path)
-        .collect()
-}
-
-fn watch_all(w: &Shared, root: &Path) {
-    let mut w = w.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    for f in folders(root) {
-        let _ = w.watch(&f, RecursiveMode::NonRecursive);
+        .build();
+    for e in walk.filter_map(Result::ok) {
+        if e.file_type().is_some_and(|t| t.is_dir()) {
+            let _ = w
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .watch(e.path(), RecursiveMode::NonRecursive);
+        }
     }
 }
 
