@@ -190,18 +190,30 @@ fn back(b: Option<&str>) -> String {
     }
 }
 
-/// Reads the plan again (the page may be older than the disk), finds the
-/// task, and refuses when it is not what the page showed.
-fn current(app: &App, f: &Fields) -> Result<(Arc<Snapshot>, (usize, usize)), Refusal> {
-    let snap = app.snapshot();
-    let Some(doc) = snap.workspace().documents.iter().find(|d| d.path == f.plan) else {
+/// Reads plan `plan` again (the page may be older than the disk) and
+/// returns the workspace with it; a plan not among the loaded ones is
+/// refused before any file is touched.
+fn reread(app: &App, plan: &str) -> Result<Arc<Snapshot>, Refusal> {
+    if !app
+        .snapshot()
+        .workspace()
+        .documents
+        .iter()
+        .any(|d| d.path == plan)
+    {
         return Err(Refusal::new(
             StatusCode::NOT_FOUND,
-            format!("no plan `{}` in this workspace", f.plan),
+            format!("no plan `{plan}` in this workspace"),
         ));
-    };
-    app.refresh(&[app.root.join(&doc.path)]);
-    let snap = app.snapshot();
+    }
+    read_again(app, plan);
+    Ok(app.snapshot())
+}
+
+/// Reads the plan again, finds the task, and refuses when it is not what
+/// the page showed.
+fn current(app: &App, f: &Fields) -> Result<(Arc<Snapshot>, (usize, usize)), Refusal> {
+    let snap = reread(app, &f.plan)?;
     let Some(at) = locate(&snap, &f.plan, &f.id) else {
         return Err(Refusal::new(
             StatusCode::CONFLICT,
@@ -234,8 +246,8 @@ fn current(app: &App, f: &Fields) -> Result<(Arc<Snapshot>, (usize, usize)), Ref
     Ok((snap, at))
 }
 
-/// After a write: read the plan again so that every page hears of it.
-fn wrote(app: &App, plan: &str) {
+/// Reads a plan again (after a write: so that every page hears of it).
+fn read_again(app: &App, plan: &str) {
     app.refresh(&[app.root.join(plan)]);
 }
 
@@ -280,7 +292,7 @@ pub(crate) async fn status(
         let (snap, at) = current(app, f)?;
         let query = format!("{}#{}", f.plan, snap.task(at).id);
         let done = snap.set_status(&[&query], to, None, false, false)?;
-        wrote(app, &f.plan);
+        read_again(app, &f.plan);
         Ok(json!({ "changes": done.changes }))
     })
     .await
@@ -343,7 +355,7 @@ pub(crate) async fn set(
         }
         let query = format!("{}#{}", f.plan, t.id);
         let done = snap.set_values(&query, &pairs, false)?;
-        wrote(app, &f.plan);
+        read_again(app, &f.plan);
         Ok(json!({ "changes": done.changes }))
     })
     .await
@@ -356,15 +368,7 @@ pub(crate) async fn add(
     body: Bytes,
 ) -> Response {
     blocking(app, uri, headers, body, |app, f| {
-        let snap = app.snapshot();
-        if !snap.workspace().documents.iter().any(|d| d.path == f.plan) {
-            return Err(Refusal::new(
-                StatusCode::NOT_FOUND,
-                format!("no plan `{}` in this workspace", f.plan),
-            ));
-        }
-        app.refresh(&[app.root.join(&f.plan)]);
-        let snap = app.snapshot();
+        let snap = reread(app, &f.plan)?;
         let some = |s: &Option<String>| {
             s.as_deref()
                 .map(str::trim)
@@ -380,7 +384,7 @@ pub(crate) async fn add(
             after: None,
         };
         let done = snap.add_task(&req, false)?;
-        wrote(app, &f.plan);
+        read_again(app, &f.plan);
         Ok(json!({ "changes": done.changes }))
     })
     .await

@@ -150,15 +150,8 @@ impl App {
                     p.with_paths(self.paths.clone())
                         .numbered_after(self.snapshot().version),
                 );
-                let up = self.project().refresh(self.today());
-                if let Ok(up) = up {
-                    warm(&up.snapshot);
-                    *self
-                        .current
-                        .write()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner) = up.snapshot;
-                    let _ = self.events.send(self.stamp());
-                    let _ = self.forecast_jobs.send(());
+                if let Ok(up) = self.project().refresh(self.today()) {
+                    self.install(up.snapshot);
                 }
             }
             Err(e) => eprintln!("planmark serve: {e}; keeping the configuration read before"),
@@ -247,16 +240,21 @@ impl App {
             self.project().changed(files, self.today())
         };
         let Ok(up) = up else { return };
-        let old = self.snapshot().version;
-        if up.snapshot.version != old {
-            warm(&up.snapshot);
-            *self
-                .current
-                .write()
-                .unwrap_or_else(std::sync::PoisonError::into_inner) = up.snapshot.clone();
-            let _ = self.events.send(self.stamp());
-            let _ = self.forecast_jobs.send(());
+        if up.snapshot.version != self.snapshot().version {
+            self.install(up.snapshot);
         }
+    }
+
+    /// Makes `snap` the workspace pages show, computed first, and tells
+    /// open pages and the forecast worker.
+    fn install(&self, snap: Arc<Snapshot>) {
+        warm(&snap);
+        *self
+            .current
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = snap;
+        let _ = self.events.send(self.stamp());
+        let _ = self.forecast_jobs.send(());
     }
 }
 

@@ -96,14 +96,14 @@ fn plural(n: usize, what: &str) -> String {
     format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }
 
-/// The last working day of plan `path`'s tasks on the timeline.
-fn plan_finish(snap: &Snapshot, path: &str) -> Option<jiff::civil::Date> {
-    snap.timeline()?
-        .tasks
-        .iter()
-        .filter(|t| t.plan == path)
-        .map(|t| t.finish)
-        .max()
+/// The last working day of each plan's tasks on the timeline, by path.
+fn plan_finishes(snap: &Snapshot) -> HashMap<&str, jiff::civil::Date> {
+    let mut out: HashMap<&str, jiff::civil::Date> = HashMap::new();
+    for t in snap.timeline().map_or(&[][..], |s| &s.tasks) {
+        let f = out.entry(t.plan.as_str()).or_insert(t.finish);
+        *f = (*f).max(t.finish);
+    }
+    out
 }
 
 pub(crate) async fn overview(State(app): State<Arc<App>>) -> Response {
@@ -155,6 +155,7 @@ pub(crate) async fn overview(State(app): State<Arc<App>>) -> Response {
             m.push_str("</dl></section>\n");
         }
         let report = snap.check();
+        let finishes = plan_finishes(snap);
         for (doc, s) in ws.documents.iter().zip(snap.summaries()) {
             let c = s.tasks;
             let _ = write!(
@@ -175,7 +176,7 @@ pub(crate) async fn overview(State(app): State<Arc<App>>) -> Response {
                 if c.blocked > 0 { format!(", {} blocked", c.blocked) } else { String::new() },
             );
             m.push_str("<dl class=\"facts\">");
-            if let Some(f) = plan_finish(snap, &doc.path) {
+            if let Some(f) = finishes.get(doc.path.as_str()) {
                 let _ = write!(m, "<dt>Planned finish</dt><dd>{f}</dd>");
             }
             let outcome = forecast.and_then(|f| {
