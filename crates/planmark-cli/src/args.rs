@@ -54,6 +54,8 @@ pub(crate) enum Command {
     Report(ReportArgs),
     /// The live local web UI: overview, board, tasks, timeline, findings, updated as plans change.
     Serve(ServeArgs),
+    /// The plans for coding agents: an MCP server on stdin/stdout.
+    Mcp(McpArgs),
     /// List tasks, optionally filtered.
     Tasks(TasksArgs),
     /// Show one task with everything known about it.
@@ -471,6 +473,17 @@ pub(crate) struct ServeArgs {
     /// Open the page in the default browser.
     #[arg(long)]
     pub(crate) open: bool,
+    /// Measure progress at this date (YYYY-MM-DD) instead of today.
+    #[arg(long)]
+    pub(crate) today: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct McpArgs {
+    /// The project folder; default: the first folder among the client's
+    /// roots (never the folder the server starts in).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) root: Option<PathBuf>,
     /// Measure progress at this date (YYYY-MM-DD) instead of today.
     #[arg(long)]
     pub(crate) today: Option<String>,

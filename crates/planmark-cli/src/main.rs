@@ -70,6 +70,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Graph(a) => charts::chart(&cx()?, &a, charts::Kind::Graph),
         Command::Report(a) => charts::report(&cx()?, &a),
         Command::Serve(a) => serve::serve(&cx()?, &a),
+        Command::Mcp(a) => serve::mcp(&a),
         Command::Tasks(a) => tasks::tasks(&cx()?, &a),
         Command::Show(a) => tasks::show(&cx()?, &a),
         Command::Export(a) => charts::export(&cx()?, &a),

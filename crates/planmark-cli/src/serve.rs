@@ -1,11 +1,11 @@
-//! `serve`: the live local web UI.
+//! `serve`: the live local web UI; `mcp`: the plans for coding agents.
 
 use std::io::Write as _;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
 
-use crate::args::ServeArgs;
+use crate::args::{McpArgs, ServeArgs};
 use crate::common::{Context, date};
 
 pub(crate) fn serve(cx: &Context, a: &ServeArgs) -> anyhow::Result<ExitCode> {
@@ -35,5 +35,21 @@ pub(crate) fn serve(cx: &Context, a: &ServeArgs) -> anyhow::Result<ExitCode> {
             .spawn();
     }
     server.run()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn mcp(a: &McpArgs) -> anyhow::Result<ExitCode> {
+    let root = match &a.root {
+        Some(r) => Some(
+            r.canonicalize()
+                .with_context(|| format!("--root {}: no such folder", r.display()))?,
+        ),
+        None => None,
+    };
+    let opts = planmark_server::mcp::StdioOptions {
+        root,
+        today: date(a.today.as_deref(), "--today")?,
+    };
+    planmark_server::mcp::serve_stdio(opts)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -17,6 +17,7 @@
 
 mod api;
 mod html;
+pub mod mcp;
 mod pages;
 mod watch;
 
@@ -79,7 +80,7 @@ pub enum ServeError {
 }
 
 /// The largest request body accepted: an edit is a few hundred bytes.
-const BODY_LIMIT: usize = 64 * 1024;
+pub(crate) const BODY_LIMIT: usize = 64 * 1024;
 
 /// What every request handler shares.
 pub(crate) struct App {
@@ -103,6 +104,9 @@ pub(crate) struct App {
     /// Tells open pages what they show changed: the stamp of the
     /// workspace and of its forecast.
     pub(crate) events: broadcast::Sender<String>,
+    /// The workspace paths of the plans each change touched (added,
+    /// changed or removed): what agents subscribed to a plan hear of.
+    pub(crate) changes: broadcast::Sender<Arc<[String]>>,
     /// Changes carry this token (it is in every page).
     pub(crate) session: String,
     /// With a public address: every request carries this token (a cookie
@@ -151,7 +155,18 @@ impl App {
                         .numbered_after(self.snapshot().version),
                 );
                 if let Ok(up) = self.project().refresh(self.today()) {
-                    self.install(up.snapshot);
+                    // Another calendar or other globs can change every plan.
+                    let mut all: Vec<String> = up
+                        .snapshot
+                        .workspace()
+                        .documents
+                        .iter()
+                        .map(|d| d.path.clone())
+                        .collect();
+                    all.extend(up.changed);
+                    all.sort();
+                    all.dedup();
+                    self.install(up.snapshot, all);
                 }
             }
             Err(e) => eprintln!("planmark serve: {e}; keeping the configuration read before"),
@@ -241,20 +256,83 @@ impl App {
         };
         let Ok(up) = up else { return };
         if up.snapshot.version != self.snapshot().version {
-            self.install(up.snapshot);
+            self.install(up.snapshot, up.changed);
         }
     }
 
     /// Makes `snap` the workspace pages show, computed first, and tells
-    /// open pages and the forecast worker.
-    fn install(&self, snap: Arc<Snapshot>) {
+    /// open pages, subscribed agents and the forecast worker.
+    fn install(&self, snap: Arc<Snapshot>, changed: Vec<String>) {
         warm(&snap);
         *self
             .current
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = snap;
         let _ = self.events.send(self.stamp());
+        if !changed.is_empty() {
+            let _ = self.changes.send(changed.into());
+        }
         let _ = self.forecast_jobs.send(());
+    }
+
+    /// Opens the workspace at `root`, loads it and computes what is shown
+    /// first (timeline, findings, quick forecast).
+    fn load(
+        root: &std::path::Path,
+        paths: Vec<PathBuf>,
+        today: Option<jiff::civil::Date>,
+        access: Option<String>,
+        hosts: Vec<String>,
+    ) -> Result<App, ServeError> {
+        let project = Project::open(root)?.with_paths(paths.clone());
+        let first = project
+            .refresh(today.unwrap_or_else(|| jiff::Zoned::now().date()))?
+            .snapshot;
+        warm(&first);
+        let _ = first.quick_forecast();
+        let (events, _) = broadcast::channel(64);
+        let (changes, _) = broadcast::channel(64);
+        let (forecast_jobs, queue) = std::sync::mpsc::channel();
+        Ok(App {
+            root: project.root().to_path_buf(),
+            project: RwLock::new(Arc::new(project)),
+            paths,
+            today,
+            current: RwLock::new(first.clone()),
+            forecasted: RwLock::new(first),
+            forecast_jobs,
+            forecast_queue: std::sync::Mutex::new(Some(queue)),
+            history: std::sync::Mutex::new(None),
+            events,
+            changes,
+            session: token()?,
+            access,
+            hosts,
+            closing: tokio::sync::watch::Sender::new(false),
+        })
+    }
+}
+
+/// A workspace kept current without a web server (`planmark mcp` over
+/// stdio): the engine, its file watcher and its forecast worker.
+pub(crate) struct Live {
+    pub(crate) app: Arc<App>,
+    _watcher: watch::Shared,
+}
+
+impl Live {
+    /// Opens the workspace at `root` and starts keeping it current.
+    pub(crate) fn open(
+        root: &std::path::Path,
+        today: Option<jiff::civil::Date>,
+    ) -> Result<Live, ServeError> {
+        let app = Arc::new(App::load(root, Vec::new(), today, None, Vec::new())?);
+        let watcher = watch::start(app.clone())?;
+        app.forecast_worker()?;
+        Ok(Live {
+            app,
+            _watcher: watcher,
+        })
     }
 }
 
@@ -292,11 +370,6 @@ impl Server {
     ///
     /// When the workspace cannot be opened or the address bound.
     pub fn bind(opts: Options) -> Result<Server, ServeError> {
-        let project = Project::open(&opts.root)?.with_paths(opts.paths.clone());
-        let today = opts.today.unwrap_or_else(|| jiff::Zoned::now().date());
-        let first = project.refresh(today)?.snapshot;
-        warm(&first);
-        let _ = first.quick_forecast();
         let listener = std::net::TcpListener::bind(SocketAddr::new(opts.host, opts.port))?;
         listener.set_nonblocking(true)?;
         let port = listener.local_addr()?.port();
@@ -322,24 +395,13 @@ impl Server {
             Some(t) => format!("http://{shown}:{port}/?token={t}"),
             None => format!("http://{shown}:{port}/"),
         };
-        let (events, _) = broadcast::channel(64);
-        let (forecast_jobs, queue) = std::sync::mpsc::channel();
-        let app = Arc::new(App {
-            root: project.root().to_path_buf(),
-            project: RwLock::new(Arc::new(project)),
-            paths: opts.paths,
-            today: opts.today,
-            current: RwLock::new(first.clone()),
-            forecasted: RwLock::new(first),
-            forecast_jobs,
-            forecast_queue: std::sync::Mutex::new(Some(queue)),
-            history: std::sync::Mutex::new(None),
-            events,
-            session: token()?,
+        let app = Arc::new(App::load(
+            &opts.root,
+            opts.paths,
+            opts.today,
             access,
             hosts,
-            closing: tokio::sync::watch::Sender::new(false),
-        });
+        )?);
         Ok(Server { app, listener, url })
     }
 
@@ -371,10 +433,15 @@ impl Server {
         let app = self.app.clone();
         rt.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(self.listener)?;
-            axum::serve(listener, router(self.app))
+            // Ends the MCP sessions when the server stops, so that
+            // stopping does not wait for agents left connected.
+            let sessions = tokio_util::sync::CancellationToken::new();
+            let ended = sessions.clone();
+            axum::serve(listener, router(self.app, sessions))
                 .with_graceful_shutdown(async move {
                     stop.await;
                     app.closing.send_replace(true);
+                    ended.cancel();
                 })
                 .await
         })?;
@@ -443,8 +510,9 @@ impl Drop for Running {
     }
 }
 
-fn router(app: Arc<App>) -> Router {
+fn router(app: Arc<App>, sessions: tokio_util::sync::CancellationToken) -> Router {
     Router::new()
+        .route_service("/mcp", mcp::http_service(app.clone(), sessions))
         .route("/", get(pages::overview))
         .route("/board", get(pages::board))
         .route("/task", get(pages::task))
@@ -480,8 +548,26 @@ async fn guard(State(app): State<Arc<App>>, req: Request, next: Next) -> Respons
             "unknown Host: this server answers only to its own address",
         );
     }
+    // The MCP endpoint: agents, not pages. No session token (a client
+    // cannot read one from a page); Host and Origin as for pages, and the
+    // access token as a bearer token on a public address.
+    let agent = req.uri().path() == "/mcp";
     let mut set_cookie = None;
-    if let Some(t) = &app.access {
+    if let Some(t) = &app.access
+        && agent
+    {
+        let bearer = h
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .is_some_and(|v| same(v.trim(), t));
+        if !bearer {
+            return refuse(
+                StatusCode::UNAUTHORIZED,
+                "this server needs its access token: send it as `Authorization: Bearer <token>`",
+            );
+        }
+    } else if let Some(t) = &app.access {
         let query_token = req.uri().query().and_then(|q| {
             q.split('&')
                 .find_map(|kv| kv.strip_prefix("token="))
@@ -523,11 +609,17 @@ async fn guard(State(app): State<Arc<App>>, req: Request, next: Next) -> Respons
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
-        if !header_ok && !form {
+        if !header_ok && !form && !agent {
             return refuse(StatusCode::FORBIDDEN, "a change needs this session's token");
         }
     }
+    let ending = agent && req.method() == axum::http::Method::DELETE;
     let mut res = next.run(req).await;
+    // A session's end is answered 202 by the MCP library, and clients
+    // (the official Python one) expect 200 or 204, and warn otherwise.
+    if ending && res.status() == StatusCode::ACCEPTED {
+        *res.status_mut() = StatusCode::NO_CONTENT;
+    }
     let hs = res.headers_mut();
     hs.insert(
         header::CONTENT_SECURITY_POLICY,

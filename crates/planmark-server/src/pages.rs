@@ -281,7 +281,7 @@ fn deadline(
 
 /// A plan's name for people: the front matter's title (a guide's heading
 /// is the template's), else its first heading.
-fn display_title(d: &Document) -> Option<String> {
+pub(crate) fn display_title(d: &Document) -> Option<String> {
     d.front_matter
         .as_ref()
         .and_then(|f| f.fields.get("title"))

@@ -509,7 +509,9 @@ impl Attribute {
         }
     }
 
-    fn column(self) -> &'static str {
+    /// The column a table holds the attribute in, when it adds one.
+    #[must_use]
+    pub fn column(self) -> &'static str {
         match self {
             Attribute::Owner => "Owner",
             Attribute::Estimate => "Estimate",
@@ -520,7 +522,8 @@ impl Attribute {
     }
 
     /// The attribute written inline after a list item or heading.
-    fn inline(self, value: &str) -> String {
+    #[must_use]
+    pub fn inline(self, value: &str) -> String {
         match self {
             Attribute::Owner => format!(" @{}", value.trim_start_matches('@')),
             Attribute::Estimate => format!(" ({value})"),

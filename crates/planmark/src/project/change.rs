@@ -311,6 +311,15 @@ impl Snapshot {
                 None => places.push((di, d.phases.len().checked_sub(1))),
             }
         }
+        if let Some(want) = &req.plan
+            && !ws.documents.iter().any(|d| names_plan(&d.path, want))
+        {
+            let all: Vec<&str> = ws.documents.iter().map(|d| d.path.as_str()).collect();
+            return Err(ProjectError::Invalid(format!(
+                "no plan `{want}`; name one by its path or file name: {}",
+                all.join(", ")
+            )));
+        }
         let (di, pi) = match places.as_slice() {
             [one] => *one,
             [] => {

@@ -109,6 +109,13 @@ impl Snapshot {
             .collect()
     }
 
+    /// The open tasks that can start now: every dependency met and the
+    /// earlier phases finished, by priority, then in plan order.
+    #[must_use]
+    pub fn ready(&self) -> Vec<(usize, usize)> {
+        Links::new(&self.ws).ready()
+    }
+
     /// What to work on now, at most `limit` tasks: the work already in
     /// progress first, then the tasks that can start (every dependency
     /// met, earlier phases finished), critical first, then by slack, then
