@@ -7,6 +7,7 @@
 
 mod common;
 
+use std::fmt::Write as _;
 use std::io::{BufRead as _, BufReader, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -41,13 +42,27 @@ fn python() -> PathBuf {
         .arg(&venv)
         .status()
         .is_ok_and(|s| s.success());
-    assert!(ok, "cannot create a virtual environment in {}", venv.display());
+    assert!(
+        ok,
+        "cannot create a virtual environment in {}",
+        venv.display()
+    );
     let ok = Command::new(&bin)
-        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-r",
+        ])
         .arg(here().join("requirements.txt"))
         .status()
         .is_ok_and(|s| s.success());
-    assert!(ok, "cannot install the MCP client from tests/mcp/requirements.txt");
+    assert!(
+        ok,
+        "cannot install the MCP client from tests/mcp/requirements.txt"
+    );
     std::fs::write(&stamp, wanted).unwrap();
     bin
 }
@@ -93,9 +108,9 @@ fn served(root: &Path) -> (common::Served, String) {
 fn team(root: &Path) -> String {
     let mut s = String::from("---\nphases: parallel\n---\n\n# Team plan\n\n## Task Breakdown\n\n");
     for p in 1..=4 {
-        s.push_str(&format!("### Phase {p}: Part {p}\n\n"));
+        let _ = write!(s, "### Phase {p}: Part {p}\n\n");
         for i in 1..=10 {
-            s.push_str(&format!("- [ ] Task {p}.{i}: Piece {p}.{i} (1d)\n"));
+            let _ = writeln!(s, "- [ ] Task {p}.{i}: Piece {p}.{i} (1d)");
         }
         s.push('\n');
     }
@@ -108,13 +123,21 @@ fn read(root: &Path, name: &str) -> String {
 }
 
 fn example(name: &str) -> String {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name))
-        .unwrap()
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../examples")
+            .join(name),
+    )
+    .unwrap()
 }
 
 /// The lines of `after` that differ from `before`, as (before, after).
 fn changed_lines(before: &str, after: &str) -> Vec<(String, String)> {
-    assert_eq!(before.lines().count(), after.lines().count(), "lines were added or removed");
+    assert_eq!(
+        before.lines().count(),
+        after.lines().count(),
+        "lines were added or removed"
+    );
     before
         .lines()
         .zip(after.lines())
@@ -137,7 +160,10 @@ fn tour(root: &Path, url: Option<&str>) -> Value {
         before.lines().count() + 1,
         "one task was added"
     );
-    assert!(after.contains("- [ ] Task 3.3: Docs and merchant help article (2d) @lee"), "{after}");
+    assert!(
+        after.contains("- [ ] Task 3.3: Docs and merchant help article (2d) @lee"),
+        "{after}"
+    );
     assert!(root.join("docs/plans/webhooks.md").exists());
     for other in ["2026-11-23-search-rewrite.md", "roadmap-2027.md"] {
         assert_eq!(read(root, other), example(other), "{other} changed");
@@ -172,10 +198,16 @@ fn concurrent(root: &Path, url: Option<&str>) {
             let id = id.as_str().unwrap();
             let line = format!("- [ ] Task {id}: Piece {id} (1d)\n");
             assert!(expected.contains(&line), "{id}");
-            expected = expected.replace(&line, &format!("- [~] Task {id}: Piece {id} (1d) @{agent}\n"));
+            expected = expected.replace(
+                &line,
+                &format!("- [~] Task {id}: Piece {id} (1d) @{agent}\n"),
+            );
         }
     }
-    assert_eq!(after, expected, "every edit of every agent, and nothing else");
+    assert_eq!(
+        after, expected,
+        "every edit of every agent, and nothing else"
+    );
     assert!(!after.contains("- [ ]"), "a task was left out");
 }
 
@@ -189,7 +221,11 @@ fn an_agent_uses_every_tool_within_the_budgets_over_stdio() {
 fn refusals_say_what_to_do_and_bad_calls_are_protocol_errors() {
     let dir = common::examples_copy();
     agent("errors", dir.path(), None, &[]);
-    for name in ["csv-importer-guide.md", "2026-11-23-search-rewrite.md", "roadmap-2027.md"] {
+    for name in [
+        "csv-importer-guide.md",
+        "2026-11-23-search-rewrite.md",
+        "roadmap-2027.md",
+    ] {
         assert_eq!(read(dir.path(), name), example(name), "{name} changed");
     }
 }
@@ -200,7 +236,13 @@ fn without_roots_or_root_the_server_reads_nothing_and_says_how_to_set_it() {
     let dir = common::examples_copy();
     let cwd = dir.path().to_str().unwrap();
     let out = agent("no-roots", dir.path(), None, &["--no-roots", "--cwd", cwd]);
-    assert!(out["message"].as_str().unwrap().contains("planmark mcp --root"), "{out}");
+    assert!(
+        out["message"]
+            .as_str()
+            .unwrap()
+            .contains("planmark mcp --root"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -260,10 +302,14 @@ impl Wire {
             .spawn()
             .unwrap();
         let out = BufReader::new(child.stdout.take().unwrap());
-        let mut w = Wire { child, out, next: 1 };
+        let mut w = Wire {
+            child,
+            out,
+            next: 1,
+        };
         let init = w.call(
             "initialize",
-            json!({
+            &json!({
                 "protocolVersion": "2025-06-18",
                 "capabilities": {},
                 "clientInfo": { "name": "wire", "version": "1" }
@@ -276,18 +322,21 @@ impl Wire {
 
     fn send(&mut self, v: &Value) {
         let stdin = self.child.stdin.as_mut().unwrap();
-        writeln!(stdin, "{v}").unwrap();
+        std::io::Write::write_all(stdin, format!("{v}\n").as_bytes()).unwrap();
         stdin.flush().unwrap();
     }
 
     /// Sends a request; returns the answer and its size in bytes.
-    fn call_sized(&mut self, method: &str, params: Value) -> (Value, usize) {
+    fn call_sized(&mut self, method: &str, params: &Value) -> (Value, usize) {
         let id = self.next;
         self.next += 1;
         self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
         loop {
             let mut line = String::new();
-            assert!(self.out.read_line(&mut line).unwrap() > 0, "the server closed");
+            assert!(
+                self.out.read_line(&mut line).unwrap() > 0,
+                "the server closed"
+            );
             let v: Value = serde_json::from_str(&line).unwrap();
             if v["id"] == id {
                 return (v, line.trim_end().len());
@@ -295,7 +344,7 @@ impl Wire {
         }
     }
 
-    fn call(&mut self, method: &str, params: Value) -> Value {
+    fn call(&mut self, method: &str, params: &Value) -> Value {
         self.call_sized(method, params).0
     }
 }
@@ -312,19 +361,22 @@ fn tool_definitions_and_answers_fit_their_budgets_on_the_wire() {
     let dir = common::examples_copy();
     let root = dir.path().to_str().unwrap();
     let mut w = Wire::start(&["--root", root, "--today", "2026-12-01"]);
-    let (tools, bytes) = w.call_sized("tools/list", json!({}));
+    let (tools, bytes) = w.call_sized("tools/list", &json!({}));
     assert_eq!(tools["result"]["tools"].as_array().unwrap().len(), 8);
     assert!(bytes <= 8192, "tools/list is {bytes} bytes");
     eprintln!("tools/list: {bytes} bytes");
     for (name, args) in [
         ("status", json!({})),
         ("tasks", json!({})),
-        ("tasks", json!({ "status": ["done", "cancelled"], "fields": ["title", "plan", "line"] })),
+        (
+            "tasks",
+            json!({ "status": ["done", "cancelled"], "fields": ["title", "plan", "line"] }),
+        ),
         ("task", json!({ "id": "csv-importer-guide#2.3" })),
         ("next", json!({ "limit": 10 })),
         ("check", json!({})),
     ] {
-        let (r, bytes) = w.call_sized("tools/call", json!({ "name": name, "arguments": args }));
+        let (r, bytes) = w.call_sized("tools/call", &json!({ "name": name, "arguments": args }));
         assert_eq!(r["result"]["isError"], false, "{r}");
         assert!(bytes <= 4096, "{name} {args}: {bytes} bytes");
         eprintln!("{name} {args}: {bytes} bytes");
@@ -332,10 +384,14 @@ fn tool_definitions_and_answers_fit_their_budgets_on_the_wire() {
     // A page asked for holds what was asked, past the default size.
     let (r, _) = w.call_sized(
         "tools/call",
-        json!({ "name": "tasks", "arguments": { "status": ["todo", "in_progress", "done", "cancelled", "blocked"], "limit": 500 } }),
+        &json!({ "name": "tasks", "arguments": { "status": ["todo", "in_progress", "done", "cancelled", "blocked"], "limit": 500 } }),
     );
     let all = &r["result"]["structuredContent"];
-    assert_eq!(all["tasks"].as_array().unwrap().len(), all["total"].as_u64().unwrap() as usize, "{all}");
+    assert_eq!(
+        all["tasks"].as_array().unwrap().len(),
+        all["total"].as_u64().unwrap() as usize,
+        "{all}"
+    );
     assert!(all.get("next_cursor").is_none());
 }
 
@@ -348,5 +404,8 @@ fn a_root_that_is_not_a_folder_is_refused_at_start() {
         .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("--root") && err.contains("no such folder"), "{err}");
+    assert!(
+        err.contains("--root") && err.contains("no such folder"),
+        "{err}"
+    );
 }

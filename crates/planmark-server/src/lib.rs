@@ -396,11 +396,7 @@ impl Server {
             None => format!("http://{shown}:{port}/"),
         };
         let app = Arc::new(App::load(
-            &opts.root,
-            opts.paths,
-            opts.today,
-            access,
-            hosts,
+            &opts.root, opts.paths, opts.today, access, hosts,
         )?);
         Ok(Server { app, listener, url })
     }

@@ -24,8 +24,8 @@ use std::time::Duration;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, GetPromptRequestParams, GetPromptResponse,
     Implementation, InitializeResult, ListPromptsResult, ListResourcesResult, ListToolsResult,
-    PaginatedRequestParams, ProtocolVersion, Resource, ReadResourceRequestParams,
-    ReadResourceResponse, ReadResourceResult, ResourceContents, ResourceUpdatedNotificationParam,
+    PaginatedRequestParams, ProtocolVersion, ReadResourceRequestParams, ReadResourceResponse,
+    ReadResourceResult, Resource, ResourceContents, ResourceUpdatedNotificationParam,
     ServerCapabilities, SubscribeRequestParams, Tool, UnsubscribeRequestParams,
 };
 use rmcp::service::{NotificationContext, RequestContext};
@@ -52,6 +52,21 @@ pub fn serve_stdio(opts: StdioOptions) -> Result<(), ServeError> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
+    rt.block_on(serve_on(opts, tokio::io::stdin(), tokio::io::stdout()))
+}
+
+/// Serves MCP over a pair of byte streams (newline-delimited JSON-RPC,
+/// as on stdio) until the client closes them: for benchmarks and tests
+/// in one process. Call it inside a Tokio runtime.
+///
+/// # Errors
+///
+/// When `root` cannot be opened, or the streams fail.
+pub async fn serve_on<R, W>(opts: StdioOptions, read: R, write: W) -> Result<(), ServeError>
+where
+    R: tokio::io::AsyncRead + Send + Unpin + 'static,
+    W: tokio::io::AsyncWrite + Send + Unpin + 'static,
+{
     let workspace = match &opts.root {
         Some(root) => {
             if !root.is_dir() {
@@ -60,22 +75,22 @@ pub fn serve_stdio(opts: StdioOptions) -> Result<(), ServeError> {
                     format!("--root {}: no such folder", root.display()),
                 )));
             }
-            Workspace::fixed_live(Live::open(root, opts.today)?)
+            let (root, today) = (root.clone(), opts.today);
+            let live = tokio::task::spawn_blocking(move || Live::open(&root, today))
+                .await
+                .map_err(|e| ServeError::Io(std::io::Error::other(e.to_string())))??;
+            Workspace::fixed_live(live)
         }
         None => Workspace::from_roots(opts.today),
     };
-    rt.block_on(async move {
-        use rmcp::ServiceExt as _;
-        let running = Planmark::new(workspace)
-            .serve(rmcp::transport::stdio())
-            .await
-            .map_err(|e| ServeError::Io(std::io::Error::other(e.to_string())))?;
-        running
-            .waiting()
-            .await
-            .map_err(|e| ServeError::Io(std::io::Error::other(e.to_string())))?;
-        Ok(())
-    })
+    let running = rmcp::ServiceExt::serve(Planmark::new(workspace), (read, write))
+        .await
+        .map_err(|e| ServeError::Io(std::io::Error::other(e.to_string())))?;
+    running
+        .waiting()
+        .await
+        .map_err(|e| ServeError::Io(std::io::Error::other(e.to_string())))?;
+    Ok(())
 }
 
 /// The streamable HTTP endpoint of `planmark serve`, on its workspace.
@@ -138,7 +153,9 @@ impl Workspace {
 
     fn fixed_live(live: Live) -> Workspace {
         let w = Workspace::fixed(live.app.clone());
-        *w.live.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(live);
+        *w.live
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(live);
         w
     }
 
@@ -157,11 +174,8 @@ impl Workspace {
     async fn app(&self, peer: &Peer<RoleServer>) -> Result<Arc<App>, String> {
         self.ask_roots(peer.clone(), false).await;
         let mut rx = self.state.subscribe();
-        let waited = tokio::time::timeout(
-            ROOTS_WAIT,
-            rx.wait_for(|s| !matches!(s, State::Asking)),
-        )
-        .await;
+        let waited =
+            tokio::time::timeout(ROOTS_WAIT, rx.wait_for(|s| !matches!(s, State::Asking))).await;
         let state = match waited {
             Ok(Ok(s)) => s.clone(),
             _ => State::Asking,
@@ -240,20 +254,22 @@ impl Workspace {
             return;
         }
         let today = self.today;
-        let opened =
-            tokio::task::spawn_blocking(move || Live::open(&folder, today).map_err(|e| (folder, e)))
-                .await;
+        let opened = tokio::task::spawn_blocking(move || {
+            Live::open(&folder, today)
+                .map_err(|e| format!("cannot open the project at {}: {e}", folder.display()))
+        })
+        .await;
         match opened {
             Ok(Ok(live)) => {
                 let app = live.app.clone();
-                *self.live.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(live);
+                *self
+                    .live
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(live);
                 self.state.send_replace(State::Open(app));
             }
-            Ok(Err((folder, e))) => {
-                self.state.send_replace(State::Failed(format!(
-                    "cannot open the project at {}: {e}",
-                    folder.display()
-                )));
+            Ok(Err(why)) => {
+                self.state.send_replace(State::Failed(why));
             }
             Err(e) => {
                 self.state.send_replace(State::Failed(e.to_string()));
@@ -427,9 +443,7 @@ impl ServerHandler for Planmark {
     /// The handshake-era revisions: the ones whose clients share their
     /// roots, which is how the server finds the project without `--root`.
     fn supported_protocol_versions(&self) -> std::borrow::Cow<'static, [ProtocolVersion]> {
-        std::borrow::Cow::Borrowed(ProtocolVersion::known_up_to(
-            &ProtocolVersion::V_2025_11_25,
-        ))
+        std::borrow::Cow::Borrowed(ProtocolVersion::known_up_to(&ProtocolVersion::V_2025_11_25))
     }
 
     async fn on_initialized(&self, context: NotificationContext<RoleServer>) {
@@ -482,10 +496,12 @@ impl ServerHandler for Planmark {
         let mut all: Vec<Resource> = prompts::TEMPLATES
             .iter()
             .map(|b| {
-                Resource::new(format!("{TEMPLATE_URI}{}", b.name()), format!("{} template", b.name()))
-                    .with_description(b.description())
-                    .with_mime_type("text/markdown")
-                    
+                Resource::new(
+                    format!("{TEMPLATE_URI}{}", b.name()),
+                    format!("{} template", b.name()),
+                )
+                .with_description(b.description())
+                .with_mime_type("text/markdown")
             })
             .collect();
         if let Ok(app) = self.workspace.app(&context.peer).await {
@@ -604,7 +620,10 @@ mod tests {
 
     #[test]
     fn file_uris_name_local_folders() {
-        assert_eq!(file_path("file:///home/a/b"), Some(PathBuf::from("/home/a/b")));
+        assert_eq!(
+            file_path("file:///home/a/b"),
+            Some(PathBuf::from("/home/a/b"))
+        );
         assert_eq!(
             file_path("file://localhost/home/a%20b"),
             Some(PathBuf::from("/home/a b"))

@@ -1,9 +1,9 @@
 //! The prompts: plan a feature with the planning-session template, and
 //! break a plan into phases and tasks with the implementation guide.
 
+use planmark::templates::Builtin;
 use rmcp::ErrorData;
 use rmcp::model::{GetPromptResult, Prompt, PromptArgument, PromptMessage, Role};
-use planmark::templates::Builtin;
 
 /// The templates served as resources and used by the prompts.
 pub(crate) const TEMPLATES: [Builtin; 2] = [Builtin::Session, Builtin::Guide];
@@ -18,7 +18,9 @@ pub(crate) fn list() -> Vec<Prompt> {
     vec![
         Prompt::new(
             "plan-feature",
-            Some("Plan a feature with the planning-session template: goals, requirements, phased tasks with estimates and dependencies, risks."),
+            Some(
+                "Plan a feature with the planning-session template: goals, requirements, phased tasks with estimates and dependencies, risks.",
+            ),
             Some(vec![
                 argument("feature", "What to plan", true),
                 argument("scope", "Project, Feature, Sprint or Architecture", false),
@@ -27,10 +29,14 @@ pub(crate) fn list() -> Vec<Prompt> {
         ),
         Prompt::new(
             "break-down",
-            Some("Break a goal or an existing plan into phases and checkbox tasks with the implementation-guide template."),
-            Some(vec![
-                argument("goal", "What to build, or the path of a plan to break down", true),
-            ]),
+            Some(
+                "Break a goal or an existing plan into phases and checkbox tasks with the implementation-guide template.",
+            ),
+            Some(vec![argument(
+                "goal",
+                "What to build, or the path of a plan to break down",
+                true,
+            )]),
         ),
     ]
 }
@@ -54,8 +60,8 @@ pub(crate) fn get(
         "plan-feature" => {
             let feature = required("feature")?;
             let scope = arg("scope").unwrap_or("Feature");
-            let timeframe = arg("timeframe")
-                .map_or(String::new(), |t| format!(" The timeframe is {t}."));
+            let timeframe =
+                arg("timeframe").map_or(String::new(), |t| format!(" The timeframe is {t}."));
             format!(
                 "Plan the feature \"{feature}\" (scope: {scope}).{timeframe}\n\n\
                  1. Read the code and docs this feature touches, and the plans already in the project (`status`).\n\
@@ -87,9 +93,12 @@ pub(crate) fn get(
             ));
         }
     };
-    Ok(GetPromptResult::new(vec![PromptMessage::new_text(Role::User, text)])
-        .with_description(match name {
-            "plan-feature" => "Plan a feature with the planning-session template",
-            _ => "Break work into phases and tasks with the implementation guide",
-        }))
+    Ok(
+        GetPromptResult::new(vec![PromptMessage::new_text(Role::User, text)]).with_description(
+            match name {
+                "plan-feature" => "Plan a feature with the planning-session template",
+                _ => "Break work into phases and tasks with the implementation guide",
+            },
+        ),
+    )
 }

@@ -22,7 +22,9 @@ use planmark::model::{Document, Status, Task};
 use planmark::project::{NewTaskRequest, ProjectError, Snapshot, TaskFilter};
 use planmark::templates::{self, Builtin, Vars};
 use rmcp::ErrorData;
-use rmcp::model::{CallToolResponse, CallToolResult, ContentBlock, JsonObject, Tool, ToolAnnotations};
+use rmcp::model::{
+    CallToolResponse, CallToolResult, ContentBlock, JsonObject, Tool, ToolAnnotations,
+};
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -474,7 +476,10 @@ fn strip_required(o: &mut JsonObject) {
     for v in o.values_mut() {
         match v {
             Value::Object(x) => strip_required(x),
-            Value::Array(a) => a.iter_mut().filter_map(Value::as_object_mut).for_each(strip_required),
+            Value::Array(a) => a
+                .iter_mut()
+                .filter_map(Value::as_object_mut)
+                .for_each(strip_required),
             _ => {}
         }
     }
@@ -657,8 +662,8 @@ pub(crate) fn run(app: &App, call: Call) -> Answer {
         Call::Status(a) => status(app, &a),
         Call::Tasks(a) => tasks(app, &a),
         Call::Task(a) => task(app, &a),
-        Call::Next(a) => next(app, &a),
-        Call::Update(a) => update(app, &a),
+        Call::Next(a) => Ok(next(app, &a)),
+        Call::Update(a) => Ok(update(app, &a)),
         Call::Add(a) => add(app, &a),
         Call::Check(a) => check(app, &a),
         Call::Plan(a) => plan(app, &a),
@@ -779,9 +784,8 @@ fn timing(snap: &Snapshot) -> HashMap<(&str, &str), &planmark::schedule::Schedul
 /// The cursor's offset.
 fn offset(cursor: Option<&str>) -> Result<usize, String> {
     cursor.map_or(Ok(0), |c| {
-        c.parse::<usize>().map_err(|_| {
-            format!("bad cursor `{c}`: pass the next_cursor of the previous answer")
-        })
+        c.parse::<usize>()
+            .map_err(|_| format!("bad cursor `{c}`: pass the next_cursor of the previous answer"))
     })
 }
 
@@ -810,6 +814,10 @@ fn fit<T>(
 
 /// A page fits in [`BUDGET`], unless the caller asked for a number of
 /// items: then it holds them, up to [`MAX_BUDGET`].
+fn json_len<T: Serialize>(x: &T) -> usize {
+    serde_json::to_string(x).map_or(0, |s| s.len())
+}
+
 fn budget(limit: Option<u32>) -> usize {
     if limit.is_some() { MAX_BUDGET } else { BUDGET }
 }
@@ -824,10 +832,17 @@ fn near(snap: &Snapshot, query: &str) -> Vec<String> {
         for t in &d.tasks {
             let id = strsim::normalized_damerau_levenshtein(&q, &t.id.to_lowercase());
             let title = t.title.to_lowercase();
-            let words = if q.len() >= 3 && title.contains(&q) { 0.9 } else { 0.0 };
+            let words = if q.len() >= 3 && title.contains(&q) {
+                0.9
+            } else {
+                0.0
+            };
             let score = id.max(words);
             if score >= 0.5 {
-                scored.push((score, format!("{} ({})", names.name(d, t), shorten(&t.title, 50))));
+                scored.push((
+                    score,
+                    format!("{} ({})", names.name(d, t), shorten(&t.title, 50)),
+                ));
             }
         }
     }
@@ -853,7 +868,10 @@ fn explain(snap: &Snapshot, e: ProjectError) -> String {
                 .iter()
                 .map(|&(d, t)| named.name(&ws.documents[d], &ws.documents[d].tasks[t]))
                 .collect();
-            format!("`{query}` names tasks in several plans; pass one of: {}", names.join(", "))
+            format!(
+                "`{query}` names tasks in several plans; pass one of: {}",
+                names.join(", ")
+            )
         }
         ProjectError::NotReady { waiting } => {
             let each: Vec<String> = waiting.iter().map(ToString::to_string).collect();
@@ -862,9 +880,9 @@ fn explain(snap: &Snapshot, e: ProjectError) -> String {
                 each.join("; ")
             )
         }
-        e @ ProjectError::Edit(_) => format!(
-            "{e}. Read the task again (`task`) and retry with what it holds now."
-        ),
+        e @ ProjectError::Edit(_) => {
+            format!("{e}. Read the task again (`task`) and retry with what it holds now.")
+        }
         e => e.to_string(),
     }
 }
@@ -942,13 +960,24 @@ fn status(app: &App, a: &StatusArgs) -> Result<Answer, String> {
     };
     let summaries = snap.summaries();
     let chosen: Vec<usize> = (0..ws.documents.len())
-        .filter(|&i| a.plan.as_deref().is_none_or(|p| ws.documents[i].path.contains(p)))
+        .filter(|&i| {
+            a.plan
+                .as_deref()
+                .is_none_or(|p| ws.documents[i].path.contains(p))
+        })
         .collect();
     if chosen.is_empty() && a.plan.is_some() {
         return Err(format!(
             "no plan matches `{}`; the plans are: {}",
             a.plan.as_deref().unwrap_or_default(),
-            shorten(&ws.documents.iter().map(|d| d.path.as_str()).collect::<Vec<_>>().join(", "), 600)
+            shorten(
+                &ws.documents
+                    .iter()
+                    .map(|d| d.path.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                600
+            )
         ));
     }
     let from = offset(a.cursor.as_deref())?;
@@ -962,7 +991,10 @@ fn status(app: &App, a: &StatusArgs) -> Result<Answer, String> {
             if ws.documents.len() == 1 {
                 Some(&f.finish)
             } else {
-                f.plans.iter().find(|p| p.plan == d.path).map(|p| &p.outcome)
+                f.plans
+                    .iter()
+                    .find(|p| p.plan == d.path)
+                    .map(|p| &p.outcome)
             }
         });
         let deadlines = timeline.map_or(Vec::new(), |t| {
@@ -995,12 +1027,18 @@ fn status(app: &App, a: &StatusArgs) -> Result<Answer, String> {
         .filter(|f| chosen.iter().any(|&i| ws.documents[i].path == f.file))
         .collect();
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
-    let out = StatusOut {
+    let mut out = StatusOut {
         plans,
-        finish: timeline.filter(|t| !t.tasks.is_empty()).map(|t| t.finish.to_string()),
+        finish: timeline
+            .filter(|t| !t.tasks.is_empty())
+            .map(|t| t.finish.to_string()),
         p50: forecast.map(|f| f.finish.p50.to_string()),
         p80: forecast.map(|f| f.finish.p80.to_string()),
-        deadlines: timeline.and_then(|t| t.deadline.as_ref()).map(deadline_text).into_iter().collect(),
+        deadlines: timeline
+            .and_then(|t| t.deadline.as_ref())
+            .map(deadline_text)
+            .into_iter()
+            .collect(),
         critical: timeline.map_or(Vec::new(), |t| {
             t.critical_path
                 .iter()
@@ -1014,12 +1052,31 @@ fn status(app: &App, a: &StatusArgs) -> Result<Answer, String> {
                 .collect()
         }),
         findings: findings.iter().take(5).map(|f| finding(f)).collect(),
-        next_cursor: (end < chosen.len()).then(|| end.to_string()),
+        next_cursor: None,
     };
+    // Plans past the budget go to the next page (text and structured
+    // content say each plan once).
+    let plans = std::mem::take(&mut out.plans);
+    let mut used = ENVELOPE + 2 * json_len(&out);
+    let cap = budget(a.limit);
+    for p in plans {
+        let s = 2 * json_len(&p) + 8;
+        if !out.plans.is_empty() && used + s > cap {
+            break;
+        }
+        used += s;
+        out.plans.push(p);
+    }
+    let end = from + out.plans.len();
+    out.next_cursor = (end < chosen.len()).then(|| end.to_string());
     let mut text = String::new();
     let total: usize = out.plans.iter().map(|p| p.total).sum();
     if ws.documents.is_empty() {
-        let _ = writeln!(text, "No plans in {}. Create one with `plan`.", snap.root().display());
+        let _ = writeln!(
+            text,
+            "No plans in {}. Create one with `plan`.",
+            snap.root().display()
+        );
     }
     if let Some(f) = &out.finish {
         let _ = write!(text, "Planned finish {f}");
@@ -1052,7 +1109,12 @@ fn status(app: &App, a: &StatusArgs) -> Result<Answer, String> {
         for d in &p.deadlines {
             let _ = write!(text, "; deadline {d}");
         }
-        let _ = writeln!(text, "; {}, {}", plural(p.errors, "error"), plural(p.warnings, "warning"));
+        let _ = writeln!(
+            text,
+            "; {}, {}",
+            plural(p.errors, "error"),
+            plural(p.warnings, "warning")
+        );
     }
     if let Some(c) = &out.next_cursor {
         let _ = writeln!(text, "(more plans: cursor {c})");
@@ -1064,7 +1126,10 @@ fn status(app: &App, a: &StatusArgs) -> Result<Answer, String> {
         let _ = writeln!(text, "{f}");
     }
     if total == 0 && !ws.documents.is_empty() {
-        let _ = writeln!(text, "No tasks found in the plans; `check` says what could not be read.");
+        let _ = writeln!(
+            text,
+            "No tasks found in the plans; `check` says what could not be read."
+        );
     }
     Ok(answer(text, &out))
 }
@@ -1092,12 +1157,7 @@ fn tasks(app: &App, a: &TasksArgs) -> Result<Answer, String> {
     let snap = app.snapshot();
     let ws = snap.workspace();
     let filter = TaskFilter {
-        statuses: a
-            .status
-            .iter()
-            .flatten()
-            .map(|s| s.status())
-            .collect(),
+        statuses: a.status.iter().flatten().map(|s| s.status()).collect(),
         open: a.status.is_none(),
         phase: a.phase.clone(),
         owner: a.owner.clone(),
@@ -1137,16 +1197,53 @@ fn tasks(app: &App, a: &TasksArgs) -> Result<Answer, String> {
             status: has(Field::Status).then(|| status_name(t.status)),
             plan: has(Field::Plan).then(|| d.path.clone()),
             line: has(Field::Line).then_some(t.origin.span.line),
-            phase: if has(Field::Phase) { t.phase.clone() } else { None },
-            estimate: if has(Field::Estimate) { t.estimate.as_ref().map(|e| e.text().to_owned()) } else { None },
+            phase: if has(Field::Phase) {
+                t.phase.clone()
+            } else {
+                None
+            },
+            estimate: if has(Field::Estimate) {
+                t.estimate.as_ref().map(|e| e.text().to_owned())
+            } else {
+                None
+            },
             owner: if has(Field::Owner) { owner(t) } else { None },
-            priority: if has(Field::Priority) { t.priority.as_ref().map(|p| p.text.clone()) } else { None },
-            depends: has(Field::Depends).then(|| t.dependencies.iter().map(|x| x.text.trim().to_owned()).collect()),
-            due: if has(Field::Due) { t.due.map(|x| x.to_string()) } else { None },
-            start: if has(Field::Start) { time.map(|x| x.start.to_string()) } else { None },
-            finish: if has(Field::Finish) { time.map(|x| x.finish.to_string()) } else { None },
-            slack: if has(Field::Slack) { time.map(|x| x.slack_days) } else { None },
-            critical: if has(Field::Critical) { time.map(|x| x.critical) } else { None },
+            priority: if has(Field::Priority) {
+                t.priority.as_ref().map(|p| p.text.clone())
+            } else {
+                None
+            },
+            depends: has(Field::Depends).then(|| {
+                t.dependencies
+                    .iter()
+                    .map(|x| x.text.trim().to_owned())
+                    .collect()
+            }),
+            due: if has(Field::Due) {
+                t.due.map(|x| x.to_string())
+            } else {
+                None
+            },
+            start: if has(Field::Start) {
+                time.map(|x| x.start.to_string())
+            } else {
+                None
+            },
+            finish: if has(Field::Finish) {
+                time.map(|x| x.finish.to_string())
+            } else {
+                None
+            },
+            slack: if has(Field::Slack) {
+                time.map(|x| x.slack_days)
+            } else {
+                None
+            },
+            critical: if has(Field::Critical) {
+                time.map(|x| x.critical)
+            } else {
+                None
+            },
         }))
     };
     let size = |x: &(usize, usize)| match item(x) {
@@ -1154,7 +1251,12 @@ fn tasks(app: &App, a: &TasksArgs) -> Result<Answer, String> {
         Item::Fields(f) => 2 * serde_json::to_string(&f).map_or(0, |s| s.len()) + 8,
     };
     let (end, next_cursor) = fit(&found, from, limit, budget(a.limit), size);
-    let page: Vec<Item> = found.get(from..end).unwrap_or_default().iter().map(item).collect();
+    let page: Vec<Item> = found
+        .get(from..end)
+        .unwrap_or_default()
+        .iter()
+        .map(item)
+        .collect();
     let mut text = String::new();
     for i in &page {
         match i {
@@ -1218,13 +1320,17 @@ fn task(app: &App, a: &TaskArgs) -> Result<Answer, String> {
         priority: t.priority.as_ref().map(|p| p.text.clone()),
         due: t.due.map(|x| x.to_string()),
         blocked: t.blocked_reason.clone(),
-        depends: t.dependencies.iter().map(|x| {
-            let mut s = x.text.trim().to_owned();
-            if !x.resolved {
-                s.push_str(" (not found)");
-            }
-            s
-        }).collect(),
+        depends: t
+            .dependencies
+            .iter()
+            .map(|x| {
+                let mut s = x.text.trim().to_owned();
+                if !x.resolved {
+                    s.push_str(" (not found)");
+                }
+                s
+            })
+            .collect(),
         dependents: dependents_list,
         start: time.map(|x| x.start.to_string()),
         finish: time.map(|x| x.finish.to_string()),
@@ -1259,7 +1365,7 @@ fn task(app: &App, a: &TaskArgs) -> Result<Answer, String> {
     Ok(answer(text, &out))
 }
 
-fn next(app: &App, a: &NextArgs) -> Result<Answer, String> {
+fn next(app: &App, a: &NextArgs) -> Answer {
     let snap = app.snapshot();
     let names = Names::of(&snap);
     let limit = a.limit.map_or(5, |l| l as usize);
@@ -1286,7 +1392,7 @@ fn next(app: &App, a: &NextArgs) -> Result<Answer, String> {
         };
     }
     text.push('\n');
-    Ok(answer(text, &NextOut { tasks: lines }))
+    answer(text, &NextOut { tasks: lines })
 }
 
 fn attributes(u: &UpdateArgs) -> Vec<(Attribute, &str)> {
@@ -1302,7 +1408,7 @@ fn attributes(u: &UpdateArgs) -> Vec<(Attribute, &str)> {
     .collect()
 }
 
-fn update(app: &App, u: &UpdateArgs) -> Result<Answer, String> {
+fn update(app: &App, u: &UpdateArgs) -> Answer {
     let ids: Vec<&str> = u.ids.iter().map(String::as_str).collect();
     let dry = u.dry_run == Some(true);
     let snap = reread(app, &ids);
@@ -1313,7 +1419,13 @@ fn update(app: &App, u: &UpdateArgs) -> Result<Answer, String> {
     let mut diff = String::new();
     let mut failed: Option<String> = None;
     if let Some(to) = u.status {
-        match snap.set_status(&ids, to.status(), u.note.as_deref(), u.force == Some(true), dry) {
+        match snap.set_status(
+            &ids,
+            to.status(),
+            u.note.as_deref(),
+            u.force == Some(true),
+            dry,
+        ) {
             Ok(e) => {
                 for c in &e.changes {
                     changed.push(format!(
@@ -1348,7 +1460,10 @@ fn update(app: &App, u: &UpdateArgs) -> Result<Answer, String> {
             match snap.set_values(id, &pairs, dry) {
                 Ok(e) => {
                     for c in &e.changes {
-                        changed.push(format!("{} {} = {} ({}:{})", c.id, c.key, c.value, c.document, c.line));
+                        changed.push(format!(
+                            "{} {} = {} ({}:{})",
+                            c.id, c.key, c.value, c.document, c.line
+                        ));
                         touched.push(c.document.clone());
                     }
                     diff.push_str(&e.diff);
@@ -1373,13 +1488,17 @@ fn update(app: &App, u: &UpdateArgs) -> Result<Answer, String> {
         if !out.changed.is_empty() {
             let _ = write!(text, "\nWritten before that: {}", out.changed.join("; "));
         }
-        return Ok(Answer {
+        return Answer {
             text,
             data: serde_json::to_value(&out).ok(),
             error: true,
-        });
+        };
     }
-    let mut text = if dry { "Would change (nothing written):\n".to_owned() } else { String::new() };
+    let mut text = if dry {
+        "Would change (nothing written):\n".to_owned()
+    } else {
+        String::new()
+    };
     for c in &out.changed {
         let _ = writeln!(text, "{c}");
     }
@@ -1389,7 +1508,7 @@ fn update(app: &App, u: &UpdateArgs) -> Result<Answer, String> {
     if dry && !diff.is_empty() {
         let _ = writeln!(text, "{}", shorten(&diff, 2000));
     }
-    Ok(answer(text, &out))
+    answer(text, &out)
 }
 
 fn add(app: &App, a: &AddArgs) -> Result<Answer, String> {
@@ -1455,7 +1574,11 @@ fn check(app: &App, a: &CheckArgs) -> Result<Answer, String> {
     // Most serious first; the report's order (file, line) within.
     found.sort_by_key(|f| std::cmp::Reverse(f.severity));
     let count = |s: Severity| found.iter().filter(|f| f.severity == s).count();
-    let (errors, warnings, notes) = (count(Severity::Error), count(Severity::Warning), count(Severity::Note));
+    let (errors, warnings, notes) = (
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Note),
+    );
     let from = offset(a.cursor.as_deref())?;
     let limit = a.limit.map_or(usize::MAX, |l| l as usize);
     let lines: Vec<String> = found.iter().map(|f| finding(f)).collect();
@@ -1471,7 +1594,12 @@ fn check(app: &App, a: &CheckArgs) -> Result<Answer, String> {
         let _ = writeln!(text, "{l}");
     }
     if let Some(c) = &next_cursor {
-        let _ = writeln!(text, "{} of {} shown; more with cursor {c}", page.len(), lines.len());
+        let _ = writeln!(
+            text,
+            "{} of {} shown; more with cursor {c}",
+            page.len(),
+            lines.len()
+        );
     }
     let out = CheckOut {
         findings: page,
@@ -1500,7 +1628,9 @@ fn inside(root: &Path, p: &str) -> Result<PathBuf, String> {
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("md"))
     {
-        return Err(format!("`{p}`: a plan is a Markdown file; end the path with .md"));
+        return Err(format!(
+            "`{p}`: a plan is a Markdown file; end the path with .md"
+        ));
     }
     Ok(root.join(rel))
 }
@@ -1509,7 +1639,10 @@ fn inside(root: &Path, p: &str) -> Result<PathBuf, String> {
 /// template's own form: tables for a session, checkboxes for a guide.
 fn breakdown(template: TemplateName, phases: &[NewPhase]) -> String {
     let mut s = String::new();
-    let owners = phases.iter().flat_map(|p| &p.tasks).any(|t| t.owner.is_some());
+    let owners = phases
+        .iter()
+        .flat_map(|p| &p.tasks)
+        .any(|t| t.owner.is_some());
     for (pi, p) in phases.iter().enumerate() {
         let _ = writeln!(s, "### Phase {}: {}\n", pi + 1, one_line(&p.name));
         if matches!(template, TemplateName::Session) {
@@ -1518,15 +1651,25 @@ fn breakdown(template: TemplateName, phases: &[NewPhase]) -> String {
                 "| Task | Estimate | Priority | Dependencies |{}",
                 if owners { " Owner |" } else { "" }
             );
-            let _ = writeln!(s, "|------|----------|----------|--------------|{}", if owners { "-------|" } else { "" });
+            let _ = writeln!(
+                s,
+                "|------|----------|----------|--------------|{}",
+                if owners { "-------|" } else { "" }
+            );
         }
         for (ti, t) in p.tasks.iter().enumerate() {
             let id = format!("{}.{}", pi + 1, ti + 1);
             let title = one_line(&t.title);
-            let deps = t.depends.as_ref().filter(|d| !d.is_empty()).map(|d| d.join(", "));
+            let deps = t
+                .depends
+                .as_ref()
+                .filter(|d| !d.is_empty())
+                .map(|d| d.join(", "));
             match template {
                 TemplateName::Session => {
-                    let cell = |v: Option<&str>| v.map_or(String::new(), |v| one_line(v).replace('|', "/"));
+                    let cell = |v: Option<&str>| {
+                        v.map_or(String::new(), |v| one_line(v).replace('|', "/"))
+                    };
                     let _ = write!(
                         s,
                         "| Task {id}: {} | {} | {} | {} |",
@@ -1536,7 +1679,14 @@ fn breakdown(template: TemplateName, phases: &[NewPhase]) -> String {
                         deps.as_deref().map_or("None".to_owned(), |d| cell(Some(d)))
                     );
                     if owners {
-                        let _ = write!(s, " {} |", t.owner.as_deref().map_or(String::new(), |o| format!("@{}", o.trim_start_matches('@'))));
+                        let _ = write!(
+                            s,
+                            " {} |",
+                            t.owner.as_deref().map_or(String::new(), |o| format!(
+                                "@{}",
+                                o.trim_start_matches('@')
+                            ))
+                        );
                     }
                     s.push('\n');
                 }
@@ -1572,7 +1722,9 @@ fn with_breakdown(text: &str, body: &str) -> String {
     let Some(h) = text.find("\n## Task Breakdown") else {
         return format!("{text}\n## Task Breakdown\n\n{body}");
     };
-    let body_start = text[h + 1..].find('\n').map_or(text.len(), |i| h + 1 + i + 1);
+    let body_start = text[h + 1..]
+        .find('\n')
+        .map_or(text.len(), |i| h + 1 + i + 1);
     let end = text[body_start..]
         .find("\n## ")
         .map_or(text.len(), |i| body_start + i + 1);
@@ -1588,9 +1740,10 @@ fn plan(app: &App, a: &PlanArgs) -> Result<Answer, String> {
         TemplateName::Session => (Builtin::Session, "session"),
         TemplateName::Guide => (Builtin::Guide, "guide"),
     };
-    let now = app
-        .today
-        .map_or_else(|| jiff::Zoned::now().datetime(), |d| d.to_datetime(jiff::civil::Time::midnight()));
+    let now = app.today.map_or_else(
+        || jiff::Zoned::now().datetime(),
+        |d| d.to_datetime(jiff::civil::Time::midnight()),
+    );
     let vars = Vars {
         now,
         topic: Some(topic),
@@ -1604,7 +1757,8 @@ fn plan(app: &App, a: &PlanArgs) -> Result<Answer, String> {
         text = with_breakdown(&text, &breakdown(a.template, phases));
     }
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
     let written = std::fs::OpenOptions::new()
         .write(true)
@@ -1615,11 +1769,13 @@ fn plan(app: &App, a: &PlanArgs) -> Result<Answer, String> {
     match written {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            return Err(format!("{rel} already exists; not overwriting it (give another path)"));
+            return Err(format!(
+                "{rel} already exists; not overwriting it (give another path)"
+            ));
         }
         Err(e) => return Err(format!("cannot write {rel}: {e}")),
     }
-    app.refresh(&[path.clone()]);
+    app.refresh(std::slice::from_ref(&path));
     let snap = app.snapshot();
     let rel = planmark::workspace::relative(&app.root, &path);
     let Some(doc) = snap.workspace().documents.iter().find(|d| d.path == rel) else {
@@ -1661,24 +1817,43 @@ mod tests {
         assert!(all.len() <= 8 * 1024, "{} bytes", all.len());
         assert_eq!(super::all().len(), 8);
         for t in super::all() {
-            assert_eq!(t.input_schema.get("type"), Some(&Value::from("object")), "{}", t.name);
+            assert_eq!(
+                t.input_schema.get("type"),
+                Some(&Value::from("object")),
+                "{}",
+                t.name
+            );
             let out = t.output_schema.as_ref().unwrap();
             assert_eq!(out.get("type"), Some(&Value::from("object")), "{}", t.name);
             let s = serde_json::to_string(&t.input_schema).unwrap();
-            assert!(!s.contains("\"null\"") && !s.contains("\"title\":\"") && !s.contains("$defs"), "{}: {s}", t.name);
+            assert!(
+                !s.contains("\"null\"") && !s.contains("\"title\":\"") && !s.contains("$defs"),
+                "{}: {s}",
+                t.name
+            );
         }
     }
 
     #[test]
     fn bad_arguments_are_refused_with_the_schema_complaint() {
         let obj = |v: Value| v.as_object().unwrap().clone();
-        let e = parse("tasks", obj(serde_json::json!({ "status": ["doing"] }))).err().unwrap();
-        assert!(e.message.contains("unknown variant `doing`"), "{}", e.message);
+        let e = parse("tasks", obj(serde_json::json!({ "status": ["doing"] })))
+            .err()
+            .unwrap();
+        assert!(
+            e.message.contains("unknown variant `doing`"),
+            "{}",
+            e.message
+        );
         let e = parse("task", obj(serde_json::json!({}))).err().unwrap();
         assert!(e.message.contains("missing field `id`"), "{}", e.message);
-        let e = parse("next", obj(serde_json::json!({ "who": "x" }))).err().unwrap();
+        let e = parse("next", obj(serde_json::json!({ "who": "x" })))
+            .err()
+            .unwrap();
         assert!(e.message.contains("unknown field `who`"), "{}", e.message);
-        let e = parse("update", obj(serde_json::json!({ "ids": ["1"] }))).err().unwrap();
+        let e = parse("update", obj(serde_json::json!({ "ids": ["1"] })))
+            .err()
+            .unwrap();
         assert!(e.message.contains("nothing to change"), "{}", e.message);
         assert!(parse("nope", JsonObject::new()).is_err());
     }
@@ -1710,15 +1885,34 @@ mod tests {
         let phases = vec![NewPhase {
             name: "Base".into(),
             tasks: vec![
-                NewTask { title: "Schema".into(), estimate: Some("2d".into()), priority: None, owner: Some("ana".into()), depends: None },
-                NewTask { title: "API".into(), estimate: Some("1d/2d/4d".into()), priority: Some("High".into()), owner: None, depends: Some(vec!["1.1".into()]) },
+                NewTask {
+                    title: "Schema".into(),
+                    estimate: Some("2d".into()),
+                    priority: None,
+                    owner: Some("ana".into()),
+                    depends: None,
+                },
+                NewTask {
+                    title: "API".into(),
+                    estimate: Some("1d/2d/4d".into()),
+                    priority: Some("High".into()),
+                    owner: None,
+                    depends: Some(vec!["1.1".into()]),
+                },
             ],
         }];
         let guide = breakdown(TemplateName::Guide, &phases);
-        assert!(guide.contains("- [ ] Task 1.2: API (1d/2d/4d) (priority: High) (depends on 1.1)"), "{guide}");
+        assert!(
+            guide.contains("- [ ] Task 1.2: API (1d/2d/4d) (priority: High) (depends on 1.1)"),
+            "{guide}"
+        );
         let session = breakdown(TemplateName::Session, &phases);
-        assert!(session.contains("| Task 1.1: Schema | 2d |  | None | @ana |"), "{session}");
-        let text = "# T\n\n## Task Breakdown\n<!-- c -->\n### Phase 1: X\n- [ ] a\n\n## Timeline\nw\n";
+        assert!(
+            session.contains("| Task 1.1: Schema | 2d |  | None | @ana |"),
+            "{session}"
+        );
+        let text =
+            "# T\n\n## Task Breakdown\n<!-- c -->\n### Phase 1: X\n- [ ] a\n\n## Timeline\nw\n";
         let out = with_breakdown(text, "NEW\n\n");
         assert_eq!(out, "# T\n\n## Task Breakdown\n\nNEW\n\n## Timeline\nw\n");
     }
