@@ -375,6 +375,20 @@ fn tool_definitions_and_answers_fit_their_budgets_on_the_wire() {
         ("task", json!({ "id": "csv-importer-guide#2.3" })),
         ("next", json!({ "limit": 10 })),
         ("check", json!({})),
+        (
+            "update",
+            json!({ "ids": ["csv-importer-guide#3.1"], "status": "in_progress" }),
+        ),
+        (
+            "add",
+            json!({ "title": "Retry failed rows", "plan": "csv-importer-guide", "phase": "2", "estimate": "1d" }),
+        ),
+        (
+            "plan",
+            json!({ "template": "session", "topic": "Price alerts", "phases": [
+            { "name": "Backend", "tasks": [{ "title": "Alert rules", "estimate": "2d" }, { "title": "Sending", "estimate": "1d", "depends": ["1.1"] }] }
+        ] }),
+        ),
     ] {
         let (r, bytes) = w.call_sized("tools/call", &json!({ "name": name, "arguments": args }));
         assert_eq!(r["result"]["isError"], false, "{r}");

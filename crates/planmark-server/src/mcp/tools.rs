@@ -881,7 +881,12 @@ fn explain(snap: &Snapshot, e: ProjectError) -> String {
             )
         }
         e @ ProjectError::Edit(_) => {
-            format!("{e}. Read the task again (`task`) and retry with what it holds now.")
+            let said = e.to_string();
+            let said = said.trim_end_matches(" Run the command again.");
+            format!(
+                "{}. Someone else changed it meanwhile: read the task again (`task`) and retry with what it holds now.",
+                said.trim_end_matches('.')
+            )
         }
         e => e.to_string(),
     }
@@ -1869,6 +1874,45 @@ mod tests {
         // One item always fits, however large: a page is never empty.
         let big = vec!["x".repeat(10_000)];
         assert_eq!(fit(&big, 0, 10, BUDGET, String::len).0, 1);
+    }
+
+    #[test]
+    fn refusals_say_how_to_proceed() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("plan.md"),
+            "# P\n\n## Tasks\n\n- [ ] Task 1.1: Schema (1d)\n- [ ] Task 1.2: Importer (2d) (depends on 1.1)\n",
+        )
+        .unwrap();
+        let project = planmark::project::Project::open(dir.path()).unwrap();
+        let snap = project.load(&[], jiff::civil::date(2026, 12, 1)).unwrap();
+        let changed = ProjectError::Edit(planmark::edit::EditError::TaskChanged {
+            path: "plan.md".into(),
+            line: 6,
+            id: "1.2".into(),
+            was: "- [ ] Task 1.2: Importer".into(),
+            now: "- [x] Task 1.2: Importer".into(),
+        });
+        let said = explain(&snap, changed);
+        assert!(
+            said.contains("changed since it was read") && said.contains("read the task again"),
+            "{said}"
+        );
+        let waiting = snap
+            .set_status(&["1.2"], Status::Done, None, false, true)
+            .unwrap_err();
+        let said = explain(&snap, waiting);
+        assert!(
+            said.contains("1.1") && said.contains("force: true"),
+            "{said}"
+        );
+        let said = explain(&snap, snap.find("1.3").unwrap_err());
+        assert!(
+            said.contains("near matches: 1.1 (Schema), 1.2 (Importer)"),
+            "{said}"
+        );
+        let said = explain(&snap, snap.find("importer").unwrap_err());
+        assert!(said.contains("1.2 (Importer)"), "{said}");
     }
 
     #[test]
