@@ -423,3 +423,46 @@ fn a_root_that_is_not_a_folder_is_refused_at_start() {
         "{err}"
     );
 }
+
+/// An MCP `initialize` as raw HTTP, with the headers given.
+fn initialize(addr: &str, host: &str, extra: &str) -> common::Answer {
+    let body = json!({
+        "jsonrpc": "2.0", "id": 1, "method": "initialize",
+        "params": { "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": { "name": "raw", "version": "1" } }
+    })
+    .to_string();
+    common::raw(
+        addr,
+        &format!(
+            "POST /mcp HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    )
+}
+
+#[test]
+fn the_http_endpoint_checks_host_origin_and_the_access_token() {
+    let dir = common::examples_copy();
+    let s = common::Served::start(dir.path(), &[]);
+    let ok = initialize(&s.addr, &s.addr, "");
+    assert_eq!(ok.status, 200, "{}", ok.head);
+    assert!(ok.body.contains("\"planmark\""), "{}", ok.body);
+    // A page of another site, its name resolved to 127.0.0.1.
+    let port = s.addr.rsplit(':').next().unwrap();
+    let rebound = initialize(&s.addr, &format!("evil.example:{port}"), "");
+    assert_eq!(rebound.status, 403, "{}", rebound.head);
+    let cross = initialize(&s.addr, &s.addr, "Origin: http://evil.example\r\n");
+    assert_eq!(cross.status, 403, "{}", cross.head);
+    drop(s);
+
+    let s = common::Served::start(dir.path(), &["--host", "0.0.0.0"]);
+    let token = s.url.split("?token=").nth(1).unwrap().to_owned();
+    let port = s.addr.rsplit(':').next().unwrap();
+    let local = format!("127.0.0.1:{port}");
+    let host = format!("planner.lan:{port}");
+    assert_eq!(initialize(&local, &host, "").status, 401);
+    let wrong = initialize(&local, &host, "Authorization: Bearer wrong\r\n");
+    assert_eq!(wrong.status, 401);
+    let right = initialize(&local, &host, &format!("Authorization: Bearer {token}\r\n"));
+    assert_eq!(right.status, 200, "{}", right.head);
+}
