@@ -220,7 +220,11 @@ fn an_agent_uses_every_tool_within_the_budgets_over_stdio() {
 #[test]
 fn refusals_say_what_to_do_and_bad_calls_are_protocol_errors() {
     let dir = common::examples_copy();
+    // A folder in the project that leads out of it.
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), dir.path().join("linked")).unwrap();
     agent("errors", dir.path(), None, &[]);
+    assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
     for name in [
         "csv-importer-guide.md",
         "2026-11-23-search-rewrite.md",

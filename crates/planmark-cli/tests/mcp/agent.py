@@ -228,6 +228,7 @@ async def errors():
         await refused(c, "update", {"ids": ["nope"], "owner": "x"}, "no task `nope`")
         await refused(c, "plan", {"template": "guide", "topic": "x", "path": "../outside.md"}, "inside the project")
         await refused(c, "plan", {"template": "session", "topic": "x", "path": "csv-importer-guide.md"}, "already exists")
+        await refused(c, "plan", {"template": "guide", "topic": "x", "path": "linked/escape.md"}, "outside the project")
         await refused(c, "tasks", {"cursor": "zz"}, "bad cursor")
         await bad_call(c, "tasks", {"status": ["doing"]}, "unknown variant `doing`")
         await bad_call(c, "update", {"status": "done"}, "missing field `ids`")

@@ -1764,6 +1764,15 @@ fn plan(app: &App, a: &PlanArgs) -> Result<Answer, String> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        // A folder inside may be a link to elsewhere: the file must land
+        // in the project all the same.
+        let real = dir.canonicalize().map_err(|e| format!("{rel}: {e}"))?;
+        let root = app.root.canonicalize().map_err(|e| format!("{rel}: {e}"))?;
+        if !real.starts_with(&root) {
+            return Err(format!(
+                "`{rel}` leads outside the project (through a link); give another path"
+            ));
+        }
     }
     let written = std::fs::OpenOptions::new()
         .write(true)
