@@ -97,7 +97,7 @@ fn plural(n: usize, what: &str) -> String {
 }
 
 /// The last working day of each plan's tasks on the timeline, by path.
-fn plan_finishes(snap: &Snapshot) -> HashMap<&str, jiff::civil::Date> {
+pub(crate) fn plan_finishes(snap: &Snapshot) -> HashMap<&str, jiff::civil::Date> {
     let mut out: HashMap<&str, jiff::civil::Date> = HashMap::new();
     for t in snap.timeline().map_or(&[][..], |s| &s.tasks) {
         let f = out.entry(t.plan.as_str()).or_insert(t.finish);
@@ -247,19 +247,27 @@ pub(crate) async fn overview(State(app): State<Arc<App>>) -> Response {
     .await
 }
 
+/// The share of forecast runs that meet deadline `d`.
+pub(crate) fn deadline_odds(
+    d: &planmark::schedule::Deadline,
+    forecast: Option<&planmark::forecast::Forecast>,
+) -> Option<f64> {
+    forecast.and_then(|f| {
+        f.deadline
+            .iter()
+            .chain(&f.plan_deadlines)
+            .find(|o| o.date == d.date && o.plan == d.plan)
+            .map(|o| o.probability)
+    })
+}
+
 /// A deadline's verdict: met or missed on the timeline, and the share of
 /// forecast runs that meet it, coloured by those odds when known.
 fn deadline(
     d: &planmark::schedule::Deadline,
     forecast: Option<&planmark::forecast::Forecast>,
 ) -> String {
-    let odds = forecast.and_then(|f| {
-        f.deadline
-            .iter()
-            .chain(&f.plan_deadlines)
-            .find(|o| o.date == d.date && o.plan == d.plan)
-            .map(|o| o.probability)
-    });
+    let odds = deadline_odds(d, forecast);
     let planned = if d.late_days > 0 {
         format!("missed by {}", plural(d.late_days as usize, "working day"))
     } else {

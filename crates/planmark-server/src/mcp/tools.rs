@@ -940,19 +940,9 @@ fn status(app: &App, a: &StatusArgs) -> Result<Answer, String> {
     let report = snap.check();
     let timeline = snap.timeline();
     let names = Names::of(&snap);
-    let mut finishes: HashMap<&str, jiff::civil::Date> = HashMap::new();
-    for t in timeline.map_or(&[][..], |s| &s.tasks) {
-        let f = finishes.entry(t.plan.as_str()).or_insert(t.finish);
-        *f = (*f).max(t.finish);
-    }
+    let finishes = crate::pages::plan_finishes(&snap);
     let deadline_text = |d: &planmark::schedule::Deadline| {
-        let odds = forecast.and_then(|f| {
-            f.deadline
-                .iter()
-                .chain(&f.plan_deadlines)
-                .find(|o| o.date == d.date && o.plan == d.plan)
-                .map(|o| o.probability)
-        });
+        let odds = crate::pages::deadline_odds(d, forecast);
         let mut s = if d.late_days > 0 {
             format!("{}: missed by {} working days", d.date, d.late_days)
         } else {
