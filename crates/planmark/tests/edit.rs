@@ -203,6 +203,69 @@ fn a_blocked_reason_is_an_attribute_not_part_of_the_title() {
     );
 }
 
+#[test]
+fn an_issue_number_is_read_and_written_in_the_tasks_own_form() {
+    use planmark::edit::{Attribute, set_attribute};
+    let set = |text: &str, id: &str, value: &str| {
+        let doc = parse_str("p.md", text);
+        let t = doc.tasks.iter().find(|t| t.id == id).unwrap();
+        let edits = set_attribute(&doc, t, Attribute::Issue, value).unwrap();
+        apply("p.md", text, &edits).unwrap()
+    };
+    // A list item: `(#123)` after the text, not part of the title.
+    let list = "## Tasks\n- [ ] Task 1.1: Schema (2d) @ana\n- [ ] Task 1.2: Importer\n";
+    let once = set(list, "1.1", "#41");
+    assert_eq!(
+        once,
+        "## Tasks\n- [ ] Task 1.1: Schema (2d) @ana (#41)\n- [ ] Task 1.2: Importer\n"
+    );
+    let d = parse_str("p.md", &once);
+    assert_eq!(
+        (d.tasks[0].title.as_str(), d.tasks[0].issue),
+        ("Schema", Some(41))
+    );
+    assert_eq!(d.tasks[1].issue, None);
+    // Another number replaces it where it is written.
+    assert_eq!(set(&once, "1.1", "#57"), once.replace("#41", "#57"));
+    // A table: an Issue column, added when missing.
+    let table = "## Tasks\n| Task | Estimate |\n|---|---|\n| Schema | 2d |\n| Importer | 1d |\n";
+    let with = set(table, "schema", "#7");
+    let d = parse_str("p.md", &with);
+    assert_eq!(d.tasks.len(), 2, "{with}");
+    assert_eq!(
+        (
+            d.tasks[0].title.as_str(),
+            d.tasks[0].issue,
+            d.tasks[1].issue
+        ),
+        ("Schema", Some(7), None),
+        "{with}"
+    );
+    let again = set(&with, "importer", "#8");
+    let d = parse_str("p.md", &again);
+    assert_eq!(
+        (d.tasks[0].issue, d.tasks[1].issue),
+        (Some(7), Some(8)),
+        "{again}"
+    );
+    assert_eq!(again.lines().count(), table.lines().count());
+    // A table whose only task column is called Issue keeps it as the task.
+    let d = parse_str(
+        "p.md",
+        "## Tasks\n| Issue | Estimate |\n|---|---|\n| Login fails | 2d |\n",
+    );
+    assert_eq!(
+        (d.tasks[0].title.as_str(), d.tasks[0].issue),
+        ("Login fails", None)
+    );
+    // Links and URLs in an Issue column are read as numbers too.
+    let d = parse_str(
+        "p.md",
+        "## Tasks\n| Task | Issue |\n|---|---|\n| A | [#12](https://github.com/o/r/issues/12) |\n| B | https://github.com/o/r/issues/13 |\n",
+    );
+    assert_eq!((d.tasks[0].issue, d.tasks[1].issue), (Some(12), Some(13)));
+}
+
 mod props {
     use std::fmt::Write as _;
 

@@ -472,16 +472,19 @@ pub enum Attribute {
     Due,
     /// Dependencies: `1.1, 1.2`.
     Depends,
+    /// The tracker issue: `#123`.
+    Issue,
 }
 
 impl Attribute {
     /// Every attribute.
-    pub const ALL: [Attribute; 5] = [
+    pub const ALL: [Attribute; 6] = [
         Attribute::Owner,
         Attribute::Estimate,
         Attribute::Priority,
         Attribute::Due,
         Attribute::Depends,
+        Attribute::Issue,
     ];
 
     /// Reads a key as written on the command line.
@@ -493,6 +496,7 @@ impl Attribute {
             "priority" | "prio" => Attribute::Priority,
             "due" | "deadline" => Attribute::Due,
             "depends" | "depends-on" | "deps" | "after" | "dependencies" => Attribute::Depends,
+            "issue" | "ticket" => Attribute::Issue,
             _ => return None,
         })
     }
@@ -506,6 +510,7 @@ impl Attribute {
             Attribute::Priority => "priority",
             Attribute::Due => "due",
             Attribute::Depends => "depends",
+            Attribute::Issue => "issue",
         }
     }
 
@@ -518,6 +523,7 @@ impl Attribute {
             Attribute::Priority => "Priority",
             Attribute::Due => "Due",
             Attribute::Depends => "Dependencies",
+            Attribute::Issue => "Issue",
         }
     }
 
@@ -530,6 +536,7 @@ impl Attribute {
             Attribute::Priority => format!(" (priority: {value})"),
             Attribute::Due => format!(" (due: {value})"),
             Attribute::Depends => format!(" (depends on {value})"),
+            Attribute::Issue => format!(" (#{})", value.trim_start_matches('#')),
         }
     }
 
@@ -541,6 +548,7 @@ impl Attribute {
             Attribute::Priority => &["priority"],
             Attribute::Due => &["due date", "due", "deadline"],
             Attribute::Depends => &["depends on", "dependencies", "depends"],
+            Attribute::Issue => &["issue"],
         }
     }
 
@@ -576,6 +584,7 @@ impl Attribute {
                     .collect();
                 want == have
             }
+            Attribute::Issue => task.issue.is_some() && task.issue == values::issue_number(v),
         }
     }
 
@@ -587,6 +596,7 @@ impl Attribute {
             Attribute::Priority => task.priority.as_ref().map(|p| p.text.clone()),
             Attribute::Due => task.due.map(|d| d.to_string()),
             Attribute::Depends => None,
+            Attribute::Issue => task.issue.map(|n| format!("#{n}")),
         }
     }
 }
@@ -610,11 +620,13 @@ pub fn set_attribute(
     let o = &task.origin;
     let value = value.trim();
     if o.form == Form::TableRow {
-        if let Some(c) = o
-            .cells
-            .iter()
-            .find(|c| crate::syntax::tables::column_kind(&c.column) == attr.name())
-        {
+        if let Some(c) = o.cells.iter().find(|c| {
+            crate::syntax::tables::column_kind(&c.column) == attr.name()
+                // An Issue column that holds the task's title is not one.
+                && (attr != Attribute::Issue
+                    || c.text.trim().is_empty()
+                    || values::issue_number(&c.text).is_some())
+        }) {
             // Owners are written the way the cell writes them: `@alice` or `Alice`.
             let value =
                 if attr == Attribute::Owner && !c.text.starts_with('@') && !c.text.is_empty() {
@@ -624,7 +636,16 @@ pub fn set_attribute(
                 };
             return Ok(set_cell(doc, c.span, value));
         }
-        return add_column(doc, task, attr.column(), |_| String::new(), value);
+        let taken = o
+            .cells
+            .iter()
+            .any(|c| crate::syntax::tables::column_kind(&c.column) == attr.name());
+        let column = if taken && attr == Attribute::Issue {
+            "GitHub issue"
+        } else {
+            attr.column()
+        };
+        return add_column(doc, task, column, |_| String::new(), value);
     }
     if o.form == Form::Heading
         && let Some(v) = attribute_line(doc, task, attr.line_keys())

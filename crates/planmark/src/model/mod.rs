@@ -586,6 +586,10 @@ pub struct Task {
     /// Why it is blocked, when stated (`blocked: waiting for API keys`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocked_reason: Option<String>,
+    /// The tracker issue it is, when written (`(#123)` after a list item,
+    /// an `Issue` column).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issue: Option<u64>,
     /// Where it was written.
     pub origin: Origin,
 }

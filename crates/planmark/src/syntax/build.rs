@@ -225,6 +225,7 @@ impl Builder<'_> {
             due: attrs.due,
             tags: attrs.tags,
             blocked_reason: attrs.blocked,
+            issue: attrs.issue,
             origin,
         });
         self.doc.tasks.len() - 1

@@ -31,6 +31,8 @@ pub(crate) struct Attrs {
     pub(crate) tags: Vec<String>,
     /// Why the task is blocked (`blocked: waiting for keys`).
     pub(crate) blocked: Option<String>,
+    /// The tracker issue: `(#123)`.
+    pub(crate) issue: Option<u64>,
 }
 
 struct Scan<'a> {
@@ -822,6 +824,15 @@ fn piece(a: &mut Attrs, p: &str) -> bool {
         && k.start == 0
     {
         return keyed(a, k.name, p[k.value_start..].trim(), k.colon);
+    }
+    // `(#123)`: the task's issue in the tracker.
+    if let Some(n) = p.trim().strip_prefix('#')
+        && !n.is_empty()
+        && n.len() <= 9
+        && n.bytes().all(|c| c.is_ascii_digit())
+    {
+        a.issue = n.parse().ok();
+        return a.issue.is_some();
     }
     if p.starts_with('@') {
         let d = values::owners(p);

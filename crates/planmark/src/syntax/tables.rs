@@ -17,6 +17,14 @@ use crate::model::{
 /// What a column holds, for the edit engine: `owner`, `estimate`,
 /// `priority`, `due`, `depends`, `status`, or `` for anything else.
 pub(crate) fn column_kind(header: &str) -> &'static str {
+    // `Issue` and `Ticket` name the task when no other column does, and
+    // hold its tracker number beside a Task column.
+    if matches!(
+        header.trim().to_lowercase().as_str(),
+        "issue" | "issues" | "ticket" | "tickets"
+    ) {
+        return "issue";
+    }
     match role(header).0 {
         Role::Owner => "owner",
         Role::Estimate => "estimate",
@@ -24,6 +32,7 @@ pub(crate) fn column_kind(header: &str) -> &'static str {
         Role::Due => "due",
         Role::Deps => "depends",
         Role::Status => "status",
+        Role::Issue => "issue",
         _ => "",
     }
 }
@@ -222,6 +231,24 @@ pub(crate) fn table(
         day_first: None,
         date_reported: std::cell::Cell::new(false),
     };
+    // `| Task | … | Issue |`: the Task column names the task; an Issue or
+    // Ticket column beside it holds its number in the tracker.
+    let named: Vec<usize> = (0..cols.roles.len())
+        .filter(|&i| cols.roles[i] == Role::Task)
+        .collect();
+    if named.len() >= 2 {
+        let tracker = |i: usize| {
+            let h = t.header[i].text.trim().to_lowercase();
+            matches!(h.as_str(), "issue" | "issues" | "ticket" | "tickets")
+        };
+        if named.iter().any(|&i| !tracker(i)) {
+            for &i in &named {
+                if tracker(i) {
+                    cols.roles[i] = Role::Issue;
+                }
+            }
+        }
+    }
     // `02/11/2024` is read the way the table's other dates show.
     let date_cols: Vec<usize> = (0..cols.roles.len())
         .filter(|&i| matches!(cols.roles[i], Role::Start | Role::Due))
@@ -823,6 +850,9 @@ fn task_row(
             );
         }
         attrs.deps.extend(deps);
+    }
+    if let Some(n) = opt(get(Role::Issue)).and_then(|s| values::issue_number(&s)) {
+        attrs.issue = Some(n);
     }
     if let Some(o) = opt(get(Role::Owner)) {
         let mut owners = values::owners(&o);

@@ -310,6 +310,26 @@ fn month(word: &str) -> Option<i8> {
     MONTHS.iter().find(|(m, _)| *m == w).map(|&(_, n)| n)
 }
 
+/// An issue number as a cell or a value holds it: `#123`, `123`,
+/// `[#123](https://…/issues/123)` or an issue's URL.
+#[must_use]
+pub(crate) fn issue_number(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let digits = |t: &str| -> Option<u64> {
+        let n = t.bytes().take_while(u8::is_ascii_digit).count();
+        (n > 0 && n <= 9).then(|| t[..n].parse().ok()).flatten()
+    };
+    if let Some(i) = s.find("/issues/") {
+        return digits(&s[i + 8..]);
+    }
+    let t = s.trim_start_matches('[');
+    if let Some(r) = t.strip_prefix('#') {
+        return digits(r);
+    }
+    let n = digits(s)?;
+    (s.len() == n.to_string().len()).then_some(n)
+}
+
 /// Reads a calendar date: `2026-12-15`, `2026/12/15`, `15.12.2026`,
 /// `Dec 15, 2026`, `15 December 2026`. Trailing times are ignored.
 pub(crate) fn date(s: &str) -> Option<Date> {

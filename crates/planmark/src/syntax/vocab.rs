@@ -1300,6 +1300,8 @@ pub(crate) const DEPENDENCY_PHRASES: &[&str] = &[
 pub(crate) enum Column {
     Id,
     Task,
+    /// The task's issue in a tracker (`#123`), beside a Task column.
+    Issue,
     /// A column that names the item when no Task column does (`Name`, `Description`).
     WeakTask,
     Estimate,
@@ -1372,6 +1374,10 @@ pub(crate) const COLUMNS_EXACT: &[(&str, Column)] = &[
     ("task name", Column::Task),
     ("ticket", Column::Task),
     ("issue", Column::Task),
+    ("issue #", Column::Issue),
+    ("issue no", Column::Issue),
+    ("github issue", Column::Issue),
+    ("gh issue", Column::Issue),
     ("name", Column::WeakTask),
     ("description", Column::WeakTask),
     ("deliverable", Column::WeakTask),
