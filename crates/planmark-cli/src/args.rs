@@ -56,6 +56,9 @@ pub(crate) enum Command {
     Serve(ServeArgs),
     /// The plans for coding agents: an MCP server on stdin/stdout.
     Mcp(McpArgs),
+    /// Sync tasks with a tracker: `planmark sync github`.
+    #[command(subcommand)]
+    Sync(SyncCommand),
     /// List tasks, optionally filtered.
     Tasks(TasksArgs),
     /// Show one task with everything known about it.
@@ -487,4 +490,54 @@ pub(crate) struct McpArgs {
     /// Measure progress at this date (YYYY-MM-DD) instead of today.
     #[arg(long)]
     pub(crate) today: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum SyncCommand {
+    /// Tasks as GitHub issues, both ways: one issue per selected task, its
+    /// number written back into the plan; closed issues tick their tasks.
+    Github(SyncGithubArgs),
+}
+
+// Command-line switches are booleans by nature.
+#[allow(clippy::struct_excessive_bools)]
+#[derive(Debug, Args)]
+pub(crate) struct SyncGithubArgs {
+    /// Plan files or folders; none means the workspace.
+    pub(crate) paths: Vec<PathBuf>,
+    /// The repository, `owner/name`; default [sync.github] repo, else the `origin` remote.
+    #[arg(long, value_name = "OWNER/NAME")]
+    pub(crate) repo: Option<String>,
+    /// Print what would change, in a table (or JSON), and change nothing.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    /// Only read the tracker into the plans.
+    #[arg(long, conflicts_with = "push")]
+    pub(crate) pull: bool,
+    /// Only write the plans to the tracker.
+    #[arg(long)]
+    pub(crate) push: bool,
+    /// Also pull assignees changed on GitHub into the owners.
+    #[arg(long)]
+    pub(crate) pull_fields: bool,
+    /// When both sides changed since the last sync: `plan` (default) or `github`.
+    #[arg(long, value_enum, default_value_t = Prefer::Plan)]
+    pub(crate) prefer: Prefer,
+    /// The API's address, for GitHub Enterprise: `https://HOST/api/v3`.
+    #[arg(long, value_name = "URL")]
+    pub(crate) api_url: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub(crate) format: Format,
+    /// Measure progress at this date (YYYY-MM-DD) instead of today.
+    #[arg(long)]
+    pub(crate) today: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Prefer {
+    /// The plan wins.
+    Plan,
+    /// The tracker wins.
+    Github,
 }

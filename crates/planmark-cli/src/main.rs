@@ -11,6 +11,7 @@ mod output;
 mod schedule;
 mod serve;
 mod status;
+mod sync;
 mod tasks;
 mod track;
 
@@ -19,7 +20,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use planmark::model::{Status, Workspace};
 
-use crate::args::{Cli, Command};
+use crate::args::{Cli, Command, SyncCommand};
 use crate::common::Context;
 
 // planmark builds one model item per list item or table row; mimalloc
@@ -71,6 +72,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(a) => charts::report(&cx()?, &a),
         Command::Serve(a) => serve::serve(&cx()?, &a),
         Command::Mcp(a) => serve::mcp(&a),
+        Command::Sync(SyncCommand::Github(a)) => sync::github(&cx()?, &a),
         Command::Tasks(a) => tasks::tasks(&cx()?, &a),
         Command::Show(a) => tasks::show(&cx()?, &a),
         Command::Export(a) => charts::export(&cx()?, &a),

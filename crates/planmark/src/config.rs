@@ -109,6 +109,46 @@ pub struct Config {
     pub estimates: EstimatesConfig,
     /// `[read]`: corrections to how plans are read.
     pub read: crate::syntax::ReadOptions,
+    /// `[sync]`: trackers the tasks are synced with.
+    pub sync: SyncConfig,
+}
+
+/// `[sync]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SyncConfig {
+    /// `[sync.github]`.
+    pub github: GithubSyncConfig,
+}
+
+/// `[sync.github]`: which tasks become issues, and how.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct GithubSyncConfig {
+    /// `owner/name`; else `--repo`, else the `origin` remote.
+    pub repo: Option<String>,
+    /// The API's address (GitHub Enterprise: `https://HOST/api/v3`).
+    pub api_url: Option<String>,
+    /// The issue title: `{title}` (default), with `{id}`, `{plan}`, `{phase}`.
+    pub title: Option<String>,
+    /// Only these plans (paths or file names without `.md`).
+    pub plans: Vec<String>,
+    /// Only these phases (part of the name, or the number).
+    pub phases: Vec<String>,
+    /// Only tasks with these statuses (default: the open ones).
+    pub statuses: Vec<String>,
+    /// Only tasks with one of these tags.
+    pub tags: Vec<String>,
+    /// Labels from phase, priority and tags (default true).
+    pub labels: Option<bool>,
+    /// A milestone per phase, due when the schedule ends it (default true).
+    pub milestones: Option<bool>,
+    /// Owner name in the plans to GitHub login.
+    pub users: BTreeMap<String, String>,
+    /// The least time between two writes, in milliseconds (default 1000).
+    pub pace_ms: Option<u64>,
+    /// The first wait before a retry, in milliseconds (default 1000).
+    pub retry_ms: Option<u64>,
 }
 
 /// `[estimates]`: what story points and T-shirt sizes take in working time.

@@ -39,6 +39,7 @@ pub mod project;
 pub mod render;
 pub mod schedule;
 pub mod summary;
+pub mod sync;
 pub mod syntax;
 pub mod templates;
 pub mod workspace;
