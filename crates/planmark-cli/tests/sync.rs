@@ -133,16 +133,28 @@ fn a_first_sync_makes_one_issue_per_open_task_and_writes_the_numbers_back() {
         labels.contains(&"phase: Phase 2: Core Features"),
         "{labels:?}"
     );
+    // The plan's milestone that closes the phase, due when the schedule
+    // reaches it.
     assert_eq!(
         i["milestone"]["title"],
-        "csv-importer-guide: Phase 2: Core Features"
+        "csv-importer-guide: Dry-run preview in staging"
     );
+    let due = i["milestone"]["due_on"].as_str().unwrap();
+    let planned = Command::new(env!("CARGO_BIN_EXE_planmark"))
+        .args(["schedule", "--today", "2026-12-01", "--format", "json"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let planned: Value = serde_json::from_slice(&planned.stdout).unwrap();
+    let m2 = planned["milestones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["title"].as_str().unwrap().contains("Dry-run"))
+        .unwrap();
     assert!(
-        i["milestone"]["due_on"]
-            .as_str()
-            .unwrap()
-            .starts_with("2026-12"),
-        "{i}"
+        due.starts_with(m2["date"].as_str().unwrap()),
+        "{due} vs {m2}"
     );
     let body = i["body"].as_str().unwrap();
     assert!(body.contains("- Estimate: 3d"), "{body}");
@@ -439,4 +451,45 @@ fn a_bad_token_or_a_missing_scope_stops_with_exit_2() {
         assert!(!err.contains(&format!("Bearer {token}")), "{err}");
     }
     assert_eq!(gh.with(|s| s.writes()), 0);
+}
+
+#[test]
+fn titles_and_assignees_changed_on_github_are_reported_and_pulled_only_when_asked() {
+    let gh = Github::start(TOKEN);
+    let dir = setup(&gh);
+    ok(&sync(dir.path(), &[]));
+    let n = issue_of(&gh, "2.3")["number"].as_u64().unwrap();
+    gh.with(|s| {
+        let i = s.issues.iter_mut().find(|i| i["number"] == n).unwrap();
+        i["title"] = "Apply job (batched)".into();
+        i["assignees"] = serde_json::json!([{ "login": "sara-gh" }]);
+    });
+    let plan = std::fs::read_to_string(dir.path().join(PLAN)).unwrap();
+    let text = ok(&sync(dir.path(), &[]));
+    assert!(
+        text.contains("title of #") && text.contains("Apply job (batched)"),
+        "{text}"
+    );
+    assert!(text.contains("--pull-fields"), "{text}");
+    let i = issue_of(&gh, "2.3");
+    assert_eq!(i["title"], "Apply job (batched)", "GitHub's title is kept");
+    assert_eq!(
+        i["assignees"][0]["login"], "sara-gh",
+        "GitHub's assignee is kept"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(PLAN)).unwrap(),
+        plan
+    );
+
+    ok(&sync(dir.path(), &["--pull-fields"]));
+    let after = std::fs::read_to_string(dir.path().join(PLAN)).unwrap();
+    assert!(
+        after.contains("Task 2.3: Apply job with batching and retries (3d) @sara"),
+        "{after}"
+    );
+    // Settled: nothing left to change on either side.
+    let writes = gh.with(|s| s.writes());
+    let text = ok(&sync(dir.path(), &[]));
+    assert_eq!(gh.with(|s| s.writes()), writes, "{text}");
 }

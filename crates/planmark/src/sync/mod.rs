@@ -239,7 +239,8 @@ struct Desired {
     title: String,
     block: String,
     labels: Vec<String>,
-    milestone: Option<String>,
+    /// The milestone's title and due date.
+    milestone: Option<(String, Option<Date>)>,
     assignees: Vec<String>,
     class: Class,
 }
@@ -629,10 +630,8 @@ impl Run<'_> {
                 labels.push(label_name(g));
             }
         }
-        if self.cfg.milestones.unwrap_or(true)
-            && let Some(p) = &t.phase
-        {
-            milestone = Some(format!("{}: {p}", stem(&d.path)));
+        if self.cfg.milestones.unwrap_or(true) {
+            milestone = self.milestone_of(&d, &t);
         }
         let mut assignees = Vec::new();
         for r in &t.resources {
@@ -760,10 +759,9 @@ impl Run<'_> {
     fn ensure_milestone(
         &mut self,
         title: &str,
-        plan: &str,
-        id: &str,
+        due: Option<Date>,
     ) -> Result<Option<u64>, SyncError> {
-        let due = self.phase_end(plan, id).map(|d| d.to_string());
+        let due = due.map(|d| d.to_string());
         match self.milestones.get(title).cloned() {
             Some((n, have)) => {
                 if due.is_some() && have != due {
@@ -806,17 +804,36 @@ impl Run<'_> {
         }
     }
 
-    /// The last scheduled working day of the phase of task `plan#id`.
-    fn phase_end(&self, plan: &str, id: &str) -> Option<Date> {
-        let (_, t) = self.task(plan, id)?;
-        let phase = t.phase.clone()?;
-        self.snap
-            .timeline()?
-            .tasks
-            .iter()
-            .filter(|x| x.plan == plan && x.phase.as_deref() == Some(phase.as_str()))
-            .map(|x| x.finish)
-            .max()
+    /// The milestone task `t` of `d` counts towards: the plan's milestone
+    /// that closes its phase (or names it), else its phase; with the date
+    /// the schedule gives it.
+    fn milestone_of(&self, d: &Document, t: &Task) -> Option<(String, Option<Date>)> {
+        let timeline = self.snap.timeline();
+        let closing = d.milestones.iter().find(|m| {
+            m.after
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(&t.id) || crate::project::phase_matches(t, d, a))
+        });
+        if let Some(m) = closing {
+            let due = timeline
+                .and_then(|s| {
+                    s.milestones
+                        .iter()
+                        .find(|x| x.plan == d.path && x.id == m.id)
+                })
+                .map(|x| x.date)
+                .or(m.target);
+            return Some((format!("{}: {}", stem(&d.path), m.title), due));
+        }
+        let phase = t.phase.as_deref()?;
+        let due = timeline.and_then(|s| {
+            s.tasks
+                .iter()
+                .filter(|x| x.plan == d.path && x.phase.as_deref() == Some(phase))
+                .map(|x| x.finish)
+                .max()
+        });
+        Some((format!("{}: {phase}", stem(&d.path)), due))
     }
 
     fn create(
@@ -830,7 +847,7 @@ impl Run<'_> {
         };
         self.ensure_labels(&want.labels)?;
         let milestone = match &want.milestone {
-            Some(m) => self.ensure_milestone(m, plan, id)?,
+            Some((m, due)) => self.ensure_milestone(m, *due)?,
             None => None,
         };
         let target = format!("{plan}#{id}");
@@ -921,8 +938,8 @@ impl Run<'_> {
                 patch.insert("labels".into(), json!(labels));
             }
         }
-        if let Some(m) = &want.milestone {
-            let n = self.ensure_milestone(m, plan, id)?;
+        if let Some((m, due)) = &want.milestone {
+            let n = self.ensure_milestone(m, *due)?;
             let have_m = issue["milestone"]["number"].as_u64();
             if n.is_some() && have_m != n {
                 patch.insert("milestone".into(), json!(n));
