@@ -84,6 +84,21 @@ pub const INIT: &str = r#"# planmark configuration. Every key is optional.
 # Each rule, by code or name, to "allow", "warn" or "deny" (see docs/rules.md).
 # PM012 = "allow"
 # overdue-action = "warn"
+
+[sync.github]
+# `planmark sync github`: one issue per task (see docs/sync.md).
+# repo = "acme/shop"              # default: the `origin` remote
+# title = "{id}: {title}"         # default "{title}"; also {plan}, {phase}
+# statuses = ["todo", "in_progress", "blocked"]   # default: the open tasks
+# plans = ["docs/plans/2026-11-23-search-rewrite.md"]
+# phases = ["2"]
+# tags = ["US1"]
+# labels = true                   # phase, priority and tags as labels
+# milestones = true               # the plan's milestones, else its phases
+
+[sync.github.users]
+# Owner in the plans = GitHub login; an owner not listed is not assigned.
+# alice = "alice-gh"
 "#;
 
 /// The parsed configuration.
