@@ -311,7 +311,7 @@ pub(crate) struct EditArgs {
 pub(crate) struct SetArgs {
     /// Task id, or `plan#id`.
     pub(crate) id: String,
-    /// `key=value` pairs; keys: owner, estimate, priority, due, depends.
+    /// `key=value` pairs; keys: owner, estimate, priority, due, depends, issue.
     #[arg(required = true, value_name = "KEY=VALUE")]
     pub(crate) pairs: Vec<String>,
     /// Print the change as a diff and write nothing.

@@ -455,6 +455,8 @@ struct TaskView<'a> {
     due: Option<jiff::civil::Date>,
     #[serde(skip_serializing_if = "Option::is_none")]
     blocked_reason: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    issue: Option<u64>,
     document: &'a str,
     line: u32,
 }
@@ -523,6 +525,7 @@ fn task_json<'a>(t: &'a Task, d: &'a Document, work: WorkTime) -> TaskView<'a> {
         start: t.start,
         due: t.due,
         blocked_reason: t.blocked_reason.as_deref(),
+        issue: t.issue,
         document: &d.path,
         line: t.origin.span.line,
     }

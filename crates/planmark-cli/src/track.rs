@@ -86,7 +86,7 @@ pub(crate) fn set(cx: &Context, a: &SetArgs) -> anyhow::Result<ExitCode> {
     let mut pairs = Vec::new();
     for p in &a.pairs {
         let Some((k, v)) = p.split_once('=') else {
-            bail!("`{p}` is not key=value (keys: owner, estimate, priority, due, depends)");
+            bail!("`{p}` is not key=value (keys: owner, estimate, priority, due, depends, issue)");
         };
         let Some(attr) = edit::Attribute::parse(k) else {
             let names = edit::Attribute::ALL.map(edit::Attribute::name);

@@ -493,3 +493,55 @@ fn titles_and_assignees_changed_on_github_are_reported_and_pulled_only_when_aske
     let text = ok(&sync(dir.path(), &[]));
     assert_eq!(gh.with(|s| s.writes()), writes, "{text}");
 }
+
+#[test]
+fn a_table_plan_gets_an_issue_column_and_stays_in_sync() {
+    let gh = Github::start(TOKEN);
+    let dir = setup(&gh);
+    let session = "2026-11-23-search-rewrite.md";
+    let toml = std::fs::read_to_string(dir.path().join("planmark.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("planmark.toml"),
+        toml.replace(
+            &format!("plans = [\"{PLAN}\"]"),
+            &format!("plans = [\"{session}\"]"),
+        ),
+    )
+    .unwrap();
+    let tasks = |dir: &Path| -> Vec<Value> {
+        let out = Command::new(env!("CARGO_BIN_EXE_planmark"))
+            .args(["tasks", session, "--format", "json"])
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["tasks"].as_array().unwrap().clone()
+    };
+    let before = tasks(dir.path());
+    ok(&sync(dir.path(), &[]));
+    let after = tasks(dir.path());
+    assert_eq!(before.len(), after.len());
+    let open: Vec<&Value> = before
+        .iter()
+        .filter(|t| t["status"] != "done" && t["status"] != "cancelled")
+        .collect();
+    assert_eq!(keys(&gh).len(), open.len());
+    let text = std::fs::read_to_string(dir.path().join(session)).unwrap();
+    assert!(text.contains("| Status | Issue |"), "{text}");
+    // Each open task reads back with its issue's number; the others none.
+    let numbers: std::collections::HashMap<String, u64> = keys(&gh)
+        .into_iter()
+        .map(|(k, n)| (k.rsplit("task=").next().unwrap().to_owned(), n))
+        .collect();
+    for t in &after {
+        let want = numbers.get(t["id"].as_str().unwrap()).copied();
+        assert_eq!(t["issue"].as_u64(), want, "{t}");
+    }
+    let writes = gh.with(|s| s.writes());
+    ok(&sync(dir.path(), &[]));
+    assert_eq!(gh.with(|s| s.writes()), writes);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(session)).unwrap(),
+        text
+    );
+}

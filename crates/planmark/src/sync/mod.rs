@@ -272,6 +272,11 @@ pub fn github(
     opts: &Options,
 ) -> Result<Report, SyncError> {
     let cfg = project.config().sync.github.clone();
+    if let Some(bad) = cfg.statuses.iter().find(|s| status(s).is_none()) {
+        return Err(SyncError::Config(format!(
+            "planmark.toml: [sync.github] statuses: `{bad}` is not a status (todo, in_progress, blocked, done, cancelled)"
+        )));
+    }
     let mut run = Run {
         project,
         client,
@@ -884,6 +889,10 @@ impl Run<'_> {
             return Ok(());
         };
         let number = issue["number"].as_u64();
+        if number.is_none() {
+            // Made by this dry run: its creation says it all.
+            return Ok(());
+        }
         let target = format!("{plan}#{id}");
         let mut patch = serde_json::Map::new();
         let mut what = Vec::new();
