@@ -428,6 +428,12 @@ pub(crate) struct ExportArgs {
     /// Write to this file instead of standard output.
     #[arg(short, long)]
     pub(crate) output: Option<PathBuf>,
+    /// With --format ics: tasks as all-day events over their scheduled days.
+    #[arg(long)]
+    pub(crate) events: bool,
+    /// Measure progress at this date (YYYY-MM-DD) instead of today.
+    #[arg(long)]
+    pub(crate) today: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -436,6 +442,10 @@ pub(crate) enum ExportFormat {
     Json,
     /// The timeline as a Mermaid gantt chart.
     Mermaid,
+    /// One row per task with the schedule's columns, for spreadsheets.
+    Csv,
+    /// iCalendar: tasks as to-dos (or events with --events), milestones and deadlines as all-day events.
+    Ics,
 }
 
 #[derive(Debug, Args)]

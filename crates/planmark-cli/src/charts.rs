@@ -10,7 +10,7 @@ use planmark::project::Snapshot;
 use planmark::render;
 
 use crate::args::{ChartArgs, ChartFormat, ExportArgs, ExportFormat, ReportArgs, SchedulingArgs};
-use crate::common::{Context, finish, page, schedule_options, settle, write_file};
+use crate::common::{Context, date, finish, page, schedule_options, settle, write_file};
 use crate::output;
 
 /// Which picture.
@@ -160,7 +160,23 @@ pub(crate) fn export(cx: &Context, a: &ExportArgs) -> anyhow::Result<ExitCode> {
         };
         return chart(cx, &gantt, Kind::Gantt);
     }
-    let snap = cx.load(&a.paths)?;
+    let today = date(a.today.as_deref(), "--today")?.unwrap_or_else(|| jiff::Zoned::now().date());
+    let snap = cx.load_at(&a.paths, today)?;
+    let text = match a.format {
+        ExportFormat::Csv => Some(planmark::export::csv(&snap)?),
+        ExportFormat::Ics => Some(planmark::export::ics(
+            &snap,
+            planmark::export::IcsOptions { events: a.events },
+        )),
+        _ => None,
+    };
+    if let Some(text) = text {
+        match &a.output {
+            Some(p) => write_file(p, &text)?,
+            None => output::print(&text)?,
+        }
+        return Ok(finish(snap));
+    }
     let ws = snap.workspace();
     match &a.output {
         Some(p) => {

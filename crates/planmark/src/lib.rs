@@ -31,6 +31,7 @@ pub mod check;
 pub mod config;
 pub mod diag;
 pub mod edit;
+pub mod export;
 pub mod forecast;
 pub mod history;
 pub mod links;
