@@ -446,6 +446,8 @@ pub(crate) enum ExportFormat {
     Csv,
     /// iCalendar: tasks as to-dos (or events with --events), milestones and deadlines as all-day events.
     Ics,
+    /// TaskJuggler: a project `tj3` schedules.
+    Tjp,
 }
 
 #[derive(Debug, Args)]

@@ -168,6 +168,7 @@ pub(crate) fn export(cx: &Context, a: &ExportArgs) -> anyhow::Result<ExitCode> {
             &snap,
             planmark::export::IcsOptions { events: a.events },
         )),
+        ExportFormat::Tjp => Some(planmark::export::tjp(&snap)),
         _ => None,
     };
     if let Some(text) = text {

@@ -246,3 +246,183 @@ fn icalendar_is_read_by_pythons_icalendar_with_stable_uids() {
     let last: jiff::civil::Date = finish.parse().unwrap();
     assert_eq!(end, last.tomorrow().unwrap());
 }
+
+/// Debian's TaskJuggler, installed when missing.
+fn tj3() -> PathBuf {
+    static LOCK: OnceLock<Mutex<()>> = OnceLock::new();
+    let _guard = LOCK
+        .get_or_init(|| Mutex::new(()))
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let found = || {
+        ["/usr/bin/tj3", "/usr/local/bin/tj3"]
+            .into_iter()
+            .map(PathBuf::from)
+            .find(|p| p.exists())
+    };
+    if let Some(p) = found() {
+        return p;
+    }
+    let apt = |args: &[&str]| {
+        Command::new("apt-get")
+            .args(args)
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !apt(&["install", "-y", "-q", "tj3"]) {
+        apt(&["update", "-q"]);
+        apt(&["install", "-y", "-q", "tj3"]);
+    }
+    found().expect("tj3 is missing and could not be installed; run `apt-get install tj3` as root")
+}
+
+/// Plans without resources, in the forms plans take: a guide with
+/// checkbox tasks (a start-to-start link with a lag, a three-point and a
+/// range estimate) and a session with task tables, phases in sequence.
+fn unstaffed(dir: &Path) {
+    std::fs::write(
+        dir.join("export-guide.md"),
+        "---\nphase: implementation\ntitle: Export pipeline\nstart: 2026-12-01\n---\n\n# Planning & Implementation Guide\n\n## Task Breakdown\n\n### Phase 1: Base\n\n- [x] Task 1.1: Schema (1.5d)\n- [ ] Task 1.2: Reader (2d) (depends on 1.1)\n- [ ] Task 1.3: Writer (4h) (depends on 1.1 SS+1d)\n- [ ] Task 1.4: Fixtures (2-4d)\n\n### Phase 2: Delivery\n\n- [ ] Task 2.1: Command (1d/2d/4d)\n- [ ] Task 2.2: Docs (3h) (depends on 2.1)\n- [ ] Task 2.3: Release notes (1h) (depends on 2.1 +2h)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("search-session.md"),
+        "---\nstart: 2026-12-01\n---\n\n# Planning Session: 2026-11-30 10:00\n\n## Task Breakdown\n\n### Phase 1: Index\n| Task | Estimate | Priority | Dependencies |\n|------|----------|----------|--------------|\n| Task 1: Mapping | 6h | High | None |\n| Task 2: Backfill | 3d | High | Task 1 |\n| Task 3: Alias switch | 2h | Med | Task 2 |\n\n### Phase 2: Query\n| Task | Estimate | Priority | Dependencies |\n|------|----------|----------|--------------|\n| Task 4: Parser | 2.5d | High | None |\n| Task 5: Ranking | 1w | Med | Task 4 |\n",
+    )
+    .unwrap();
+}
+
+/// A TaskJuggler time as planmark counts days: a start at the end of a
+/// working day is the next working day; an end at the start of one, the
+/// working day before.
+fn tj_day(s: &str, start: bool) -> jiff::civil::Date {
+    let (d, t) = s.split_once(' ').unwrap();
+    let mut d: jiff::civil::Date = d.parse().unwrap();
+    let weekend = |d: jiff::civil::Date| {
+        matches!(
+            d.weekday(),
+            jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday
+        )
+    };
+    if start && t >= "17:00" {
+        d = d.tomorrow().unwrap();
+        while weekend(d) {
+            d = d.tomorrow().unwrap();
+        }
+    }
+    if !start && t <= "09:00" {
+        d = d.yesterday().unwrap();
+        while weekend(d) {
+            d = d.yesterday().unwrap();
+        }
+    }
+    d
+}
+
+#[test]
+fn taskjuggler_schedules_the_export_on_planmarks_unlevelled_dates() {
+    let tj3 = tj3();
+    let dir = tempfile::tempdir().unwrap();
+    unstaffed(dir.path());
+    let mut tjp = String::from_utf8(planmark(
+        dir.path(),
+        &["export", "--format", "tjp", "--today", "2026-12-01"],
+    ))
+    .unwrap();
+    tjp.push_str("taskreport \"dates\" {\n  formats csv\n  columns id, name, start, end\n  timeformat \"%Y-%m-%d %H:%M\"\n}\n");
+    std::fs::write(dir.path().join("plans.tjp"), &tjp).unwrap();
+    let out = Command::new(&tj3)
+        .args(["--no-color", "plans.tjp"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success() && !log.contains("Error") && !log.contains("Warning"),
+        "{log}\n{tjp}"
+    );
+    let csv = std::fs::read_to_string(dir.path().join("dates.csv")).unwrap();
+    // (task name as exported: `id title`) → (start, end), leaves only.
+    let mut tj: HashMap<String, (jiff::civil::Date, jiff::civil::Date)> = HashMap::new();
+    for line in csv.lines().skip(1) {
+        let f: Vec<&str> = line.split(';').map(|x| x.trim_matches('"')).collect();
+        if f[0].matches('.').count() >= 1 && f[0].contains(".t_") {
+            // A milestone starts and ends at one instant: its day.
+            let start = tj_day(f[2], true);
+            let end = if f[2] == f[3] {
+                start
+            } else {
+                tj_day(f[3], false)
+            };
+            tj.insert(f[1].trim().to_owned(), (start, end));
+        }
+    }
+    let s = json(
+        dir.path(),
+        &[
+            "schedule",
+            "--no-level",
+            "--today",
+            "2026-12-01",
+            "--format",
+            "json",
+        ],
+    );
+    let tasks = s["tasks"].as_array().unwrap();
+    assert_eq!(tasks.len(), tj.len(), "{csv}");
+    for t in tasks {
+        let name = format!(
+            "{} {}",
+            t["id"].as_str().unwrap(),
+            t["title"].as_str().unwrap()
+        );
+        let (start, end) = tj
+            .get(&name)
+            .unwrap_or_else(|| panic!("{name} not in {csv}"));
+        assert_eq!(
+            (start.to_string(), end.to_string()),
+            (
+                t["start"].as_str().unwrap().to_owned(),
+                t["finish"].as_str().unwrap().to_owned()
+            ),
+            "{name}\n{csv}"
+        );
+    }
+}
+
+#[test]
+fn taskjuggler_reads_the_examples_with_their_people_and_pools() {
+    let tj3 = tj3();
+    let dir = common::examples_copy();
+    let mut tjp = String::from_utf8(planmark(
+        dir.path(),
+        &["export", "--format", "tjp", "--today", "2026-12-01"],
+    ))
+    .unwrap();
+    assert!(tjp.contains("allocate r_dmitri"), "{tjp}");
+    tjp.push_str("taskreport \"dates\" {\n  formats csv\n  columns id, start, end\n}\n");
+    std::fs::write(dir.path().join("plans.tjp"), &tjp).unwrap();
+    let out = Command::new(&tj3)
+        .args(["--no-color", "plans.tjp"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success() && !log.contains("Error") && !log.contains("Warning"),
+        "{log}"
+    );
+    let csv = std::fs::read_to_string(dir.path().join("dates.csv")).unwrap();
+    let tasks = json(dir.path(), &["tasks", "--format", "json"]);
+    let leaves = csv.lines().filter(|l| l.contains(".t_")).count();
+    assert_eq!(leaves, tasks["tasks"].as_array().unwrap().len(), "{csv}");
+}

@@ -1,9 +1,10 @@
 //! The plans in other tools' formats: CSV for spreadsheets, iCalendar for
-//! calendars. Each works from a [`Snapshot`]: its tasks in plan order,
+//! calendars, TaskJuggler for `tj3`. Each works from a [`Snapshot`]: its tasks in plan order,
 //! with the dates of its timeline (the levelled schedule) when the plans
 //! can be scheduled.
 
 mod ics;
+mod tjp;
 
 use std::collections::HashMap;
 
@@ -14,6 +15,7 @@ use crate::project::Snapshot;
 use crate::schedule::ScheduledTask;
 
 pub use ics::{IcsOptions, ics};
+pub use tjp::tjp;
 
 /// Why an export could not be written.
 #[derive(Debug, thiserror::Error)]
