@@ -448,6 +448,8 @@ pub(crate) enum ExportFormat {
     Ics,
     /// TaskJuggler: a project `tj3` schedules.
     Tjp,
+    /// Microsoft Project XML, for MS Project, ProjectLibre and GanttProject.
+    Mspdi,
 }
 
 #[derive(Debug, Args)]

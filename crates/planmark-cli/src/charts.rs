@@ -169,6 +169,7 @@ pub(crate) fn export(cx: &Context, a: &ExportArgs) -> anyhow::Result<ExitCode> {
             planmark::export::IcsOptions { events: a.events },
         )),
         ExportFormat::Tjp => Some(planmark::export::tjp(&snap)),
+        ExportFormat::Mspdi => Some(planmark::export::mspdi(&snap)),
         _ => None,
     };
     if let Some(text) = text {

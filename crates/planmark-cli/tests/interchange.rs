@@ -426,3 +426,217 @@ fn taskjuggler_reads_the_examples_with_their_people_and_pools() {
     let leaves = csv.lines().filter(|l| l.contains(".t_")).count();
     assert_eq!(leaves, tasks["tasks"].as_array().unwrap().len(), "{csv}");
 }
+
+/// MPXJ's reading of MS Project XML files, by path.
+fn mpxj(files: &[PathBuf]) -> Value {
+    let out = Command::new(python())
+        .arg(here().join("read_mspdi.py"))
+        .args(files)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "MPXJ could not read the export: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// What MPXJ finds in the MSPDI export of `target` (a plan or the
+/// examples' folder) is what planmark knows of it.
+fn same_project(dir: &Path, target: &str, read: &Value) {
+    let model = json(dir, &["export", "--format", "json", target]);
+    let csv = planmark(
+        dir,
+        &["export", "--format", "csv", "--today", "2026-12-01", target],
+    );
+    let mut hours: HashMap<(String, String), f64> = HashMap::new();
+    let mut dates: HashMap<(String, String), (String, String)> = HashMap::new();
+    for row in csv::Reader::from_reader(csv.as_slice())
+        .records()
+        .map(Result::unwrap)
+    {
+        let key = (row[0].to_owned(), row[2].to_owned());
+        let cancelled = &row[5] == "cancelled";
+        hours.insert(
+            key.clone(),
+            if cancelled {
+                0.0
+            } else {
+                row[7].parse().unwrap_or(0.0)
+            },
+        );
+        if !row[11].is_empty() {
+            dates.insert(key, (row[11].to_owned(), row[12].to_owned()));
+        }
+    }
+    let tasks = read["tasks"].as_array().unwrap();
+    let by_uid: HashMap<u64, &Value> = tasks
+        .iter()
+        .map(|t| (t["uid"].as_u64().unwrap(), t))
+        .collect();
+    let leaves: HashMap<&str, &Value> = tasks
+        .iter()
+        .filter(|t| !t["summary"].as_bool().unwrap())
+        .map(|t| (t["name"].as_str().unwrap(), t))
+        .collect();
+    let docs = model["documents"].as_array().unwrap();
+    let mut total = 0;
+    let mut phases = 0;
+    let mut demands = 0;
+    for d in docs {
+        let plan = d["path"].as_str().unwrap();
+        let mut seen_phases = std::collections::HashSet::new();
+        for t in d["tasks"].as_array().unwrap() {
+            total += 1;
+            let id = t["id"].as_str().unwrap();
+            let name = format!("{id} {}", t["title"].as_str().unwrap());
+            let x = leaves
+                .get(name.as_str())
+                .unwrap_or_else(|| panic!("{target}: MPXJ has no task `{name}`"));
+            if let Some(p) = t["phase"].as_str() {
+                seen_phases.insert(p.to_owned());
+                assert_eq!(x["level"], 3, "{name}");
+            }
+            let key = (plan.to_owned(), id.to_owned());
+            // Durations in working hours (8 a day).
+            let d = &x["duration"];
+            let mut h = d["value"].as_f64().unwrap();
+            match d["units"].as_str().unwrap() {
+                "d" => h *= 8.0,
+                "h" => {}
+                "m" => h /= 60.0,
+                "w" => h *= 40.0,
+                u => panic!("{name}: duration in {u}"),
+            }
+            assert!(
+                (h - hours[&key]).abs() < 0.02,
+                "{target}: {name}: {h} h, planmark {} h",
+                hours[&key]
+            );
+            if let Some((s, f)) = dates.get(&key) {
+                assert_eq!(
+                    (x["start"].as_str().unwrap(), x["finish"].as_str().unwrap()),
+                    (s.as_str(), f.as_str()),
+                    "{target}: {name}"
+                );
+            }
+            let pct = match t["status"].as_str().unwrap() {
+                "done" => 100.0,
+                "in_progress" => 50.0,
+                _ => 0.0,
+            };
+            assert_eq!(x["percent"].as_f64(), Some(pct), "{name}");
+            // Links: each dependency on a task of these plans, with its kind and lag.
+            let links: Vec<(String, String)> = x["preds"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| {
+                    let pred = by_uid[&p["uid"].as_u64().unwrap()]["name"]
+                        .as_str()
+                        .unwrap()
+                        .to_owned();
+                    let lag = &p["lag"];
+                    let lag = lag["value"].as_f64().unwrap_or(0.0)
+                        * if lag["units"] == "d" { 8.0 } else { 1.0 };
+                    (pred, format!("{} {lag:.2}", p["type"].as_str().unwrap()))
+                })
+                .collect();
+            let resolved: Vec<&Value> = t["dependencies"]
+                .as_array()
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .filter(|x| x["resolved"] == true)
+                .collect();
+            assert_eq!(links.len(), resolved.len(), "{target}: {name}: {links:?}");
+            for (dep, (_, kind)) in resolved.iter().zip(&links) {
+                let want = match dep["kind"].as_str().unwrap() {
+                    "start_to_start" => "SS",
+                    "finish_to_finish" => "FF",
+                    "start_to_finish" => "SF",
+                    _ => "FS",
+                };
+                assert!(
+                    kind.starts_with(want),
+                    "{target}: {name}: {kind}, planmark {want}"
+                );
+            }
+            demands += t["resources"].as_array().map_or(0, Vec::len);
+        }
+        phases += seen_phases.len();
+    }
+    assert_eq!(leaves.len(), total, "{target}");
+    let summaries = tasks
+        .iter()
+        .filter(|t| t["summary"] == true && t["uid"] != 0)
+        .count();
+    let plans = docs
+        .iter()
+        .filter(|d| d["tasks"].as_array().is_some_and(|t| !t.is_empty()))
+        .count();
+    assert_eq!(
+        summaries,
+        plans + phases,
+        "{target}: one summary per plan and per phase"
+    );
+    assert_eq!(
+        read["assignments"].as_array().unwrap().len(),
+        demands,
+        "{target}"
+    );
+}
+
+#[test]
+fn ms_project_xml_is_read_by_mpxj_with_the_same_tasks_links_and_dates() {
+    let dir = common::examples_copy();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../planmark/tests/fixtures");
+    let mut targets: Vec<String> = vec![
+        ".".to_owned(),
+        "2026-11-23-search-rewrite.md".to_owned(),
+        "csv-importer-guide.md".to_owned(),
+        "roadmap-2027.md".to_owned(),
+    ];
+    for e in std::fs::read_dir(&fixtures).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "md") {
+            let name = format!("fixture-{}", p.file_name().unwrap().to_string_lossy());
+            std::fs::copy(&p, dir.path().join(&name)).unwrap();
+            targets.push(name);
+        }
+    }
+    let out = dir.path().join("xml");
+    std::fs::create_dir_all(&out).unwrap();
+    let mut files = Vec::new();
+    for (i, t) in targets.iter().enumerate() {
+        let f = out.join(format!("{i}.xml"));
+        planmark(
+            dir.path(),
+            &[
+                "export",
+                "--format",
+                "mspdi",
+                "--today",
+                "2026-12-01",
+                t,
+                "-o",
+                f.to_str().unwrap(),
+            ],
+        );
+        files.push(f);
+    }
+    let read = mpxj(&files);
+    // The examples' folder holds the fixtures too by now: only the examples.
+    for (t, f) in targets.iter().zip(&files).skip(1) {
+        same_project(dir.path(), t, &read[f.to_str().unwrap()]);
+    }
+    let all = &read[files[0].to_str().unwrap()];
+    assert!(
+        all["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["name"] == "dmitri"),
+        "{all}"
+    );
+}

@@ -4,6 +4,7 @@
 //! can be scheduled.
 
 mod ics;
+mod mspdi;
 mod tjp;
 
 use std::collections::HashMap;
@@ -15,6 +16,7 @@ use crate::project::Snapshot;
 use crate::schedule::ScheduledTask;
 
 pub use ics::{IcsOptions, ics};
+pub use mspdi::mspdi;
 pub use tjp::tjp;
 
 /// Why an export could not be written.

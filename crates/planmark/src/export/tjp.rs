@@ -206,7 +206,7 @@ pub fn tjp(snap: &Snapshot) -> String {
                     }
                     _ => {}
                 }
-                for dep in &t.dependencies {
+                for dep in t.dependencies.iter().filter(|x| x.resolved) {
                     let (plan, id) = match dep.target.split_once('#') {
                         Some((p, i)) => (
                             ws.documents
