@@ -590,6 +590,12 @@ fn same_project(dir: &Path, target: &str, read: &Value) {
 #[test]
 fn ms_project_xml_is_read_by_mpxj_with_the_same_tasks_links_and_dates() {
     let dir = common::examples_copy();
+    // Holidays move the schedule: the calendar must travel with the tasks.
+    std::fs::write(
+        dir.path().join("planmark.toml"),
+        "[calendar]\nholidays = [2026-12-25, 2027-01-01]\n",
+    )
+    .unwrap();
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../planmark/tests/fixtures");
     let mut targets: Vec<String> = vec![
         ".".to_owned(),
@@ -631,6 +637,11 @@ fn ms_project_xml_is_read_by_mpxj_with_the_same_tasks_links_and_dates() {
         same_project(dir.path(), t, &read[f.to_str().unwrap()]);
     }
     let all = &read[files[0].to_str().unwrap()];
+    assert_eq!(
+        all["calendar"]["holidays"],
+        serde_json::json!(["2026-12-25", "2027-01-01"])
+    );
+    assert_eq!(all["calendar"]["minutes_per_day"], 480);
     assert!(
         all["resources"]
             .as_array()

@@ -56,6 +56,7 @@ for path in sys.argv[1:]:
         ],
         "calendar": {
             "minutes_per_day": int(project.getProjectProperties().getMinutesPerDay()),
+            "holidays": [str(e.getFromDate()) for e in project.getDefaultCalendar().getCalendarExceptions()],
         },
     }
 print(json.dumps(out))
