@@ -56,6 +56,8 @@ pub(crate) enum Command {
     Serve(ServeArgs),
     /// The plans for coding agents: an MCP server on stdin/stdout.
     Mcp(McpArgs),
+    /// Make a plan from another tool's file: MS Project XML or CSV.
+    Import(ImportArgs),
     /// Sync tasks with a tracker: `planmark sync github`.
     #[command(subcommand)]
     Sync(SyncCommand),
@@ -554,4 +556,24 @@ pub(crate) enum Prefer {
     Plan,
     /// The tracker wins.
     Github,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ImportArgs {
+    /// The file to read.
+    pub(crate) file: PathBuf,
+    /// Its format; default: from its extension (.xml is MS Project XML).
+    #[arg(long, value_enum)]
+    pub(crate) from: Option<ImportFormat>,
+    /// The plan to write (never over an existing file); default: standard output.
+    #[arg(short, long)]
+    pub(crate) output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ImportFormat {
+    /// Microsoft Project XML (MS Project, ProjectLibre, GanttProject, MPXJ).
+    Mspdi,
+    /// A CSV file of tasks, its columns named as a plan's table's.
+    Csv,
 }

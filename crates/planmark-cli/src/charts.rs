@@ -194,3 +194,56 @@ pub(crate) fn export(cx: &Context, a: &ExportArgs) -> anyhow::Result<ExitCode> {
     }
     Ok(finish(snap))
 }
+
+pub(crate) fn import(a: &crate::args::ImportArgs) -> anyhow::Result<ExitCode> {
+    use crate::args::ImportFormat;
+    let text = std::fs::read_to_string(&a.file)
+        .with_context(|| format!("cannot read {}", a.file.display()))?;
+    let from = a.from.unwrap_or_else(|| {
+        match a
+            .file
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("csv") => ImportFormat::Csv,
+            _ => ImportFormat::Mspdi,
+        }
+    });
+    let title = a.file.file_stem().map_or_else(
+        || "Imported plan".to_owned(),
+        |s| s.to_string_lossy().into_owned(),
+    );
+    let imported = match from {
+        ImportFormat::Mspdi => planmark::import::from_mspdi(&text),
+        ImportFormat::Csv => planmark::import::from_csv(&text, &title),
+    }
+    .with_context(|| format!("cannot import {}", a.file.display()))?;
+    match &a.output {
+        Some(p) => {
+            let mut f = match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(p)
+            {
+                Ok(f) => f,
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    anyhow::bail!(
+                        "{} already exists; not overwriting it (choose another -o)",
+                        p.display()
+                    )
+                }
+                Err(e) => return Err(e).with_context(|| format!("cannot create {}", p.display())),
+            };
+            std::io::Write::write_all(&mut f, imported.text.as_bytes())
+                .with_context(|| format!("cannot write {}", p.display()))?;
+            anstream::eprintln!("wrote {} with {} tasks", p.display(), imported.tasks);
+        }
+        None => output::print(&imported.text)?,
+    }
+    for n in &imported.notes {
+        anstream::eprintln!("note: {n}");
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -73,6 +73,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(a) => serve::serve(&cx()?, &a),
         Command::Mcp(a) => serve::mcp(&a),
         Command::Sync(SyncCommand::Github(a)) => sync::github(&cx()?, &a),
+        Command::Import(a) => charts::import(&a),
         Command::Tasks(a) => tasks::tasks(&cx()?, &a),
         Command::Show(a) => tasks::show(&cx()?, &a),
         Command::Export(a) => charts::export(&cx()?, &a),

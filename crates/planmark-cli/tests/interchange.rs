@@ -651,3 +651,143 @@ fn ms_project_xml_is_read_by_mpxj_with_the_same_tasks_links_and_dates() {
         "{all}"
     );
 }
+
+/// A plan's tasks as the round trip must keep them: id, title, estimate,
+/// dependencies with kinds and lags, owners and status.
+fn essentials(model: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for d in model["documents"].as_array().unwrap() {
+        for t in d["tasks"].as_array().unwrap() {
+            let deps: Vec<String> = t["dependencies"]
+                .as_array()
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .filter(|x| x["resolved"] == true)
+                .map(|x| {
+                    format!(
+                        "{} {} {}",
+                        x["target"].as_str().unwrap(),
+                        x["kind"].as_str().unwrap(),
+                        x["lag"]
+                    )
+                })
+                .collect();
+            let owners: Vec<&str> = t["resources"]
+                .as_array()
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .map(|r| r["name"].as_str().unwrap())
+                .collect();
+            out.push(format!(
+                "{} | {} | {} | {} | {} | {}",
+                t["id"].as_str().unwrap(),
+                t["title"].as_str().unwrap(),
+                t["estimate"]["text"].as_str().unwrap_or("-"),
+                deps.join(", "),
+                owners.join(", "),
+                t["status"].as_str().unwrap()
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn a_plan_through_ms_project_xml_and_back_keeps_its_tasks() {
+    let dir = common::examples_copy();
+    let made = tempfile::tempdir().unwrap();
+    unstaffed(made.path());
+    for (d, name) in [
+        (dir.path(), "2026-11-23-search-rewrite.md"),
+        (dir.path(), "csv-importer-guide.md"),
+        (dir.path(), "roadmap-2027.md"),
+        (made.path(), "export-guide.md"),
+        (made.path(), "search-session.md"),
+    ] {
+        let before = essentials(&json(d, &["export", "--format", "json", name]));
+        let xml = d.join(format!("{name}.xml"));
+        planmark(
+            d,
+            &[
+                "export",
+                "--format",
+                "mspdi",
+                "--today",
+                "2026-12-01",
+                name,
+                "-o",
+                xml.to_str().unwrap(),
+            ],
+        );
+        let back = d.join(format!("back-{name}"));
+        planmark(
+            d,
+            &[
+                "import",
+                xml.to_str().unwrap(),
+                "-o",
+                back.to_str().unwrap(),
+            ],
+        );
+        let after = essentials(&json(
+            d,
+            &["export", "--format", "json", back.to_str().unwrap()],
+        ));
+        assert_eq!(
+            after,
+            before,
+            "{name}:\n{}",
+            std::fs::read_to_string(&back).unwrap()
+        );
+        // Never over an existing file.
+        let out = Command::new(env!("CARGO_BIN_EXE_planmark"))
+            .args([
+                "import",
+                xml.to_str().unwrap(),
+                "-o",
+                back.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("not overwriting"));
+    }
+}
+
+#[test]
+fn a_spreadsheets_csv_becomes_a_plan_read_like_a_table() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("backlog.csv"),
+        "Phase,ID,Task,Estimate,Depends on,Owner,Status,Color\nBuild,B1,Parser,2d,,ana,Done,red\nBuild,B2,\"Writer, with escapes\",1d/2d/4d,B1,bo,In progress,blue\nShip,S1,Release notes,3h,B2,ana,,green\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_planmark"))
+        .args(["import", "backlog.csv", "-o", "backlog.md"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("column `Color`"),
+        "what is not read is said"
+    );
+    let got = essentials(&json(
+        dir.path(),
+        &["export", "--format", "json", "backlog.md"],
+    ));
+    assert_eq!(
+        got,
+        [
+            "B1 | Parser | 2d |  | ana | done",
+            "B2 | Writer, with escapes | 1d/2d/4d | B1 finish_to_start null | bo | in_progress",
+            "S1 | Release notes | 3h | B2 finish_to_start null | ana | todo",
+        ]
+    );
+    let tasks = json(dir.path(), &["tasks", "backlog.md", "--format", "json"]);
+    assert_eq!(tasks["tasks"][2]["phase"], "Phase 2: Ship");
+}

@@ -34,6 +34,7 @@ pub mod edit;
 pub mod export;
 pub mod forecast;
 pub mod history;
+pub mod import;
 pub mod links;
 pub mod model;
 pub mod project;

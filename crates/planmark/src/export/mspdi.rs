@@ -41,6 +41,8 @@ fn duration(hours: f64) -> String {
 struct Row {
     uid: u32,
     name: String,
+    /// A task's planmark id (MS Project's WBS column).
+    wbs: Option<String>,
     level: usize,
     outline: String,
     summary: bool,
@@ -193,6 +195,7 @@ pub fn mspdi(snap: &Snapshot) -> String {
         rows.push(Row {
             uid: plan_uids[di],
             name: d.title.clone().unwrap_or_else(|| d.path.clone()),
+            wbs: None,
             level: 1,
             outline: outline_plan.clone(),
             summary: true,
@@ -230,6 +233,7 @@ pub fn mspdi(snap: &Snapshot) -> String {
                 rows.push(Row {
                     uid: phase_uids[di][p],
                     name: d.phases[p].name.clone(),
+                    wbs: None,
                     level: 2,
                     outline: format!("{outline_plan}.{n}"),
                     summary: true,
@@ -324,6 +328,7 @@ pub fn mspdi(snap: &Snapshot) -> String {
             rows.push(Row {
                 uid,
                 name: format!("{} {}", t.id, t.title),
+                wbs: Some(t.id.clone()),
                 level: if pi.is_some() { 3 } else { 2 },
                 outline,
                 summary: false,
@@ -343,11 +348,14 @@ pub fn mspdi(snap: &Snapshot) -> String {
     for (i, r) in rows.iter().enumerate() {
         let _ = write!(
             x,
-            "    <Task>\n      <UID>{}</UID>\n      <ID>{}</ID>\n      <Name>{}</Name>\n      <Type>{}</Type>\n      <IsNull>0</IsNull>\n      <OutlineNumber>{}</OutlineNumber>\n      <OutlineLevel>{}</OutlineLevel>\n",
+            "    <Task>\n      <UID>{}</UID>\n      <ID>{}</ID>\n      <Name>{}</Name>\n      <Type>{}</Type>\n      <IsNull>0</IsNull>\n{}      <OutlineNumber>{}</OutlineNumber>\n      <OutlineLevel>{}</OutlineLevel>\n",
             r.uid,
             i + 1,
             esc(&r.name),
             u8::from(r.summary),
+            r.wbs
+                .as_ref()
+                .map_or(String::new(), |w| format!("      <WBS>{}</WBS>\n", esc(w))),
             r.outline,
             r.level
         );

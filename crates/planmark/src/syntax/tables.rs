@@ -37,6 +37,28 @@ pub(crate) fn column_kind(header: &str) -> &'static str {
     }
 }
 
+/// What a CSV column holds, by its header, as a table column would:
+/// `task`, `phase`, an attribute (`estimate`, `owner`, ...), `id`, or ``
+/// for one planmark does not read.
+pub(crate) fn csv_role(header: &str) -> &'static str {
+    match role(header).0 {
+        Role::Task | Role::WeakTask => "task",
+        Role::Phase => "phase",
+        Role::Id => "id",
+        Role::Estimate | Role::Points | Role::Optimistic | Role::Likely | Role::Pessimistic => {
+            "estimate"
+        }
+        Role::Priority => "priority",
+        Role::Deps => "depends",
+        Role::Owner => "owner",
+        Role::Status => "status",
+        Role::Start => "start",
+        Role::Due => "due",
+        Role::Issue => "issue",
+        _ => "",
+    }
+}
+
 /// A column's role, and the unit its header names (`Estimate (h)`, `Hours`).
 fn role(header: &str) -> (Role, Option<TimeUnit>) {
     let h: String = header
