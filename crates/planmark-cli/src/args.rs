@@ -560,9 +560,9 @@ pub(crate) enum Prefer {
 
 #[derive(Debug, Args)]
 pub(crate) struct ImportArgs {
-    /// The file to read.
+    /// The file (or Backlog.md folder) to read.
     pub(crate) file: PathBuf,
-    /// Its format; default: from its extension (.xml is MS Project XML).
+    /// Its format; default: from its name (.xml MS Project XML, .csv, .json Task Master, a folder Backlog.md).
     #[arg(long, value_enum)]
     pub(crate) from: Option<ImportFormat>,
     /// The plan to write (never over an existing file); default: standard output.
@@ -576,4 +576,8 @@ pub(crate) enum ImportFormat {
     Mspdi,
     /// A CSV file of tasks, its columns named as a plan's table's.
     Csv,
+    /// Task Master's `tasks.json`.
+    Taskmaster,
+    /// A Backlog.md folder (`backlog/`) of task files.
+    Backlog,
 }

@@ -197,9 +197,10 @@ pub(crate) fn export(cx: &Context, a: &ExportArgs) -> anyhow::Result<ExitCode> {
 
 pub(crate) fn import(a: &crate::args::ImportArgs) -> anyhow::Result<ExitCode> {
     use crate::args::ImportFormat;
-    let text = std::fs::read_to_string(&a.file)
-        .with_context(|| format!("cannot read {}", a.file.display()))?;
     let from = a.from.unwrap_or_else(|| {
+        if a.file.is_dir() {
+            return ImportFormat::Backlog;
+        }
         match a
             .file
             .extension()
@@ -208,9 +209,16 @@ pub(crate) fn import(a: &crate::args::ImportArgs) -> anyhow::Result<ExitCode> {
             .as_deref()
         {
             Some("csv") => ImportFormat::Csv,
+            Some("json") => ImportFormat::Taskmaster,
             _ => ImportFormat::Mspdi,
         }
     });
+    let text = if from == ImportFormat::Backlog {
+        String::new()
+    } else {
+        std::fs::read_to_string(&a.file)
+            .with_context(|| format!("cannot read {}", a.file.display()))?
+    };
     let title = a.file.file_stem().map_or_else(
         || "Imported plan".to_owned(),
         |s| s.to_string_lossy().into_owned(),
@@ -218,6 +226,8 @@ pub(crate) fn import(a: &crate::args::ImportArgs) -> anyhow::Result<ExitCode> {
     let imported = match from {
         ImportFormat::Mspdi => planmark::import::from_mspdi(&text),
         ImportFormat::Csv => planmark::import::from_csv(&text, &title),
+        ImportFormat::Taskmaster => planmark::import::from_taskmaster(&text),
+        ImportFormat::Backlog => planmark::import::from_backlog(&a.file),
     }
     .with_context(|| format!("cannot import {}", a.file.display()))?;
     match &a.output {

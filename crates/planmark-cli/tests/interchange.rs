@@ -791,3 +791,108 @@ fn a_spreadsheets_csv_becomes_a_plan_read_like_a_table() {
     let tasks = json(dir.path(), &["tasks", "backlog.md", "--format", "json"]);
     assert_eq!(tasks["tasks"][2]["phase"], "Phase 2: Ship");
 }
+
+#[test]
+fn a_task_master_file_and_a_backlog_folder_become_plans() {
+    let dir = tempfile::tempdir().unwrap();
+    // Task Master's tasks.json, in its tagged form.
+    std::fs::write(
+        dir.path().join("tasks.json"),
+        r#"{"master": {"tasks": [
+            {"id": 1, "title": "Set up the repository", "description": "Init", "status": "done", "dependencies": [], "priority": "high", "subtasks": []},
+            {"id": 2, "title": "Parse the feed", "status": "in-progress", "dependencies": [1], "priority": "medium",
+             "subtasks": [
+                {"id": 1, "title": "Read the header", "status": "done", "dependencies": []},
+                {"id": 2, "title": "Read the rows", "status": "pending", "dependencies": [1]}
+             ]},
+            {"id": 3, "title": "Publish", "status": "pending", "dependencies": [2, "2.2"], "priority": "low"}
+        ], "metadata": {"created": "2026-11-20"}}}"#,
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_planmark"))
+        .args(["import", "tasks.json", "-o", "tm.md"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("descriptions"),
+        "what is left out is said"
+    );
+    let got = essentials(&json(dir.path(), &["export", "--format", "json", "tm.md"]));
+    assert_eq!(
+        got,
+        [
+            "1 | Set up the repository | - |  |  | done",
+            "2 | Parse the feed | - | 1 finish_to_start null |  | in_progress",
+            "2.1 | Read the header | - |  |  | done",
+            "2.2 | Read the rows | - | 2.1 finish_to_start null |  | todo",
+            "3 | Publish | - | 2 finish_to_start null, 2.2 finish_to_start null |  | todo",
+        ]
+    );
+    let tasks = json(dir.path(), &["tasks", "tm.md", "--format", "json"]);
+    let prio: Vec<&str> = tasks["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["priority"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(prio, ["high", "medium", "", "", "low"]);
+
+    // A Backlog.md folder: one file per task, front matter first.
+    let tasks_dir = dir.path().join("backlog/tasks");
+    std::fs::create_dir_all(&tasks_dir).unwrap();
+    for (n, title, status, extra) in [
+        (
+            1,
+            "Design the schema",
+            "Done",
+            "assignee: [\"@ana\"]\npriority: high\n",
+        ),
+        (
+            2,
+            "Write the importer",
+            "In Progress",
+            "assignee: [\"@bo\"]\ndependencies: [task-1]\nlabels: [backend]\n",
+        ),
+        (
+            10,
+            "Ship it",
+            "To Do",
+            "dependencies: [task-2]\npriority: low\n",
+        ),
+    ] {
+        std::fs::write(
+            tasks_dir.join(format!("task-{n} - {}.md", title.replace(' ', "-"))),
+            format!("---\nid: task-{n}\ntitle: {title}\nstatus: {status}\ncreated_date: '2026-11-20 10:00'\n{extra}---\n\n## Description\n\nSomething.\n"),
+        )
+        .unwrap();
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_planmark"))
+        .args(["import", "backlog", "-o", "backlog.md"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("labels"));
+    let got = essentials(&json(
+        dir.path(),
+        &["export", "--format", "json", "backlog.md"],
+    ));
+    assert_eq!(
+        got,
+        [
+            "task-1 | Design the schema | - |  | ana | done",
+            "task-2 | Write the importer | - | task-1 finish_to_start null | bo | in_progress",
+            "task-10 | Ship it | - | task-2 finish_to_start null |  | todo",
+        ]
+    );
+}

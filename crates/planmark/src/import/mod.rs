@@ -1,16 +1,19 @@
-//! Plans from other tools: MS Project XML and CSV in, a Markdown plan in
+//! Plans from other tools: MS Project XML, CSV, a Task Master
+//! `tasks.json` and a Backlog.md folder in, a Markdown plan in
 //! planmark's own form out (front matter, phases as headings, a task table
 //! per phase with ID, Task, Estimate, Dependencies, Owner and Status).
 //! What has no place in the plan is listed in [`Imported::notes`], never
 //! dropped without a word.
 
 mod mspdi;
+mod tools;
 
 use std::fmt::Write as _;
 
 use crate::model::Status;
 
 pub use mspdi::from_mspdi;
+pub use tools::{from_backlog, from_taskmaster};
 
 /// Reads a CSV file of tasks into a plan: its rows become a task table
 /// whose columns the plan reader maps as it maps any table's (Task,
@@ -231,6 +234,64 @@ impl Draft {
                 );
             }
             s.push('\n');
+        }
+        Imported {
+            text: s,
+            notes: self.notes.clone(),
+            tasks: count,
+        }
+    }
+}
+
+impl Draft {
+    /// The plan as a checklist: each task a checkbox item in the form the
+    /// reader takes back (`- [x] Task 1.2: Title (2d) @ana (priority:
+    /// high) (depends on 1.1)`), a task whose id extends another's (`2.1`
+    /// under `2`) nested under it as its subtask.
+    pub(crate) fn write_list(&self) -> Imported {
+        use crate::edit::Attribute;
+        let mut s = String::from("---\n");
+        let _ = writeln!(s, "title: {}", yaml(&self.title));
+        s.push_str("---\n\n");
+        let _ = writeln!(s, "# {}\n", cell(&self.title));
+        s.push_str("## Task Breakdown\n\n");
+        let mut count = 0;
+        for (_, items) in &self.phases {
+            let ids: Vec<&str> = items.iter().map(|i| i.id.as_str()).collect();
+            for i in items {
+                count += 1;
+                let parent = i
+                    .id
+                    .rsplit_once('.')
+                    .is_some_and(|(p, _)| ids.contains(&p));
+                let mark = match i.status {
+                    Status::Todo => ' ',
+                    Status::InProgress => '~',
+                    Status::Done => 'x',
+                    Status::Blocked => '!',
+                    Status::Cancelled => '-',
+                };
+                let _ = write!(
+                    s,
+                    "{}- [{mark}] Task {}: {}",
+                    if parent { "  " } else { "" },
+                    i.id,
+                    i.title.replace(['\n', '\r'], " ")
+                );
+                if let Some(e) = &i.estimate {
+                    s.push_str(&Attribute::Estimate.inline(e));
+                }
+                for o in &i.owners {
+                    s.push_str(&Attribute::Owner.inline(o));
+                }
+                if let Some(p) = &i.priority {
+                    s.push_str(&Attribute::Priority.inline(p));
+                }
+                if !i.depends.is_empty() {
+                    s.push_str(&Attribute::Depends.inline(&i.depends.join(", ")));
+                }
+                s.push('\n');
+            }
         }
         Imported {
             text: s,
