@@ -896,3 +896,61 @@ fn a_task_master_file_and_a_backlog_folder_become_plans() {
         ]
     );
 }
+
+#[test]
+fn a_project_mpxj_writes_imports_with_its_tasks_links_and_durations() {
+    let dir = tempfile::tempdir().unwrap();
+    let xml = dir.path().join("made-by-mpxj.xml");
+    let out = Command::new(python())
+        .arg(here().join("write_mspdi.py"))
+        .arg(&xml)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    planmark(
+        dir.path(),
+        &["import", xml.to_str().unwrap(), "-o", "imported.md"],
+    );
+    let got = essentials(&json(
+        dir.path(),
+        &["export", "--format", "json", "imported.md"],
+    ));
+    let lag = |h: u32, unit: &str| format!("{{\"amount\":{h}.0,\"unit\":\"{unit}\"}}");
+    assert_eq!(
+        got,
+        [
+            "1.1 | Schema | 2d |  | Ana | done".to_owned(),
+            "1.2 | Reader | 1.5d | 1.1 finish_to_start null | Bo | in_progress".to_owned(),
+            format!(
+                "1.3 | Writer | 0.5d | 1.1 start_to_start {} |  | todo",
+                lag(1, "days")
+            ),
+            "2.1 | Docs | 1d | 1.2 finish_to_finish null |  | todo".to_owned(),
+            format!(
+                "2.2 | Release notes | 3h | 2.1 finish_to_start {} |  | todo",
+                lag(2, "hours")
+            ),
+        ]
+    );
+    let tasks = json(dir.path(), &["tasks", "imported.md", "--format", "json"]);
+    let phases: Vec<&str> = tasks["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["phase"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        phases,
+        [
+            "Phase 1: Build",
+            "Phase 1: Build",
+            "Phase 1: Build",
+            "Phase 2: Ship",
+            "Phase 2: Ship"
+        ]
+    );
+}

@@ -260,10 +260,7 @@ impl Draft {
             let ids: Vec<&str> = items.iter().map(|i| i.id.as_str()).collect();
             for i in items {
                 count += 1;
-                let parent = i
-                    .id
-                    .rsplit_once('.')
-                    .is_some_and(|(p, _)| ids.contains(&p));
+                let parent = i.id.rsplit_once('.').is_some_and(|(p, _)| ids.contains(&p));
                 let mark = match i.status {
                     Status::Todo => ' ',
                     Status::InProgress => '~',
