@@ -427,6 +427,70 @@ fn taskjuggler_reads_the_examples_with_their_people_and_pools() {
     assert_eq!(leaves, tasks["tasks"].as_array().unwrap().len(), "{csv}");
 }
 
+/// A Java with its compiler (the validator runs as a single source file),
+/// installed from Debian's packages when missing.
+fn java() -> PathBuf {
+    static LOCK: OnceLock<Mutex<()>> = OnceLock::new();
+    let _guard = LOCK
+        .get_or_init(|| Mutex::new(()))
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let has = || {
+        Command::new("javac")
+            .arg("-version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !has() {
+        let apt = |args: &[&str]| {
+            Command::new("apt-get")
+                .args(args)
+                .env("DEBIAN_FRONTEND", "noninteractive")
+                .status()
+                .is_ok_and(|s| s.success())
+        };
+        if !apt(&["install", "-y", "-q", "openjdk-17-jdk-headless"]) {
+            apt(&["update", "-q"]);
+            apt(&["install", "-y", "-q", "openjdk-17-jdk-headless"]);
+        }
+    }
+    assert!(
+        has(),
+        "a JDK is missing and could not be installed; run `apt-get install openjdk-17-jdk-headless`"
+    );
+    PathBuf::from("java")
+}
+
+/// Validates MS Project XML files against MPXJ's MSPDI schema; the error
+/// when one is invalid.
+fn validate(files: &[PathBuf]) -> Result<(), String> {
+    let java = java();
+    let out = Command::new(python())
+        .args([
+            "-c",
+            "import mpxj, os; print(os.path.join(os.path.dirname(mpxj.__file__), 'lib'))",
+        ])
+        .output()
+        .unwrap();
+    let lib = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    let out = Command::new(java)
+        .arg("-cp")
+        .arg(format!("{}/*", lib.display()))
+        .arg(here().join("Validate.java"))
+        .args(files)
+        .output()
+        .unwrap();
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .find(|l| l.contains("Exception"))
+            .unwrap_or("the validator failed")
+            .to_owned())
+    }
+}
+
 /// MPXJ's reading of MS Project XML files, by path.
 fn mpxj(files: &[PathBuf]) -> Value {
     let out = Command::new(python())
@@ -631,6 +695,18 @@ fn ms_project_xml_is_read_by_mpxj_with_the_same_tasks_links_and_dates() {
         );
         files.push(f);
     }
+    // Strict schema validation: names, order and types of every element.
+    validate(&files).unwrap_or_else(|e| panic!("the export is not valid MSPDI: {e}"));
+    // The validator refuses what the schema does not allow.
+    let bad = out.join("bad.xml");
+    let text = std::fs::read_to_string(&files[1]).unwrap();
+    std::fs::write(
+        &bad,
+        text.replacen("<Priority>", "<Colour>red</Colour><Priority>", 1),
+    )
+    .unwrap();
+    let refused = validate(std::slice::from_ref(&bad)).unwrap_err();
+    assert!(refused.contains("Colour"), "{refused}");
     let read = mpxj(&files);
     // The examples' folder holds the fixtures too by now: only the examples.
     for (t, f) in targets.iter().zip(&files).skip(1) {
@@ -911,6 +987,8 @@ fn a_project_mpxj_writes_imports_with_its_tasks_links_and_durations() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // MPXJ's own file passes the same validation as planmark's.
+    validate(std::slice::from_ref(&xml)).unwrap();
     planmark(
         dir.path(),
         &["import", xml.to_str().unwrap(), "-o", "imported.md"],
