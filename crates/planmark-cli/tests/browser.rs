@@ -48,30 +48,12 @@ fn lock() -> std::sync::MutexGuard<'static, ()> {
 
 /// Chromium, installed from Debian's packages when missing.
 fn chromium() -> PathBuf {
-    let _guard = lock();
-    let found = || {
+    common::apt_install("chromium", || {
         ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
             .into_iter()
             .map(PathBuf::from)
             .find(|p| p.exists())
-    };
-    if let Some(p) = found() {
-        return p;
-    }
-    let apt = |args: &[&str]| {
-        Command::new("apt-get")
-            .args(args)
-            .env("DEBIAN_FRONTEND", "noninteractive")
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    if !apt(&["install", "-y", "-q", "chromium"]) {
-        apt(&["update", "-q"]);
-        apt(&["install", "-y", "-q", "chromium"]);
-    }
-    found().expect(
-        "Chromium is missing and could not be installed; run `apt-get install chromium` as root",
-    )
+    })
 }
 
 /// The Mermaid CLI, installed with npm from the lock file when missing.

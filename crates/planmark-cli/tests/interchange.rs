@@ -8,7 +8,6 @@ mod common;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::{Mutex, OnceLock};
 
 use serde_json::Value;
 
@@ -18,43 +17,7 @@ fn here() -> PathBuf {
 
 /// The virtual environment's Python, with the pinned readers installed.
 fn python() -> PathBuf {
-    static LOCK: OnceLock<Mutex<()>> = OnceLock::new();
-    let _guard = LOCK
-        .get_or_init(|| Mutex::new(()))
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let venv = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("interchange-venv");
-    let bin = venv.join("bin/python");
-    let wanted = std::fs::read_to_string(here().join("requirements.txt")).unwrap();
-    let stamp = venv.join("installed.txt");
-    if bin.exists() && std::fs::read_to_string(&stamp).is_ok_and(|s| s == wanted) {
-        return bin;
-    }
-    let ok = Command::new("python3")
-        .args(["-m", "venv", "--clear"])
-        .arg(&venv)
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(
-        ok,
-        "cannot create a virtual environment in {}",
-        venv.display()
-    );
-    let ok = Command::new(&bin)
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "-r",
-        ])
-        .arg(here().join("requirements.txt"))
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(ok, "cannot install tests/interchange/requirements.txt");
-    std::fs::write(&stamp, wanted).unwrap();
-    bin
+    common::venv("interchange-venv", &here().join("requirements.txt"))
 }
 
 fn planmark(dir: &Path, args: &[&str]) -> Vec<u8> {
@@ -249,32 +212,12 @@ fn icalendar_is_read_by_pythons_icalendar_with_stable_uids() {
 
 /// Debian's TaskJuggler, installed when missing.
 fn tj3() -> PathBuf {
-    static LOCK: OnceLock<Mutex<()>> = OnceLock::new();
-    let _guard = LOCK
-        .get_or_init(|| Mutex::new(()))
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let found = || {
+    common::apt_install("tj3", || {
         ["/usr/bin/tj3", "/usr/local/bin/tj3"]
             .into_iter()
             .map(PathBuf::from)
             .find(|p| p.exists())
-    };
-    if let Some(p) = found() {
-        return p;
-    }
-    let apt = |args: &[&str]| {
-        Command::new("apt-get")
-            .args(args)
-            .env("DEBIAN_FRONTEND", "noninteractive")
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    if !apt(&["install", "-y", "-q", "tj3"]) {
-        apt(&["update", "-q"]);
-        apt(&["install", "-y", "-q", "tj3"]);
-    }
-    found().expect("tj3 is missing and could not be installed; run `apt-get install tj3` as root")
+    })
 }
 
 /// Plans without resources, in the forms plans take: a guide with
@@ -430,35 +373,13 @@ fn taskjuggler_reads_the_examples_with_their_people_and_pools() {
 /// A Java with its compiler (the validator runs as a single source file),
 /// installed from Debian's packages when missing.
 fn java() -> PathBuf {
-    static LOCK: OnceLock<Mutex<()>> = OnceLock::new();
-    let _guard = LOCK
-        .get_or_init(|| Mutex::new(()))
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let has = || {
+    common::apt_install("openjdk-17-jdk-headless", || {
         Command::new("javac")
             .arg("-version")
             .output()
             .is_ok_and(|o| o.status.success())
-    };
-    if !has() {
-        let apt = |args: &[&str]| {
-            Command::new("apt-get")
-                .args(args)
-                .env("DEBIAN_FRONTEND", "noninteractive")
-                .status()
-                .is_ok_and(|s| s.success())
-        };
-        if !apt(&["install", "-y", "-q", "openjdk-17-jdk-headless"]) {
-            apt(&["update", "-q"]);
-            apt(&["install", "-y", "-q", "openjdk-17-jdk-headless"]);
-        }
-    }
-    assert!(
-        has(),
-        "a JDK is missing and could not be installed; run `apt-get install openjdk-17-jdk-headless`"
-    );
-    PathBuf::from("java")
+            .then(|| PathBuf::from("java"))
+    })
 }
 
 /// Validates MS Project XML files against MPXJ's MSPDI schema; the error

@@ -11,7 +11,6 @@ use std::fmt::Write as _;
 use std::io::{BufRead as _, BufReader, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::{Mutex, OnceLock};
 
 use serde_json::{Value, json};
 
@@ -21,50 +20,7 @@ fn here() -> PathBuf {
 
 /// The virtual environment's Python, with the pinned client installed.
 fn python() -> PathBuf {
-    static LOCK: OnceLock<Mutex<()>> = OnceLock::new();
-    let _guard = LOCK
-        .get_or_init(|| Mutex::new(()))
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let venv = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("mcp-venv");
-    let bin = venv.join("bin/python");
-    let wanted = std::fs::read_to_string(here().join("requirements.txt")).unwrap();
-    let stamp = venv.join("installed.txt");
-    if bin.exists() && std::fs::read_to_string(&stamp).is_ok_and(|s| s == wanted) {
-        return bin;
-    }
-    let python3 = ["python3", "python"]
-        .into_iter()
-        .find(|p| Command::new(p).arg("--version").output().is_ok())
-        .expect("python3 is needed for the MCP client tests");
-    let ok = Command::new(python3)
-        .args(["-m", "venv", "--clear"])
-        .arg(&venv)
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(
-        ok,
-        "cannot create a virtual environment in {}",
-        venv.display()
-    );
-    let ok = Command::new(&bin)
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "-r",
-        ])
-        .arg(here().join("requirements.txt"))
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(
-        ok,
-        "cannot install the MCP client from tests/mcp/requirements.txt"
-    );
-    std::fs::write(&stamp, wanted).unwrap();
-    bin
+    common::venv("mcp-venv", &here().join("requirements.txt"))
 }
 
 /// Runs one scenario of agent.py on the project in `root`; `url` for

@@ -143,3 +143,76 @@ pub fn examples_copy() -> tempfile::TempDir {
     }
     dir
 }
+
+/// One installer at a time: apt and pip share the machine.
+fn install_lock() -> std::sync::MutexGuard<'static, ()> {
+    static L: std::sync::OnceLock<std::sync::Mutex<()>> = std::sync::OnceLock::new();
+    L.get_or_init(|| std::sync::Mutex::new(()))
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The Python of a virtual environment `name` under target/, with the
+/// packages `requirements` pins installed (again when the file changes).
+pub fn venv(name: &str, requirements: &Path) -> PathBuf {
+    let _guard = install_lock();
+    let venv = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let bin = venv.join("bin/python");
+    let wanted = std::fs::read_to_string(requirements).unwrap();
+    let stamp = venv.join("installed.txt");
+    if bin.exists() && std::fs::read_to_string(&stamp).is_ok_and(|s| s == wanted) {
+        return bin;
+    }
+    let python3 = ["python3", "python"]
+        .into_iter()
+        .find(|p| Command::new(p).arg("--version").output().is_ok())
+        .expect("python3 is needed for these tests");
+    let ok = Command::new(python3)
+        .args(["-m", "venv", "--clear"])
+        .arg(&venv)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        ok,
+        "cannot create a virtual environment in {}",
+        venv.display()
+    );
+    let ok = Command::new(&bin)
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-r",
+        ])
+        .arg(requirements)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "cannot install {}", requirements.display());
+    std::fs::write(&stamp, wanted).unwrap();
+    bin
+}
+
+/// What `found` finds, after installing Debian's `package` when it finds
+/// nothing.
+pub fn apt_install<T>(package: &str, found: impl Fn() -> Option<T>) -> T {
+    let _guard = install_lock();
+    if let Some(x) = found() {
+        return x;
+    }
+    let apt = |args: &[&str]| {
+        Command::new("apt-get")
+            .args(args)
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !apt(&["install", "-y", "-q", package]) {
+        apt(&["update", "-q"]);
+        apt(&["install", "-y", "-q", package]);
+    }
+    found().unwrap_or_else(|| {
+        panic!("{package} is missing and could not be installed; run `apt-get install {package}` as root")
+    })
+}

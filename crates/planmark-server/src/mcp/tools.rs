@@ -769,18 +769,6 @@ fn line(name: &str, t: &Task) -> String {
     s
 }
 
-/// Where each task is on the timeline, by (plan, id).
-fn timing(snap: &Snapshot) -> HashMap<(&str, &str), &planmark::schedule::ScheduledTask> {
-    snap.timeline()
-        .map(|s| {
-            s.tasks
-                .iter()
-                .map(|t| ((t.plan.as_str(), t.id.as_str()), t))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// The cursor's offset.
 fn offset(cursor: Option<&str>) -> Result<usize, String> {
     cursor.map_or(Ok(0), |c| {
@@ -1164,7 +1152,7 @@ fn tasks(app: &App, a: &TasksArgs) -> Result<Answer, String> {
         let ready: std::collections::HashSet<(usize, usize)> = snap.ready().into_iter().collect();
         found.retain(|x| ready.contains(x));
     }
-    let times = timing(&snap);
+    let times = planmark::export::timing(&snap);
     if let Some(want) = a.critical {
         found.retain(|&(di, ti)| {
             let d = &ws.documents[di];
@@ -1285,7 +1273,7 @@ fn task(app: &App, a: &TaskArgs) -> Result<Answer, String> {
     let d = snap.document(at.0);
     let t = snap.task(at);
     let names = Names::of(&snap);
-    let times = timing(&snap);
+    let times = planmark::export::timing(&snap);
     let time = times.get(&(d.path.as_str(), t.id.as_str()));
     let dependents = snap.dependents(at);
     let mut dependents_list: Vec<String> = dependents

@@ -48,7 +48,8 @@ pub fn stable_id(kind: &str, plan: &str, id: &str) -> String {
 }
 
 /// Each task's place on the timeline, by (plan, id).
-pub(crate) fn timing(snap: &Snapshot) -> HashMap<(&str, &str), &ScheduledTask> {
+#[must_use]
+pub fn timing(snap: &Snapshot) -> HashMap<(&str, &str), &ScheduledTask> {
     snap.timeline()
         .map(|s| {
             s.tasks
@@ -57,6 +58,32 @@ pub(crate) fn timing(snap: &Snapshot) -> HashMap<(&str, &str), &ScheduledTask> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// A plan's file name without its extension: how other plans name it
+/// (`other-doc#1.2`).
+pub(crate) fn stem(path: &str) -> &str {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.rsplit_once('.').map_or(name, |(s, _)| s)
+}
+
+/// The (plan path, task id) a dependency of a task in `doc` names: its own
+/// plan, or another named by path or file stem.
+pub(crate) fn dependency_target<'a>(
+    ws: &'a crate::model::Workspace,
+    doc: &'a Document,
+    dep: &'a crate::model::Dependency,
+) -> (&'a str, &'a str) {
+    match dep.target.split_once('#') {
+        Some((p, i)) => (
+            ws.documents
+                .iter()
+                .find(|x| x.path == p || stem(&x.path) == p)
+                .map_or(p, |x| x.path.as_str()),
+            i,
+        ),
+        None => (doc.path.as_str(), dep.target.as_str()),
+    }
 }
 
 /// A task's owners as the plan names them: `alice, backend x2`.

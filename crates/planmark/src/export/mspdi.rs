@@ -296,16 +296,7 @@ pub fn mspdi(snap: &Snapshot) -> String {
             }
             let _ = writeln!(b, "      <Notes>{}</Notes>", esc(&notes));
             for dep in t.dependencies.iter().filter(|x| x.resolved) {
-                let (plan, id) = match dep.target.split_once('#') {
-                    Some((p, i)) => (
-                        ws.documents
-                            .iter()
-                            .find(|x| x.path == p || stem(&x.path) == p)
-                            .map_or(p, |x| x.path.as_str()),
-                        i,
-                    ),
-                    None => (d.path.as_str(), dep.target.as_str()),
-                };
+                let (plan, id) = super::dependency_target(ws, d, dep);
                 let Some(pred) = uid_of.get(&(plan, id)) else {
                     continue;
                 };
@@ -438,9 +429,4 @@ pub fn mspdi(snap: &Snapshot) -> String {
     }
     x.push_str("  </Assignments>\n</Project>\n");
     x
-}
-
-fn stem(path: &str) -> &str {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    name.rsplit_once('.').map_or(name, |(s, _)| s)
 }

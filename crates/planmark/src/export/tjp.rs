@@ -207,16 +207,7 @@ pub fn tjp(snap: &Snapshot) -> String {
                     _ => {}
                 }
                 for dep in t.dependencies.iter().filter(|x| x.resolved) {
-                    let (plan, id) = match dep.target.split_once('#') {
-                        Some((p, i)) => (
-                            ws.documents
-                                .iter()
-                                .find(|x| x.path == p || stem(&x.path) == p)
-                                .map_or(p, |x| x.path.as_str()),
-                            i,
-                        ),
-                        None => (doc.path.as_str(), dep.target.as_str()),
-                    };
+                    let (plan, id) = super::dependency_target(ws, doc, dep);
                     let Some(target) = paths.get(&(plan, id)) else {
                         let _ = writeln!(
                             out,
@@ -260,11 +251,6 @@ pub fn tjp(snap: &Snapshot) -> String {
         out.push_str("}\n\n");
     }
     out
-}
-
-fn stem(path: &str) -> &str {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    name.rsplit_once('.').map_or(name, |(s, _)| s)
 }
 
 /// The TaskJuggler id of task `t`'s phase in `doc`.
